@@ -1,0 +1,13 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseTrustedForwardedHeaders();
+app.UseReadinessLifecycle();
+app.MapDefaultEndpoints();
+app.MapWebhookApi();
+
+return app.RunOrReportBadConfiguration();

@@ -1,0 +1,39 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Twilio signs every webhook and WebSocket upgrade with the account's auth token. Locally a generated value
+// (kept in the AppHost's user secrets) lets the call simulator sign as Twilio would.
+var twilioAuthToken = builder.AddParameter(
+    "twilio-auth-token",
+    new GenerateParameterDefault { MinLength = 32, Special = false },
+    secret: true,
+    persist: true);
+
+var bedrockRegion = builder.AddParameter("bedrock-region", "us-east-1", publishValueAsDefault: true);
+var bedrockModelId = builder.AddParameter("bedrock-model-id", "amazon.nova-2-sonic-v1:0", publishValueAsDefault: true);
+
+// What Twilio dials. Required behind a load balancer; optional locally (then the services' own URLs are used).
+var publicBaseUrl = builder.ExecutionContext.IsPublishMode ||
+    !string.IsNullOrWhiteSpace(builder.Configuration["Parameters:public-base-url"])
+        ? builder.AddParameter("public-base-url")
+        : null;
+
+var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker")
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health/readiness")
+    .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
+    .WithEnvironment("Bedrock__Region", bedrockRegion)
+    .WithEnvironment("Bedrock__ModelId", bedrockModelId);
+
+var api = builder.AddProject<Projects.Bridge_Api>("api")
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health/readiness")
+    .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
+    .WithReference(mediaWorker);
+
+if (publicBaseUrl is not null)
+{
+    mediaWorker.WithEnvironment("Bridge__PublicBaseUrl", publicBaseUrl);
+    api.WithEnvironment("Bridge__PublicBaseUrl", publicBaseUrl);
+}
+
+builder.Build().Run();

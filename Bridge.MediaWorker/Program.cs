@@ -1,0 +1,12 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseTrustedForwardedHeaders();
+app.UseReadinessLifecycle();
+app.MapDefaultEndpoints();
+
+return app.RunOrReportBadConfiguration();

@@ -1,0 +1,11 @@
+namespace Bridge.Security;
+
+public enum StreamTokenCheck
+{
+    Valid,
+    Missing,
+    Malformed,
+    Expired,
+    BadSignature,
+    CallSidMismatch,
+}

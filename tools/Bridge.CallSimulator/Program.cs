@@ -1,0 +1,2 @@
+Console.WriteLine("The call simulator is not built yet.");
+return 1;
