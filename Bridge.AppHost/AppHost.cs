@@ -17,8 +17,13 @@ var publicBaseUrl = builder.ExecutionContext.IsPublishMode ||
         ? builder.AddParameter("public-base-url")
         : null;
 
+// Aspire turns on ASP.NET's forwarded-headers switch in publish mode, which believes X-Forwarded-* from anyone.
+// The services believe only loopback and Bridge:TrustedProxies instead.
+const string ForwardedHeadersSwitch = "ASPNETCORE_FORWARDEDHEADERS_ENABLED";
+
 var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker")
     .WithExternalHttpEndpoints()
+    .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithEnvironment("Bedrock__Region", bedrockRegion)
@@ -26,6 +31,7 @@ var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker"
 
 var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithExternalHttpEndpoints()
+    .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithReference(mediaWorker);
