@@ -23,6 +23,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _sendLock = new();
     private bool _inputEnded;
+    private bool _disposed;
     private Task _run = Task.CompletedTask;
 
     internal BedrockEventStream(SignedEventFramer framer, TimeProvider time, ILogger logger)
@@ -204,6 +205,11 @@ public sealed class BedrockEventStream : IAsyncDisposable
     {
         lock (_sendLock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
             _inputEnded = true;
             _outgoing.Writer.TryComplete();
         }
