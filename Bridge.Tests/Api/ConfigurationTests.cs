@@ -16,13 +16,23 @@ public sealed class ConfigurationTests
         { "Bridge.MediaWorker", "Bridge__TrustedProxies__0", "the load balancer", "Bridge:TrustedProxies" },
         { "Bridge.Api", "Bridge__FallbackNumber", "555-1234", "Bridge:FallbackNumber" },
         { "Bridge.Api", "Bridge__StreamTokenLifetime", "01:00:00", "Bridge:StreamTokenLifetime" },
+        { "Bridge.MediaWorker", "Bedrock__Region", "", "Bedrock:Region" },
+        { "Bridge.MediaWorker", "Audio__ModelInputRate", "44100", "Audio:ModelInputRate" },
+        { "Bridge.MediaWorker", "Calls__MaxConcurrent", "0", "Calls:MaxConcurrent" },
+        { "Bridge.MediaWorker", "Calls__TransferTarget", "reception", "Calls:TransferTarget" },
+        { "Bridge.MediaWorker", "Conversation__Voice", "hal9000", "Conversation:Voice" },
     };
 
     [Theory]
     [MemberData(nameof(BadSettings))]
     public async Task A_bad_setting_stops_the_service_at_start_with_one_line_naming_the_key(string service, string variable, string value, string key)
     {
-        var environment = new Dictionary<string, string> { ["Twilio__AuthToken"] = GoodToken, [variable] = value };
+        var environment = new Dictionary<string, string>
+        {
+            ["Twilio__AuthToken"] = GoodToken,
+            ["Bedrock__Region"] = "us-east-1",
+            [variable] = value,
+        };
 
         var exit = await ServiceProcess.RunUntilExitAsync(service, environment, TimeSpan.FromSeconds(60));
 
