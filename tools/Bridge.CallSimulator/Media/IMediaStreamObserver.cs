@@ -6,6 +6,9 @@ public interface IMediaStreamObserver
     /// <summary>Caller frame <paramref name="chunk"/> (1-based) is about to be sent.</summary>
     void CallerFrameSent(long chunk, long timestamp);
 
-    /// <summary>A media payload from the server arrived.</summary>
-    void ServerAudioReceived(ReadOnlySpan<byte> payload, long timestamp);
+    /// <summary>
+    /// A message from the server has been handled (played into the buffer, marked, cleared or rejected);
+    /// <paramref name="payload"/> is the audio of a <c>media</c> message, empty otherwise.
+    /// </summary>
+    void ServerMessageHandled(ServerMessageKind kind, ReadOnlySpan<byte> payload, long timestamp);
 }

@@ -171,7 +171,8 @@ public sealed partial class MediaStreamSession
         {
             return null;
         }
-        var lastHeardEnd = FrameTime * (_playback.LastAudioTick + 1);
+        // Tick i plays during [(i + 1) * 20 ms, (i + 2) * 20 ms) of stream time.
+        var lastHeardEnd = _playback.LastAudioTick < 0 ? TimeSpan.Zero : FrameTime * (_playback.LastAudioTick + 2);
         var quietSince = lastHeardEnd > _options.Audio.Duration ? lastHeardEnd : _options.Audio.Duration;
         return streamTime - quietSince >= _options.HangUpAfterQuiet ? StreamEnd.CallerHungUp : null;
     }
@@ -324,7 +325,6 @@ public sealed partial class MediaStreamSession
                 case ServerMessageKind.Media:
                     _mediaReceived++;
                     _bytesReceived += message.Payload!.Length;
-                    _observer?.ServerAudioReceived(message.Payload, timestamp);
                     _playback.Enqueue(message.Payload);
                     if (_playback.BufferedBytes > MaxBufferedBytes && !_bufferWarned)
                     {
@@ -349,6 +349,7 @@ public sealed partial class MediaStreamSession
                     Warn(message.WarningCode, message.Problem!);
                     break;
             }
+            _observer?.ServerMessageHandled(message.Kind, message.Payload, timestamp);
         }
     }
 
