@@ -115,7 +115,8 @@ public sealed partial class MediaStreamSession
 
     private async Task TickLoopAsync(CancellationToken stop)
     {
-        var period = TimeSpan.FromTicks(Math.Max(1, (long)(FrameTime.Ticks / _options.Speed)));
+        // Timers tick at 1 ms at best: at high speeds one wake-up catches up on every frame due.
+        var period = TimeSpan.FromMilliseconds(Math.Max(1, Math.Floor(FrameTime.TotalMilliseconds / _options.Speed)));
         using var timer = new PeriodicTimer(period, _time);
         var origin = _time.GetTimestamp();
         var dtmf = _options.Dtmf.OrderBy(d => d.At).ToList();
