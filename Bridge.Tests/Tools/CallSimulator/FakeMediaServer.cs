@@ -102,5 +102,10 @@ internal sealed class FakeMediaServer
         catch (WebSocketException)
         {
         }
+        finally
+        {
+            // A server drops the connection once the close handshake is done; a client waits for that.
+            _socket.Dispose();
+        }
     }
 }
