@@ -6,6 +6,7 @@ var root = new RootCommand(
     "'call' places one call; 'load' places many at once against a local system and measures latency and loss.")
 {
     CallCommand.Create(),
+    LoadCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
