@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Bridge.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,6 +48,9 @@ internal sealed class FakeBridge : IAsyncDisposable
     public Func<FakeMediaServer, Task> OnStream { get; set; } = server => server.Finished;
 
     public ConcurrentQueue<FakeMediaServer> Streams { get; } = new();
+
+    /// <summary>Called for every frame a stream receives (e.g. to echo audio back like a loopback model).</summary>
+    public Func<FakeMediaServer, JsonElement, Task>? OnMessage { get; set; }
 
     public string ConnectStreamTwiml(string? streamUrl = null) =>
         $"""
@@ -120,7 +124,7 @@ internal sealed class FakeBridge : IAsyncDisposable
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var server = new FakeMediaServer(socket);
+        var server = new FakeMediaServer(socket, OnMessage);
         Streams.Enqueue(server);
         await OnStream(server);
         await server.Finished;

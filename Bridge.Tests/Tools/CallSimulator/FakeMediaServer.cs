@@ -12,9 +12,12 @@ internal sealed class FakeMediaServer
     private readonly Lock _gate = new();
     private readonly Task _receiving;
 
-    public FakeMediaServer(WebSocket socket)
+    private readonly Func<FakeMediaServer, JsonElement, Task>? _onMessage;
+
+    public FakeMediaServer(WebSocket socket, Func<FakeMediaServer, JsonElement, Task>? onMessage = null)
     {
         _socket = socket;
+        _onMessage = onMessage;
         _receiving = ReceiveAsync();
     }
 
@@ -96,6 +99,10 @@ internal sealed class FakeMediaServer
                     {
                         StreamSid = json.GetProperty("streamSid").GetString();
                     }
+                }
+                if (_onMessage is not null)
+                {
+                    await _onMessage(this, json);
                 }
             }
         }
