@@ -135,6 +135,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         {
             LogStreamFailed(logger, state.Call.CallSid, failure.Code, failure.Problem);
             state.Error = failure;
+            state.Step($"stream failed: error {failure.Code}: {failure.Problem}");
             await StatusCallbackAsync(state, stream, streamSid, "stream-error", failure.Problem, cancellationToken);
             return true;
         }

@@ -24,12 +24,12 @@ public static class CallCommand
         };
         var output = new Option<FileInfo?>("--out", "-o")
         {
-            Description = "Where to write what the caller heard (8 kHz µ-law WAV, silence where nothing played). Default: heard.wav.",
+            Description = "Where to write what the caller heard (8 kHz µ-law WAV, silence where nothing played).",
             DefaultValueFactory = _ => new FileInfo("heard.wav"),
         };
         var speed = new Option<double>("--speed")
         {
-            Description = "Run the call N times faster than real time (sending, playback, marks and timers alike). Default 1.",
+            Description = "Run the call N times faster than real time (sending, playback, marks and timers alike).",
             DefaultValueFactory = _ => 1,
             Validators = { r => { if (r.GetValueOrDefault<double>() is <= 0 or > 100) { r.AddError("--speed must be above 0 and at most 100."); } } },
         };
@@ -54,10 +54,10 @@ public static class CallCommand
         var from = new Option<string>("--from") { Description = "The caller's number.", DefaultValueFactory = _ => "+14155550100" };
         var to = new Option<string>("--to") { Description = "The number called.", DefaultValueFactory = _ => "+15005550006" };
         var quiet = CommonOptions.Duration("--hangup-after-quiet",
-            "After its audio ends, the caller hangs up once nothing has played for this long. Default 3s.",
+            "After its audio ends, the caller hangs up once nothing has played for this long.",
             TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(10));
         var maxDuration = CommonOptions.Duration("--max-duration",
-            "The caller hangs up at this point of the call whatever happens. Default 2m, at most 1h.",
+            "The caller hangs up at this point of the call whatever happens (at most 1h).",
             TimeSpan.FromMinutes(2), TimeSpan.FromHours(1));
 
         var command = new Command("call",

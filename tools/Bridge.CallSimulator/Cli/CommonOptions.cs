@@ -12,7 +12,7 @@ public static class CommonOptions
 
     public static Option<Uri> WebhookUrl() => new("--url", "-u")
     {
-        Description = "The voice webhook Twilio would call (the api's /webhook). Default: the api's local launch profile.",
+        Description = "The voice webhook Twilio would call (the api's /webhook; the default is the api's local launch profile).",
         DefaultValueFactory = _ => new Uri(DefaultWebhookUrl),
         CustomParser = result =>
         {

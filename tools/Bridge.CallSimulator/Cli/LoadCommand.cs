@@ -18,15 +18,15 @@ public static class LoadCommand
         var verbose = CommonOptions.Verbose();
         var calls = new Option<int>("--calls", "-n")
         {
-            Description = $"How many calls in all (1 to {LoadOptions.MaxCalls}); once the ramp is over they are all up together. Default 10.",
+            Description = $"How many calls in all (1 to {LoadOptions.MaxCalls}); once the ramp is over they are all up together.",
             DefaultValueFactory = _ => 10,
             Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > LoadOptions.MaxCalls) { r.AddError($"--calls must be between 1 and {LoadOptions.MaxCalls}."); } } },
         };
-        var ramp = CommonOptions.Duration("--ramp", "The calls start evenly spread over this time. Default 5s.", TimeSpan.FromSeconds(5), LoadOptions.MaxDuration);
+        var ramp = CommonOptions.Duration("--ramp", "The calls start evenly spread over this time.", TimeSpan.FromSeconds(5), LoadOptions.MaxDuration);
         var duration = CommonOptions.Duration("--duration",
-            "The whole test, ramp included (at most 1h); every call hangs up when it is over. Default 30s.",
+            "The whole test, ramp included (at most 1h); every call hangs up when it is over.",
             TimeSpan.FromSeconds(30), LoadOptions.MaxDuration);
-        var lateAfter = CommonOptions.Duration("--late-after", "A frame whose round trip takes longer than this is late. Default 100ms.",
+        var lateAfter = CommonOptions.Duration("--late-after", "A frame whose round trip takes longer than this is late.",
             TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         var workerPid = new Option<int?>("--worker-pid")
         {
@@ -123,7 +123,7 @@ public static class LoadCommand
 
     private static void Print(LoadResult r)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("Load test").AddColumn("").AddColumn("");
+        var table = new Table().Border(TableBorder.Rounded).Title("Load test").AddColumn("").AddColumn("").HideHeaders();
         void Row(string name, string value) => table.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), new Text(value));
 
         Row("Duration", $"{r.DurationSeconds:0.0} s");

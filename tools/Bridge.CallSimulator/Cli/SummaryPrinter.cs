@@ -11,7 +11,7 @@ public static class SummaryPrinter
     public static void Print(CallSummary summary, string? heardFile)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"Call {summary.CallSid}")
-            .AddColumn("").AddColumn("");
+            .AddColumn("").AddColumn("").HideHeaders();
         Row(table, "Outcome", summary.Outcome);
         if (summary.Error is { } error)
         {

@@ -335,10 +335,12 @@ public sealed partial class MediaStreamSession
                     break;
                 case ServerMessageKind.Mark:
                     _marksReceived++;
-                    if (_playback.Mark(message.MarkName!))
+                    var now = _playback.Mark(message.MarkName!);
+                    if (now)
                     {
                         _echo.Add(message.MarkName!);
                     }
+                    LogMark(_logger, _stream.CallSid, message.MarkName!, now ? "nothing buffered: echoed at once" : $"echoed after {_playback.BufferedBytes / 8.0:0} ms of buffered audio");
                     EchoMarks();
                     break;
                 case ServerMessageKind.Clear:
@@ -373,6 +375,7 @@ public sealed partial class MediaStreamSession
         foreach (var name in _echo)
         {
             _outbound.Writer.TryWrite(Outbound.Mark(name));
+            LogMarkEchoed(_logger, _stream.CallSid, name);
         }
         _echo.Clear();
     }
@@ -459,6 +462,12 @@ public sealed partial class MediaStreamSession
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallSid}: sending failed: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string callSid, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallSid}: mark {Name} received; {When}")]
+    private static partial void LogMark(ILogger logger, string callSid, string name, string when);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallSid}: mark {Name} echoed")]
+    private static partial void LogMarkEchoed(ILogger logger, string callSid, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid}: clear; {Marks} pending mark(s) echoed at once")]
     private static partial void LogClear(ILogger logger, string callSid, int marks);
