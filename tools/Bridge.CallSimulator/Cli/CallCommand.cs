@@ -1,0 +1,133 @@
+using System.CommandLine;
+using Bridge.CallSimulator.Audio;
+using Bridge.CallSimulator.Calls;
+using Bridge.CallSimulator.Media;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.CallSimulator.Cli;
+
+/// <summary><c>bridge-call call</c>: one call, heard and summarised.</summary>
+public static class CallCommand
+{
+    public static Command Create()
+    {
+        var url = CommonOptions.WebhookUrl();
+        var authToken = CommonOptions.AuthToken();
+        var accountSid = CommonOptions.AccountSid();
+        var verbose = CommonOptions.Verbose();
+        var audio = new Option<FileInfo>("--audio", "-a")
+        {
+            Description = "What the caller says: a WAV file, µ-law 8 kHz or PCM 16-bit (8, 16 or 24 kHz are converted with " +
+                          "the bridge's own audio code; other rates are converted simply, with a warning). " +
+                          "Default: utterances/hello.wav next to the tool.",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine(AppContext.BaseDirectory, "utterances", "hello.wav")),
+        };
+        var output = new Option<FileInfo?>("--out", "-o")
+        {
+            Description = "Where to write what the caller heard (8 kHz µ-law WAV, silence where nothing played).",
+            DefaultValueFactory = _ => new FileInfo("heard.wav"),
+        };
+        var speed = new Option<double>("--speed")
+        {
+            Description = "Run the call N times faster than real time (sending, playback, marks and timers alike).",
+            DefaultValueFactory = _ => 1,
+            Validators = { r => { if (r.GetValueOrDefault<double>() is <= 0 or > 100) { r.AddError("--speed must be above 0 and at most 100."); } } },
+        };
+        var dtmf = new Option<string[]>("--dtmf")
+        {
+            Description = "Press a key at a time after the stream starts, e.g. --dtmf 5@3s --dtmf #@4500ms. Repeatable.",
+            HelpName = "digit@time",
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var press in r.GetValueOrDefault<string[]>() ?? [])
+                    {
+                        if (!DtmfPress.TryParse(press, out _, out var error))
+                        {
+                            r.AddError("--dtmf " + error);
+                        }
+                    }
+                },
+            },
+        };
+        var from = new Option<string>("--from") { Description = "The caller's number.", DefaultValueFactory = _ => "+14155550100" };
+        var to = new Option<string>("--to") { Description = "The number called.", DefaultValueFactory = _ => "+15005550006" };
+        var quiet = CommonOptions.Duration("--hangup-after-quiet",
+            "After its audio ends, the caller hangs up once nothing has played for this long.",
+            TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(10));
+        var maxDuration = CommonOptions.Duration("--max-duration",
+            "The caller hangs up at this point of the call whatever happens (at most 1h).",
+            TimeSpan.FromMinutes(2), TimeSpan.FromHours(1));
+
+        var command = new Command("call",
+            "Place one inbound call as Twilio would: POST the signed voice webhook, follow the TwiML, open the " +
+            "<Connect><Stream> WebSocket with a signed upgrade, send connected/start/media (20 ms frames in real time)/dtmf/stop, " +
+            "play what the server sends through Twilio's playback clock (marks echoed when played, clear drops buffered audio " +
+            "and echoes pending marks), post the stream status callbacks, and when the server closes the socket, request the " +
+            "<Connect action> and follow it. Prints a summary and writes what the caller heard to a WAV file.")
+        {
+            url, audio, output, speed, dtmf, from, to, quiet, maxDuration, accountSid, authToken, verbose,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token)
+            {
+                return 2;
+            }
+
+            CallerAudio callerAudio;
+            try
+            {
+                var loaded = CallerAudioLoader.Load(WavFile.Read(parse.GetValue(audio)!.FullName));
+                if (loaded.Warning is { } warning)
+                {
+                    Console.Error.WriteLine("warning: " + warning);
+                }
+                callerAudio = CallerAudio.FromMuLaw(loaded.MuLaw);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"--audio: {e.Message}");
+                return 2;
+            }
+
+            var options = new CallSimulationOptions
+            {
+                WebhookUrl = parse.GetValue(url)!,
+                AuthToken = token.Token,
+                AccountSid = parse.GetValue(accountSid)!,
+                From = parse.GetValue(from)!,
+                To = parse.GetValue(to)!,
+                Media = new MediaStreamOptions
+                {
+                    Audio = callerAudio,
+                    Dtmf = (parse.GetValue(dtmf) ?? []).Select(d => DtmfPress.TryParse(d, out var press, out _) ? press : null!).ToList(),
+                    Speed = parse.GetValue(speed),
+                    HangUpAfterQuiet = parse.GetValue(quiet),
+                    MaxDuration = parse.GetValue(maxDuration),
+                },
+            };
+
+            CallSummary summary;
+            using (var logging = ConsoleLogging.Create(parse.GetValue(verbose)))
+            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
+            {
+                var logger = logging.CreateLogger<CallSimulation>();
+                logger.LogInformation("Calling {Url} (auth token from {Source}), caller audio {Seconds:0.0} s at speed {Speed}",
+                    options.WebhookUrl, token.Source, callerAudio.Duration.TotalSeconds, options.Media.Speed);
+                summary = await new CallSimulation(http, TimeProvider.System, logger).RunAsync(options, cancellationToken: cancellationToken);
+            }
+
+            var heardFile = parse.GetValue(output);
+            if (heardFile is not null && summary.Stream is { HeardMuLaw.Length: > 0 } stream)
+            {
+                WavFile.WriteMuLaw(heardFile.FullName, stream.HeardMuLaw);
+            }
+            SummaryPrinter.Print(summary, heardFile?.FullName);
+            return summary.Succeeded ? 0 : 1;
+        });
+        return command;
+    }
+}

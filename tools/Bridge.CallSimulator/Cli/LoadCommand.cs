@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Bridge.CallSimulator.Load;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Bridge.CallSimulator.Cli;
+
+/// <summary><c>bridge-call load</c>: many calls at once against a local system, with latency and loss.</summary>
+public static class LoadCommand
+{
+    public static Command Create()
+    {
+        var url = CommonOptions.WebhookUrl();
+        var authToken = CommonOptions.AuthToken();
+        var accountSid = CommonOptions.AccountSid();
+        var verbose = CommonOptions.Verbose();
+        var calls = new Option<int>("--calls", "-n")
+        {
+            Description = $"How many calls in all (1 to {LoadOptions.MaxCalls}); once the ramp is over they are all up together.",
+            DefaultValueFactory = _ => 10,
+            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > LoadOptions.MaxCalls) { r.AddError($"--calls must be between 1 and {LoadOptions.MaxCalls}."); } } },
+        };
+        var ramp = CommonOptions.Duration("--ramp", "The calls start evenly spread over this time.", TimeSpan.FromSeconds(5), LoadOptions.MaxDuration);
+        var duration = CommonOptions.Duration("--duration",
+            "The whole test, ramp included (at most 1h); every call hangs up when it is over.",
+            TimeSpan.FromSeconds(30), LoadOptions.MaxDuration);
+        var lateAfter = CommonOptions.Duration("--late-after", "A frame whose round trip takes longer than this is late.",
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        var workerPid = new Option<int?>("--worker-pid")
+        {
+            Description = "The media worker's process id: its CPU (percent of one core) and resident memory are sampled every second.",
+        };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the result to this file as JSON." };
+
+        var command = new Command("load",
+            "Place many calls at once against a local bridge whose model is the emulator in loopback mode (every caller " +
+            "frame comes back as model audio, 8 kHz both ways). Each caller frame carries its own number, so returned audio " +
+            "is matched to what was sent even when the worker re-chunks it: round-trip latency per frame (p50/p95/p99), late " +
+            "and lost frames, and optionally the worker's CPU and memory. Bounded: at most 1000 calls and 1 hour, and only " +
+            "localhost or loopback addresses are called.")
+        {
+            url, calls, ramp, duration, lateAfter, workerPid, json, accountSid, authToken, verbose,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token)
+            {
+                return 2;
+            }
+            var options = new LoadOptions
+            {
+                WebhookUrl = parse.GetValue(url)!,
+                AuthToken = token.Token,
+                AccountSid = parse.GetValue(accountSid)!,
+                Calls = parse.GetValue(calls),
+                Ramp = parse.GetValue(ramp),
+                Duration = parse.GetValue(duration),
+                LateAfter = parse.GetValue(lateAfter),
+                WorkerPid = parse.GetValue(workerPid),
+            };
+            if (options.Problem() is { } problem)
+            {
+                Console.Error.WriteLine(problem);
+                return 2;
+            }
+
+            LoadResult result;
+            using (var logging = ConsoleLogging.Create(parse.GetValue(verbose), LogLevel.Error))
+            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
+            {
+                var test = new LoadTest(http, TimeProvider.System, logging);
+                try
+                {
+                    result = await RunWithProgressAsync(test, options, cancellationToken);
+                }
+                catch (ArgumentException e) when (e.ParamName == "options")
+                {
+                    Console.Error.WriteLine(e.Message);
+                    return 2;
+                }
+            }
+
+            Print(result);
+            if (parse.GetValue(json) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }), CancellationToken.None);
+                AnsiConsole.MarkupLineInterpolated($"Result written to [bold]{file.FullName}[/]");
+            }
+            return result.CallsFailed == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Task<LoadResult> RunWithProgressAsync(LoadTest test, LoadOptions options, CancellationToken cancellationToken) =>
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("starting", maxValue: options.Duration.TotalSeconds);
+                var result = await test.RunAsync(options, progress =>
+                {
+                    task.Value = Math.Min(task.MaxValue, progress.Elapsed.TotalSeconds);
+                    task.Description = Markup.Escape(Describe(progress));
+                }, cancellationToken);
+                task.Value = task.MaxValue;
+                task.StopTask();
+                return result;
+            });
+
+    private static string Describe(LoadProgress p)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"calls {p.Active} up / {p.Started} started / {p.Failed} failed · frames {p.FramesSent} sent, {p.FramesReturned} back · " +
+            $"p50 {Ms(p.P50Ms)} p95 {Ms(p.P95Ms)} p99 {Ms(p.P99Ms)}");
+        return p.WorkerCpuPercent is { } cpu
+            ? line + string.Create(CultureInfo.InvariantCulture, $" · worker {cpu:0}% CPU, {p.WorkerRssMegabytes:0} MB")
+            : line;
+    }
+
+    private static void Print(LoadResult r)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Load test").AddColumn("").AddColumn("").HideHeaders();
+        void Row(string name, string value) => table.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), new Text(value));
+
+        Row("Duration", $"{r.DurationSeconds:0.0} s");
+        Row("Calls", $"{r.CallsStarted} of {r.CallsPlanned} started, {r.CallsCompleted} completed, {r.CallsFailed} failed");
+        foreach (var (reason, count) in r.Failures)
+        {
+            Row("  failure", $"{count} x {reason}");
+        }
+        Row("Frames", $"{r.FramesSent} sent, {r.FramesMeasured} measured, {r.FramesReturned} returned");
+        Row("Lost", Share(r.FramesLost, r.FramesMeasured));
+        Row("Late", $"{Share(r.FramesLate, r.FramesReturned)} (over {r.LateAfterMs:0} ms)");
+        Row("Round trip", $"p50 {Ms(r.LatencyP50Ms)}, p95 {Ms(r.LatencyP95Ms)}, p99 {Ms(r.LatencyP99Ms)}, mean {Ms(r.LatencyMeanMs)}, max {Ms(r.LatencyMaxMs)}");
+        if (r.FramesDuplicated + r.FramesOutOfOrder + r.UnknownFrames > 0)
+        {
+            Row("Anomalies", $"{r.FramesDuplicated} duplicated, {r.FramesOutOfOrder} out of order, {r.UnknownFrames} unknown");
+        }
+        Row("Invalid messages", r.InvalidMessages.ToString(CultureInfo.InvariantCulture));
+        if (r.Worker is { } w)
+        {
+            Row("Worker", $"{w.Name} (pid {w.Pid}): CPU mean {w.MeanCpuPercent:0.0}%, max {w.MaxCpuPercent:0.0}% of one core; RSS max {w.MaxRssMegabytes:0.0} MB");
+        }
+        if (r.FramesReturned == 0 && r.FramesSent > 0)
+        {
+            Row("Note", "no frame came back: is the emulator in loopback mode, and the model at 8 kHz both ways?");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string Share(long part, long whole) =>
+        whole == 0 ? $"{part}" : string.Create(CultureInfo.InvariantCulture, $"{part} ({100.0 * part / whole:0.###}%)");
+
+    private static string Ms(double? value) =>
+        value is { } v ? v.ToString("0.0 'ms'", CultureInfo.InvariantCulture) : "—";
+}
