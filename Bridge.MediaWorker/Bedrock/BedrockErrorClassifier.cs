@@ -24,7 +24,7 @@ public static class BedrockErrorClassifier
 
         return type.ToLowerInvariant() switch
         {
-            "validationexception" => new BedrockValidationException(message),
+            "validationexception" => new BedrockValidationException(message, type),
             "modeltimeoutexception" => new BedrockModelTimeoutException(message),
             "throttlingexception" or "servicequotaexceededexception" or "serviceunavailableexception" or "internalserverexception"
                 or "modelstreamerrorexception" or "modelnotreadyexception" => new BedrockTransientException(type, message),
@@ -36,7 +36,7 @@ public static class BedrockErrorClassifier
                 HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
                     or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => new BedrockTransientException(type, message),
                 HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.NotFound => new BedrockAccessException(type, message),
-                HttpStatusCode.BadRequest => new BedrockValidationException(message),
+                HttpStatusCode.BadRequest => new BedrockValidationException(message, type),
                 null => new BedrockTransientException(type, message),
                 _ => new BedrockStreamException(type, message, isRetryable: false),
             },

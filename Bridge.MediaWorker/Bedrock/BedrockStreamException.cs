@@ -16,7 +16,8 @@ public class BedrockStreamException(string errorType, string message, bool isRet
 }
 
 /// <summary>The request is wrong (bad event order, bad JSON, unknown voice…): retrying the same thing fails again.</summary>
-public sealed class BedrockValidationException(string message) : BedrockStreamException("validationException", message, isRetryable: false);
+public sealed class BedrockValidationException(string message, string errorType = "validationException")
+    : BedrockStreamException(errorType, message, isRetryable: false);
 
 /// <summary>Throttling, service unavailable, internal errors, model errors: a new stream may succeed.</summary>
 public sealed class BedrockTransientException(string errorType, string message, Exception? inner = null)

@@ -12,6 +12,9 @@ internal sealed class EventStreamRequestContent(ChannelReader<OutgoingFrame> fra
 {
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        // HTTP/2 holds the request headers back until the body is written or flushed; the server should see the
+        // request (and answer it) even before the first event.
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         while (await frames.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (frames.TryRead(out var frame))
