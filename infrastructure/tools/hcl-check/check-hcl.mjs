@@ -1,11 +1,11 @@
 // Usage: node check-hcl.mjs <file-or-directory>...
-// Parses every .tf and .tfvars(.example) file with hashicorp/hcl (the parser OpenTofu uses) and prints one JSON
+// Parses every .tf, .tfvars(.example) and .hcl.example file with hashicorp/hcl (the parser OpenTofu uses) and prints one JSON
 // line per file: {"file", "ok", "error"?, "body"?}. Exit code 1 when any file does not parse.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "@cdktf/hcl2json";
 
-const isHcl = (name) => /\.(tf|tfvars|tfvars\.example)$/.test(name);
+const isHcl = (name) => /\.(tf|tfvars|tfvars\.example|hcl\.example)$/.test(name);
 
 function* filesUnder(path) {
   if (statSync(path).isFile()) {
