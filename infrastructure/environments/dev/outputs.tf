@@ -25,3 +25,7 @@ output "service_names" {
 output "alarm_topic_arn" {
   value = module.bridge.alarm_topic_arn
 }
+
+output "region" {
+  value = var.region
+}
