@@ -92,26 +92,6 @@ public partial class CommittedTaskDefinitionsTests
         }
     }
 
-    /// <summary>OpenTofu renders the files with templatefile(); a placeholder it is not given fails the plan.</summary>
-    [Fact]
-    public void Every_placeholder_is_one_the_service_module_provides()
-    {
-        var module = File.ReadAllText(Path.Combine(Root, "infrastructure/modules/ecs-service/main.tf"));
-        var provided = TemplateVariable().Matches(module[module.IndexOf("templatefile(", StringComparison.Ordinal)..])
-            .Select(m => m.Groups[1].Value)
-            .ToHashSet();
-
-        foreach (var (path, content) in TaskDefinitionFiles.ReadCommitted(Root))
-        {
-            foreach (Match placeholder in Placeholder().Matches(content))
-            {
-                var name = placeholder.Groups[1].Value;
-                Assert.True(provided.Contains(name) || name.EndsWith("_secret_arn", StringComparison.Ordinal),
-                    $"{path} uses ${{{name}}}, which modules/ecs-service does not pass to templatefile()");
-            }
-        }
-    }
-
     [GeneratedRegex(@"^(arn:aws[a-z-]*:(secretsmanager|ssm):\S+|\$\{[a-z_][a-z0-9_]*_secret_arn\})$")]
     private static partial Regex SecretReference();
 
@@ -126,10 +106,4 @@ public partial class CommittedTaskDefinitionsTests
 
     [GeneratedRegex(@"(?<![0-9])[0-9]{12}(?![0-9])")]
     private static partial Regex AccountNumber();
-
-    [GeneratedRegex(@"\$\{([a-z_][a-z0-9_]*)\}")]
-    private static partial Regex Placeholder();
-
-    [GeneratedRegex(@"^\s*([a-z_][a-z0-9_]*)\s*=", RegexOptions.Multiline)]
-    private static partial Regex TemplateVariable();
 }

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Bridge.Deploy.TaskDefinitions.TaskDefinitions;
 
 namespace Bridge.Tests.Infrastructure;
 
 /// <summary>Every OpenTofu file parses with OpenTofu's own parser, and the parsed files say what the issue asks.</summary>
-public class OpenTofuFilesTests
+public partial class OpenTofuFilesTests
 {
     private static readonly Lazy<HclCheck.Run> Infrastructure = new(() => HclCheck.Parse(Path.Combine(HclCheck.Root, "infrastructure")));
 
@@ -107,4 +109,31 @@ public class OpenTofuFilesTests
             Assert.True(backend["encrypt"]!.GetValue<bool>());
         }
     }
+
+    /// <summary>OpenTofu renders the translator's files with templatefile(): a placeholder it is not given fails the plan.</summary>
+    [Fact]
+    public void Every_placeholder_in_the_task_definitions_is_one_OpenTofu_fills_in()
+    {
+        var templateVariables = Body("infrastructure/modules/ecs-service/main.tf")["locals"]![0]!["template_variables"]!.GetValue<string>();
+        var secretArns = Body("infrastructure/modules/bridge/main.tf")["module"]!["service"]![0]!["secret_arns"]!.AsObject();
+        var provided = Assignment().Matches(templateVariables).Select(m => m.Groups[1].Value)
+            .Concat(secretArns.Select(entry => entry.Key))
+            .ToHashSet();
+        Assert.Contains("image", provided);
+
+        foreach (var (path, content) in TaskDefinitionFiles.ReadCommitted(HclCheck.Root))
+        {
+            foreach (Match placeholder in Placeholder().Matches(content))
+            {
+                Assert.True(provided.Contains(placeholder.Groups[1].Value),
+                    $"{path} uses {placeholder.Value}, which OpenTofu does not pass to templatefile()");
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\$\{([a-z_][a-z0-9_]*)\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"^\s*([a-z_][a-z0-9_]*)\s*=", RegexOptions.Multiline)]
+    private static partial Regex Assignment();
 }
