@@ -3,7 +3,7 @@ module "bridge" {
 
   region               = var.region
   deployment_file      = "${path.module}/deployment.json"
-  task_definitions_dir = "${path.module}/../../task-definitions/${basename(path.module)}"
+  task_definitions_dir = "${path.module}/../../task-definitions/dev"
   hosted_zone_id       = var.hosted_zone_id
   image_tag            = var.image_tag
 

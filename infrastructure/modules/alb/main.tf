@@ -145,11 +145,9 @@ resource "aws_acm_certificate_validation" "this" {
 }
 
 resource "aws_route53_record" "alias" {
-  for_each = toset(["A", "AAAA"])
-
   zone_id = var.hosted_zone_id
   name    = var.domain_name
-  type    = each.key
+  type    = "A"
 
   alias {
     name                   = aws_lb.this.dns_name
