@@ -47,15 +47,18 @@ case "${architecture:-X86_64}" in
   *) echo "cpuArchitecture '${architecture}' in deployment.json is neither X86_64 nor ARM64" >&2; exit 2 ;;
 esac
 
-declare -A projects=(
-  [api]=Bridge.Api/Bridge.Api.csproj
-  [media-worker]=Bridge.MediaWorker/Bridge.MediaWorker.csproj
-)
+services=(api media-worker)
+project_of() {
+  case "$1" in
+    api) echo Bridge.Api/Bridge.Api.csproj ;;
+    media-worker) echo Bridge.MediaWorker/Bridge.MediaWorker.csproj ;;
+  esac
+}
 
 if [[ "$archive_only" == true ]]; then
   mkdir -p artifacts/images
-  for service in "${!projects[@]}"; do
-    dotnet publish "${projects[$service]}" -c Release -r "$runtime" -t:PublishContainer \
+  for service in "${services[@]}"; do
+    dotnet publish "$(project_of "$service")" -c Release -r "$runtime" -t:PublishContainer \
       -p:ContainerImageTags="$tag" \
       -p:ContainerArchiveOutputPath="artifacts/images/${service}.tar.gz"
   done
@@ -74,14 +77,14 @@ done
 repositories="$("$tofu" -chdir="$environment_dir" output -json repository_urls)"
 region="$("$tofu" -chdir="$environment_dir" output -raw region)"
 
-for service in "${!projects[@]}"; do
+for service in "${services[@]}"; do
   url="$(jq -er --arg service "$service" '.[$service]' <<<"$repositories")"
   registry="${url%%/*}"
   repository="${url#*/}"
   # The SDK pushes straight to the registry; these two variables are its credentials.
   DOTNET_CONTAINER_REGISTRY_UNAME=AWS \
   DOTNET_CONTAINER_REGISTRY_PWORD="$(aws ecr get-login-password --region "$region")" \
-    dotnet publish "${projects[$service]}" -c Release -r "$runtime" -t:PublishContainer \
+    dotnet publish "$(project_of "$service")" -c Release -r "$runtime" -t:PublishContainer \
       -p:ContainerRegistry="$registry" \
       -p:ContainerRepository="$repository" \
       -p:ContainerImageTags="$tag"

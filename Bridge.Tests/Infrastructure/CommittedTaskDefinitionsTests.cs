@@ -92,6 +92,24 @@ public partial class CommittedTaskDefinitionsTests
         }
     }
 
+    /// <summary>Twilio signs the URL it dials (the certificate's and DNS record's host): the app must check against the same.</summary>
+    [Fact]
+    public void The_public_URL_the_services_use_is_the_one_OpenTofu_serves()
+    {
+        foreach (var environmentFile in TaskDefinitionFiles.EnvironmentFiles(Root))
+        {
+            var deployment = JsonNode.Parse(File.ReadAllText(environmentFile))!;
+            var name = deployment["name"]!.GetValue<string>();
+            foreach (var (path, definition) in Committed().Where(c => c.Path.StartsWith($"infrastructure/task-definitions/{name}/", StringComparison.Ordinal)))
+            {
+                var environment = TranslatorFixture.NameValues(definition["containerDefinitions"]![0]!["environment"], "value");
+                Assert.True(deployment["publicBaseUrl"]!.GetValue<string>() == environment["Bridge__PublicBaseUrl"],
+                    $"{path}: Bridge__PublicBaseUrl is {environment["Bridge__PublicBaseUrl"]}, but {environmentFile} serves {deployment["publicBaseUrl"]}");
+                Assert.Equal(deployment["vpcCidr"]!.GetValue<string>(), environment["Bridge__TrustedProxies__0"]);
+            }
+        }
+    }
+
     [GeneratedRegex(@"^(arn:aws[a-z-]*:(secretsmanager|ssm):\S+|\$\{[a-z_][a-z0-9_]*_secret_arn\})$")]
     private static partial Regex SecretReference();
 
