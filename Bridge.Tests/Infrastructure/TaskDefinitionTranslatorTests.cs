@@ -378,4 +378,36 @@ public class TaskDefinitionTranslatorTests
         Assert.True(app["readonlyRootFilesystem"]!.GetValue<bool>());
         Assert.Equal("/tmp", app["mountPoints"]![0]!["containerPath"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void An_unknown_field_in_the_environment_file_is_refused()
+    {
+        fixture.Environment["services"]!["worker"]!["memmory"] = 4096;
+
+        var error = fixture.TranslationError();
+
+        Assert.Contains(TranslatorFixture.EnvironmentSource, error);
+        Assert.Contains("field 'services.worker.memmory'", error);
+    }
+
+    [Theory]
+    [InlineData("publicBaseUrl", "http://voice.test.example")]
+    [InlineData("publicBaseUrl", "https://voice.test.example/bridge")]
+    [InlineData("vpcCidr", "10.9.0.0")]
+    [InlineData("name", "Test")]
+    [InlineData("cpuArchitecture", "ARM")]
+    public void Environment_settings_that_would_break_the_deployment_are_refused(string field, string value)
+    {
+        fixture.Environment[field] = value;
+
+        Assert.Contains($"field '{field}'", fixture.TranslationError());
+    }
+
+    [Fact]
+    public void A_collector_that_would_take_all_of_the_task_memory_is_refused()
+    {
+        fixture.Environment["collector"]!["memoryReservation"] = 512;
+
+        Assert.Contains("field 'collector.memoryReservation'", fixture.TranslationError());
+    }
 }

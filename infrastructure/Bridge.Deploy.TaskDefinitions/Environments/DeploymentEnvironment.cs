@@ -66,7 +66,7 @@ public sealed partial class DeploymentEnvironment
         }
         catch (JsonException e)
         {
-            throw new TranslationException($"{source}, field '{e.Path}': {e.Message}");
+            throw new TranslationException($"{source}, field '{e.Path?.TrimStart('$', '.')}': {e.Message}");
         }
         if (environment is null)
         {
