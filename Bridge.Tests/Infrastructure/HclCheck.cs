@@ -17,6 +17,9 @@ internal static class HclCheck
 
     public sealed record Run(int ExitCode, IReadOnlyList<FileResult> Files, string StandardError);
 
+    /// <summary>The repository's infrastructure/ directory, parsed once for all tests (a node start costs seconds).</summary>
+    public static readonly Lazy<Run> Infrastructure = new(() => Parse(Path.Combine(Root, "infrastructure")));
+
     public static Run Parse(params string[] paths)
     {
         if (!Directory.Exists(Path.Combine(ToolDirectory, "node_modules", "@cdktf", "hcl2json")))

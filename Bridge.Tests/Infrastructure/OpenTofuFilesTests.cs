@@ -7,10 +7,8 @@ namespace Bridge.Tests.Infrastructure;
 /// <summary>Every OpenTofu file parses with OpenTofu's own parser, and the parsed files say what the issue asks.</summary>
 public partial class OpenTofuFilesTests
 {
-    private static readonly Lazy<HclCheck.Run> Infrastructure = new(() => HclCheck.Parse(Path.Combine(HclCheck.Root, "infrastructure")));
-
     private static JsonObject Body(string file) =>
-        Infrastructure.Value.Files.Single(f => f.File == file).Body ?? throw new InvalidOperationException($"{file} did not parse");
+        HclCheck.Infrastructure.Value.Files.Single(f => f.File == file).Body ?? throw new InvalidOperationException($"{file} did not parse");
 
     private static JsonObject Resource(string file, string type, string name) =>
         Body(file)["resource"]![type]![name]![0]!.AsObject();
@@ -18,7 +16,7 @@ public partial class OpenTofuFilesTests
     [Fact]
     public void Every_OpenTofu_file_in_the_repository_parses()
     {
-        var run = Infrastructure.Value;
+        var run = HclCheck.Infrastructure.Value;
 
         var failures = run.Files.Where(f => !f.Ok).Select(f => $"{f.File}: {f.Error}").ToList();
         Assert.True(failures.Count == 0, string.Join('\n', failures));

@@ -31,8 +31,7 @@ public partial class OpenTofuReferencesTests
 
     private static readonly Lazy<Dictionary<string, Configuration>> Configurations = new(() =>
     {
-        var run = HclCheck.Parse(Path.Combine(HclCheck.Root, "infrastructure"));
-        return run.Files
+        return HclCheck.Infrastructure.Value.Files
             .Where(f => f.File.EndsWith(".tf", StringComparison.Ordinal))
             .GroupBy(f => Path.GetDirectoryName(f.File)!.Replace('\\', '/'))
             .ToDictionary(g => g.Key, g => new Configuration(g.Key, g.Select(f => f.Body!).ToList()));
