@@ -60,7 +60,7 @@ if [[ "$archive_only" == true ]]; then
   for service in "${services[@]}"; do
     dotnet publish "$(project_of "$service")" -c Release -r "$runtime" -t:PublishContainer \
       -p:ContainerImageTags="$tag" \
-      -p:ContainerArchiveOutputPath="artifacts/images/${service}.tar.gz"
+      -p:ContainerArchiveOutputPath="$PWD/artifacts/images/${service}.tar.gz"
   done
   echo "$tag"
   exit 0
