@@ -28,7 +28,7 @@ public sealed class CallTelemetry
         meter.CreateObservableGauge("bridge.calls.active", () => registry.Active, description: "Calls live on this worker.");
         _callsStarted = meter.CreateCounter<long>("bridge.calls.started", description: "Calls admitted and connected to the model.");
         _callsEnded = meter.CreateCounter<long>("bridge.calls.ended", description: "Calls ended, by reason.");
-        _callsRefused = meter.CreateCounter<long>("bridge.calls.refused", description: "Media streams refused before a call began, by reason.");
+        _callsRefused = meter.CreateCounter<long>("bridge.calls.rejected", description: "Media streams refused before a call began, by reason.");
         _frames = meter.CreateCounter<long>("bridge.audio.frames", description: "Twilio media frames, by direction.");
         _interruptions = meter.CreateCounter<long>("bridge.interruptions", description: "Barge-ins: the caller interrupted the model.");
         _renewals = meter.CreateCounter<long>("bridge.renewals", description: "Model streams renewed mid-call, by reason.");
