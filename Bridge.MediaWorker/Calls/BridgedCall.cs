@@ -23,6 +23,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private static readonly TimeSpan EndAfterPlaybackTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan QuietBeforeEnding = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan GoodbyeOnShutdownTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StreamEndAfterTool = TimeSpan.FromSeconds(3);
 
     private readonly TwilioMediaStream _stream;
     private readonly TwilioStartInfo _start;
@@ -462,6 +463,9 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         try
         {
             await endCall(cancellationToken).ConfigureAwait(false);
+            // Twilio now ends the stream itself (stop, then close); if it does not, the bridge closes its side.
+            await Task.Delay(StreamEndAfterTool, _time, cancellationToken).ConfigureAwait(false);
+            await _stream.CloseAsync(WebSocketCloseStatus.NormalClosure, "the call was ended by the assistant", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -37,31 +37,39 @@ public sealed class TwilioMediaStream : IAsyncDisposable
     /// <summary>Reads <c>connected</c> (optional, as Twilio may omit it on reconnects) then <c>start</c>, within the start timeout.</summary>
     public async Task<TwilioStartInfo> ReadStartAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.StartTimeout);
-        try
+        // Not a cancellation: cancelling a pending receive aborts the socket, and the close status would be lost.
+        var reading = ReadConnectedAndStartAsync(cancellationToken);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timeout = Task.Delay(_options.StartTimeout, timer.Token);
+        if (await Task.WhenAny(reading, timeout) == reading)
         {
-            while (true)
-            {
-                var length = await ReceiveMessageAsync(timeout.Token)
-                    ?? throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "the socket closed before start");
-                var frame = Parse(length);
-                switch (frame.Event)
-                {
-                    case TwilioEventKind.Connected:
-                        continue;
-                    case TwilioEventKind.Start:
-                        Start = frame.Start!;
-                        _writer = new TwilioFrameWriter(Start.StreamSid);
-                        return Start;
-                    default:
-                        throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, $"{frame.Event} arrived before start");
-                }
-            }
+            await timer.CancelAsync();
+            return await reading;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        // The read ends when the socket is closed; its outcome no longer matters.
+        _ = reading.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        cancellationToken.ThrowIfCancellationRequested();
+        throw new TwilioStreamClosedException(WebSocketCloseStatus.PolicyViolation, $"no start within {_options.StartTimeout.TotalSeconds:0.#} s");
+    }
+
+    private async Task<TwilioStartInfo> ReadConnectedAndStartAsync(CancellationToken cancellationToken)
+    {
+        while (true)
         {
-            throw new TwilioStreamClosedException(WebSocketCloseStatus.PolicyViolation, $"no start within {_options.StartTimeout.TotalSeconds:0.#} s");
+            var length = await ReceiveMessageAsync(cancellationToken)
+                ?? throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "the socket closed before start");
+            var frame = Parse(length);
+            switch (frame.Event)
+            {
+                case TwilioEventKind.Connected:
+                    continue;
+                case TwilioEventKind.Start:
+                    Start = frame.Start!;
+                    _writer = new TwilioFrameWriter(Start.StreamSid);
+                    return Start;
+                default:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, $"{frame.Event} arrived before start");
+            }
         }
     }
 

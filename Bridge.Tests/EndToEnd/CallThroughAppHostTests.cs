@@ -1,0 +1,144 @@
+using Bridge.CallSimulator.Media;
+using Bridge.Tests.Support;
+
+namespace Bridge.Tests.EndToEnd;
+
+/// <summary>
+/// Whole calls as a user runs them: the call simulator (behaving like Twilio) calls the api, which connects it to
+/// the media worker, which converses with the Nova Sonic emulator — all started by the real AppHost.
+/// </summary>
+[Collection(AppHostCollection.Name)]
+public sealed class CallThroughAppHostTests(AppHostFixture fixture)
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(90);
+
+    private async Task<Bridge.CallSimulator.Calls.CallSummary> CallAsync(MediaStreamOptions media)
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+        return await SimulatedCaller.CallAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, media, timeout.Token);
+    }
+
+    [Fact]
+    public async Task A_caller_hears_the_model_answer()
+    {
+        var summary = await CallAsync(new MediaStreamOptions
+        {
+            Audio = SimulatedCaller.Saying(SimulatedCaller.Utterance("hello"), SimulatedCaller.Silence(TimeSpan.FromSeconds(1))),
+            HangUpAfterQuiet = TimeSpan.FromSeconds(2),
+        });
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Steps));
+        var stream = summary.Stream!;
+        Assert.Equal(StreamEnd.CallerHungUp, stream.End);
+        Assert.DoesNotContain(stream.Warnings, w => w.Code != 31922);
+        Assert.InRange(stream.HeardAudio, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));
+        Assert.Equal(0, stream.Clears);
+        Assert.Equal(stream.MarksReceived, stream.MarksEchoed);
+    }
+
+    [Fact]
+    public async Task An_interruption_clears_playback_and_the_recording_shows_the_cut()
+    {
+        var hello = SimulatedCaller.Utterance("hello");
+        var summary = await CallAsync(new MediaStreamOptions
+        {
+            // The caller speaks again while the answer to "hello" plays.
+            Audio = SimulatedCaller.Saying(hello, SimulatedCaller.Silence(TimeSpan.FromSeconds(1.2)), SimulatedCaller.Utterance("interrupt")),
+            HangUpAfterQuiet = TimeSpan.FromSeconds(2),
+        });
+
+        var stream = summary.Stream!;
+        Assert.True(stream.Clears >= 1, $"no clear was sent: {string.Join("\n", summary.Steps)}");
+        var firstAnswer = HeardAudio.SoundRuns(stream.HeardMuLaw)[0];
+        var fullAnswer = TimeSpan.FromSeconds(hello.Length / 8000.0 - 1.0);
+        Assert.True(firstAnswer.Length < fullAnswer - TimeSpan.FromSeconds(1), $"the first answer played {firstAnswer.Length} of about {fullAnswer}: it was not cut");
+    }
+
+    [Fact]
+    public async Task Keypad_digits_reach_the_model()
+    {
+        var silent = SimulatedCaller.Saying(SimulatedCaller.Silence(TimeSpan.FromSeconds(4)));
+
+        var pressed = CallAsync(new MediaStreamOptions { Audio = silent, Dtmf = [new DtmfPress('5', TimeSpan.FromSeconds(1))], HangUpAfterQuiet = TimeSpan.FromSeconds(2) });
+        var quiet = CallAsync(new MediaStreamOptions { Audio = silent, HangUpAfterQuiet = TimeSpan.FromSeconds(2) });
+
+        // The emulator answers interactive text (here "The caller pressed 5 ...") with speech; silence gets none.
+        Assert.True((await pressed).Stream!.HeardAudio >= TimeSpan.FromSeconds(0.8));
+        Assert.Equal(TimeSpan.Zero, (await quiet).Stream!.HeardAudio);
+    }
+
+    [Fact]
+    public async Task The_hang_up_tool_ends_the_call_through_Twilio_after_the_goodbye()
+    {
+        var summary = await CallAsync(new MediaStreamOptions
+        {
+            Audio = SimulatedCaller.Saying(SimulatedCaller.Silence(TimeSpan.FromSeconds(3))),
+            Dtmf = [new DtmfPress('9', TimeSpan.FromSeconds(0.5))],
+            HangUpAfterQuiet = TimeSpan.FromSeconds(12),
+            MaxDuration = TimeSpan.FromSeconds(20),
+        });
+
+        var update = Assert.Single(fixture.TwilioApi.Updates, u => u.CallSid == summary.CallSid);
+        Assert.Equal("completed", update.Form["Status"]);
+        Assert.True(summary.Stream!.HeardAudio >= TimeSpan.FromSeconds(0.8), "the goodbye was not heard before the call ended");
+        Assert.Equal(StreamEnd.ServerClosed, summary.Stream.End);
+    }
+
+    [Fact]
+    public async Task The_transfer_tool_dials_the_configured_number()
+    {
+        var summary = await CallAsync(new MediaStreamOptions
+        {
+            Audio = SimulatedCaller.Saying(SimulatedCaller.Silence(TimeSpan.FromSeconds(3))),
+            Dtmf = [new DtmfPress('0', TimeSpan.FromSeconds(0.5))],
+            HangUpAfterQuiet = TimeSpan.FromSeconds(12),
+            MaxDuration = TimeSpan.FromSeconds(20),
+        });
+
+        var update = Assert.Single(fixture.TwilioApi.Updates, u => u.CallSid == summary.CallSid);
+        Assert.Contains($"<Number>{AppHostFixture.TransferTarget}</Number>", update.Form["Twiml"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_longer_than_the_model_session_limit_goes_on_without_losing_caller_audio()
+    {
+        // The emulator ends model streams after 12 s; the worker renews them every 5 s.
+        var question = SimulatedCaller.Utterance("question");
+        var summary = await CallAsync(new MediaStreamOptions
+        {
+            Audio = SimulatedCaller.Saying(
+                SimulatedCaller.Utterance("hello"), SimulatedCaller.Silence(TimeSpan.FromSeconds(7)),
+                question, SimulatedCaller.Silence(TimeSpan.FromSeconds(6)),
+                question),
+            HangUpAfterQuiet = TimeSpan.FromSeconds(2),
+            MaxDuration = TimeSpan.FromSeconds(45),
+        });
+
+        var stream = summary.Stream!;
+        Assert.Equal(StreamEnd.CallerHungUp, stream.End);
+        Assert.True(stream.Duration > TimeSpan.FromSeconds(20), $"the call ended at {stream.Duration}");
+        var answers = HeardAudio.SoundRuns(stream.HeardMuLaw);
+        Assert.True(answers.Count >= 3, $"heard {answers.Count} answers: {string.Join(", ", answers)}");
+        var questionSpeech = TimeSpan.FromSeconds(question.Length / 8000.0 - 1.0);
+        Assert.All(answers.Skip(1), answer => Assert.True(answer.Length >= questionSpeech * 0.8, $"an answer of {answer.Length} is shorter than the question ({questionSpeech}): caller audio was lost"));
+    }
+
+    [Fact]
+    public async Task At_capacity_the_upgrade_is_refused_and_the_caller_hears_the_apology()
+    {
+        var busy = Enumerable.Range(0, AppHostFixture.MaxConcurrentCalls)
+            .Select(_ => CallAsync(new MediaStreamOptions
+            {
+                Audio = SimulatedCaller.Saying(SimulatedCaller.Silence(TimeSpan.FromSeconds(6))),
+                HangUpAfterQuiet = TimeSpan.Zero,
+            }))
+            .ToList();
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var refused = await CallAsync(new MediaStreamOptions { Audio = SimulatedCaller.Saying(SimulatedCaller.Silence(TimeSpan.FromSeconds(1))) });
+
+        Assert.Contains(refused.Steps, step => step.Contains("HTTP 503", StringComparison.Ordinal));
+        Assert.Contains(refused.Steps, step => step.StartsWith("<Say> \"Sorry", StringComparison.Ordinal));
+        Assert.All(await Task.WhenAll(busy), call => Assert.Equal(StreamEnd.CallerHungUp, call.Stream!.End));
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Bridge.Tests.Api;
+
+namespace Bridge.Tests.Support;
+
+/// <summary>
+/// A hand-driven media stream: asks the api for TwiML as Twilio would, opens the stream with Twilio's signature,
+/// and then sends whatever a test wants, well-formed or not.
+/// </summary>
+public sealed class RawMediaStream : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+
+    private RawMediaStream(ClientWebSocket socket, string callSid, IReadOnlyDictionary<string, string> parameters)
+    {
+        _socket = socket;
+        CallSid = callSid;
+        Parameters = parameters;
+    }
+
+    public string CallSid { get; }
+
+    public string StreamSid { get; } = "MZ" + Guid.NewGuid().ToString("N");
+
+    public IReadOnlyDictionary<string, string> Parameters { get; }
+
+    public WebSocketState State => _socket.State;
+
+    public static async Task<RawMediaStream> OpenAsync(Uri webhookUrl, string authToken, CancellationToken cancellationToken)
+    {
+        var callSid = "CA" + Guid.NewGuid().ToString("N");
+        var form = WebhookForms.IncomingCall();
+        form["CallSid"] = callSid;
+        using var http = new HttpClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, webhookUrl) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", TwilioTestSigner.Sign(authToken, webhookUrl.ToString(), form));
+        var twiml = XDocument.Parse(await (await http.SendAsync(request, cancellationToken)).Content.ReadAsStringAsync(cancellationToken));
+        var stream = twiml.Descendants("Stream").Single();
+        var streamUrl = (string)stream.Attribute("url")!;
+        var parameters = stream.Elements("Parameter").ToDictionary(p => (string)p.Attribute("name")!, p => (string)p.Attribute("value")!);
+
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("x-twilio-signature", TwilioTestSigner.Sign(authToken, streamUrl, []));
+        await socket.ConnectAsync(new Uri(streamUrl), cancellationToken);
+        return new RawMediaStream(socket, callSid, parameters);
+    }
+
+    public Task SendConnectedAndStartAsync(CancellationToken cancellationToken) =>
+        SendTextAsync("""{"event":"connected","protocol":"Call","version":"1.0.0"}""", cancellationToken)
+            .ContinueWith(_ => SendTextAsync(StartFrame(), cancellationToken), cancellationToken).Unwrap();
+
+    /// <summary>Twilio's start, carrying the TwiML's parameters (or others, to forge them).</summary>
+    public string StartFrame(IReadOnlyDictionary<string, string>? customParameters = null) => new JsonObject
+    {
+        ["event"] = "start",
+        ["sequenceNumber"] = "1",
+        ["streamSid"] = StreamSid,
+        ["start"] = new JsonObject
+        {
+            ["accountSid"] = "AC0123456789abcdef0123456789abcdef",
+            ["streamSid"] = StreamSid,
+            ["callSid"] = CallSid,
+            ["tracks"] = new JsonArray("inbound"),
+            ["customParameters"] = new JsonObject((customParameters ?? Parameters).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            ["mediaFormat"] = new JsonObject { ["encoding"] = "audio/x-mulaw", ["sampleRate"] = 8000, ["channels"] = 1 },
+        },
+    }.ToJsonString();
+
+    public string MediaFrame(int sequence, string? payload = null) => new JsonObject
+    {
+        ["event"] = "media",
+        ["sequenceNumber"] = sequence.ToString(CultureInfo.InvariantCulture),
+        ["streamSid"] = StreamSid,
+        ["media"] = new JsonObject
+        {
+            ["track"] = "inbound",
+            ["chunk"] = sequence.ToString(CultureInfo.InvariantCulture),
+            ["timestamp"] = (sequence * 20).ToString(CultureInfo.InvariantCulture),
+            ["payload"] = payload ?? Convert.ToBase64String(new byte[160]),
+        },
+    }.ToJsonString();
+
+    public Task SendTextAsync(string text, CancellationToken cancellationToken) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
+
+    public Task SendBytesAsync(byte[] bytes, WebSocketMessageType type, CancellationToken cancellationToken) =>
+        _socket.SendAsync(bytes, type, true, cancellationToken);
+
+    /// <summary>Reads until the server closes; returns its close status (null if the connection broke instead).</summary>
+    public async Task<WebSocketCloseStatus?> WaitForCloseAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return result.CloseStatus;
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
