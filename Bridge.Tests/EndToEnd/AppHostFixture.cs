@@ -15,7 +15,7 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class AppHostFixture : IAsyncLifetime
 {
     public const string AuthToken = "e2e0a1b2c3d4e5f60718293a4b5c6d7e";
-    public const int MaxConcurrentCalls = 3;
+    public const int MaxConcurrentCalls = 4;
     public const string TransferTarget = "+15005550001";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
