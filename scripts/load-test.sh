@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Load test of one media worker (Release build) against the Nova Sonic emulator in loopback mode, 8 kHz both
+# ways, driven by the call simulator's load command. Everything listens on 127.0.0.1 only.
+#
+#   scripts/load-test.sh [CALLS] [DURATION] [RAMP] [JSON]
+#   scripts/load-test.sh 500 60s 20s artifacts/load-500.json
+#
+# Prints the load generator's report (round-trip latency p50/p95/p99, late and lost frames, worker CPU and
+# memory). The worker's own bridge-added latency histograms are in its metrics (bridge.latency.inbound/outbound).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+calls=${1:-100}
+duration=${2:-60s}
+ramp=${3:-20s}
+json=${4:-artifacts/load-${calls}.json}
+mkdir -p "$(dirname "$json")" artifacts
+
+dotnet build -c Release Bridge.sln -v quiet -nologo > /dev/null
+dotnet tool restore > /dev/null
+bin() { echo "$1/bin/Release/net10.0/$(basename "$1").dll"; }
+
+token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+key=AKIALOADTESTLOCAL001
+secret=load-test-local-secret-not-an-aws-key
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+dotnet "$(bin tools/Bridge.Emulator)" --mode loopback --port 5381 --health-port 5382 \
+  --access-key-id "$key" --secret-access-key "$secret" > artifacts/load-emulator.log 2>&1 &
+pids+=($!)
+
+ASPNETCORE_URLS=http://127.0.0.1:5390 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+Twilio__AuthToken=$token Bedrock__Region=us-east-1 AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:5381 \
+AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret Calls__MaxConcurrent=1000 \
+  dotnet "$(bin Bridge.MediaWorker)" > artifacts/load-worker.log 2>&1 &
+worker=$!
+pids+=($worker)
+
+env ASPNETCORE_URLS=http://127.0.0.1:5380 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  Twilio__AuthToken="$token" services__media-worker__http__0=http://127.0.0.1:5390 \
+  dotnet "$(bin Bridge.Api)" > artifacts/load-api.log 2>&1 &
+pids+=($!)
+
+for url in http://127.0.0.1:5382/health/readiness http://127.0.0.1:5390/health/readiness http://127.0.0.1:5380/health/readiness; do
+  for _ in $(seq 1 60); do curl -fs "$url" > /dev/null && break; sleep 0.5; done
+  curl -fs "$url" > /dev/null || { echo "not ready: $url" >&2; exit 1; }
+done
+
+# The worker's own histograms (bridge-added latency per direction, queue depth), every 5 s, while the load runs.
+counters=${json%.json}-worker-metrics.csv
+rm -f "$counters"
+dotnet tool run dotnet-counters collect --process-id "$worker" --counters Bridge.MediaWorker,System.Runtime \
+  --refresh-interval 5 --format csv --output "$counters" > /dev/null 2>&1 &
+pids+=($!)
+
+dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url http://127.0.0.1:5380/webhook --auth-token "$token" \
+  --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json"
+
+sleep 6
+echo "Worker metrics (last sample of each bridge histogram, ms): $counters"
+grep -E 'bridge\.latency|bridge\.audio\.queue' "$counters" | tail -n 12 || true
