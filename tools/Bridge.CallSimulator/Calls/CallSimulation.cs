@@ -136,21 +136,21 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
             LogStreamFailed(logger, state.Call.CallSid, failure.Code, failure.Problem);
             state.Error = failure;
             state.Step($"stream failed: error {failure.Code}: {failure.Problem}");
-            await StatusCallbackAsync(state, stream, streamSid, "stream-error", failure.Problem, cancellationToken);
+            await StatusCallbackAsync(state, stream, streamSid, "stream-error", failure.Problem);
             return true;
         }
 
         var start = new StreamStart(state.Call.AccountSid, state.Call.CallSid, streamSid, stream.Parameters);
         var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer);
-        var running = session.RunAsync(cancellationToken);
+        var running = session.RunAsync(hangUp: cancellationToken);
         await session.Started;
         LogStreamStarted(logger, state.Call.CallSid, streamSid, streamUrl);
-        await StatusCallbackAsync(state, stream, streamSid, "stream-started", null, cancellationToken);
+        await StatusCallbackAsync(state, stream, streamSid, "stream-started", null);
 
         var result = await running;
         state.Stream = result;
         state.Step($"stream ended: {Describe(result)}");
-        await StatusCallbackAsync(state, stream, streamSid, "stream-stopped", null, cancellationToken);
+        await StatusCallbackAsync(state, stream, streamSid, "stream-stopped", null);
         if (result.End is StreamEnd.CallerHungUp or StreamEnd.MaxDuration)
         {
             state.CallStatus = "completed";
@@ -207,8 +207,11 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
     }
 
-    private async Task StatusCallbackAsync(
-        CallState state, StreamNoun stream, string streamSid, string streamEvent, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts a stream status callback. Never cancelled (a hang-up still reports stream-stopped; the HTTP client's
+    /// timeout bounds it) and never fatal: a callback that fails is a warning, the call goes on.
+    /// </summary>
+    private async Task StatusCallbackAsync(CallState state, StreamNoun stream, string streamSid, string streamEvent, string? error)
     {
         if (stream.StatusCallback is not { } url)
         {
@@ -231,7 +234,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
 
         try
         {
-            var response = await state.Client.SendAsync(url, stream.StatusCallbackMethod, form, cancellationToken);
+            var response = await state.Client.SendAsync(url, stream.StatusCallbackMethod, form, CancellationToken.None);
             state.Step($"{stream.StatusCallbackMethod} {url} ({streamEvent}) → {response.StatusCode}");
             if (!response.IsSuccess)
             {
@@ -240,7 +243,6 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         catch (TwilioCallException e)
         {
-            // A status callback that fails is reported, never fatal: the call goes on.
             Warn(state, e.Code, e.Detail);
         }
     }

@@ -75,20 +75,29 @@ public sealed partial class MediaStreamSession
     /// <summary>Completes when the stream has been started (<c>start</c> sent) or could not be.</summary>
     public Task Started => _started.Task;
 
-    public async Task<MediaStreamResult> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the stream until the caller hangs up (its audio ended and the line went quiet, the maximum duration,
+    /// or <paramref name="hangUp"/> cancelled: <c>stop</c> is sent and the socket closed) or the server closes it.
+    /// </summary>
+    public async Task<MediaStreamResult> RunAsync(CancellationToken hangUp)
     {
-        using var stopTicking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopTicking = CancellationTokenSource.CreateLinkedTokenSource(hangUp);
         _outbound.Writer.TryWrite(Outbound.Connected);
         _outbound.Writer.TryWrite(Outbound.Start);
 
-        var sending = SendLoopAsync(cancellationToken);
-        var receiving = ReceiveLoopAsync(stopTicking, cancellationToken);
-        var ticking = TickLoopAsync(stopTicking.Token);
+        // Sending and receiving are never cancelled: they end with the socket, aborted if the server stalls.
+        var sending = SendLoopAsync(CancellationToken.None);
+        var receiving = ReceiveLoopAsync(stopTicking);
+        await TickLoopAsync(stopTicking.Token);
 
-        await ticking;
         bool callerHungUp;
         lock (_gate)
         {
+            if (_end is null && hangUp.IsCancellationRequested)
+            {
+                _end = StreamEnd.CallerHungUp;
+                LogCallerHangsUp(_logger, _stream.CallSid, StreamEnd.CallerHungUp, (FrameTime * _ticks).TotalSeconds);
+            }
             callerHungUp = _end is StreamEnd.CallerHungUp or StreamEnd.MaxDuration;
             if (callerHungUp)
             {
@@ -96,20 +105,28 @@ public sealed partial class MediaStreamSession
             }
             _outbound.Writer.TryComplete();
         }
+
+        if (!await CompletesWithin(sending, _options.CloseTimeout))
+        {
+            _socket.Abort(); // the server stopped reading
+        }
         await sending;
 
-        if (callerHungUp)
+        if (callerHungUp && _socket.State == WebSocketState.Open)
         {
-            await CloseAfterStopAsync(receiving, cancellationToken);
+            await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "call ended", CancellationToken.None));
         }
-        else
+        else if (_socket.State == WebSocketState.CloseReceived)
         {
-            await receiving;
-            if (_socket.State == WebSocketState.CloseReceived)
-            {
-                await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken));
-            }
+            await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None));
         }
+
+        // Wait (in real time: this is a network round trip) for the server's close frame.
+        if (!await CompletesWithin(receiving, _options.CloseTimeout))
+        {
+            _socket.Abort();
+        }
+        await receiving;
         return Result();
     }
 
@@ -251,14 +268,14 @@ public sealed partial class MediaStreamSession
         }
     }
 
-    private async Task ReceiveLoopAsync(CancellationTokenSource stopTicking, CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(CancellationTokenSource stopTicking)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     lock (_gate)
@@ -293,7 +310,7 @@ public sealed partial class MediaStreamSession
         {
             lock (_gate)
             {
-                if (_end is null && !cancellationToken.IsCancellationRequested)
+                if (_end is null)
                 {
                     _end = StreamEnd.ConnectionLost;
                     _closeDescription = e.Message;
@@ -380,19 +397,8 @@ public sealed partial class MediaStreamSession
         _echo.Clear();
     }
 
-    private async Task CloseAfterStopAsync(Task receiving, CancellationToken cancellationToken)
-    {
-        if (_socket.State == WebSocketState.Open)
-        {
-            await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "call ended", cancellationToken));
-        }
-        // Wait (in real time: this is a network round trip) for the server's close frame.
-        if (await Task.WhenAny(receiving, Task.Delay(_options.CloseTimeout, cancellationToken)) != receiving)
-        {
-            _socket.Abort();
-        }
-        await receiving;
-    }
+    private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout) =>
+        await Task.WhenAny(task, Task.Delay(timeout)) == task;
 
     private static async Task IgnoreSocketErrors(Task task)
     {
