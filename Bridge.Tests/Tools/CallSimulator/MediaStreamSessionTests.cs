@@ -227,6 +227,20 @@ public sealed class MediaStreamSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_makes_the_caller_hang_up_with_stop()
+    {
+        using var hangUp = new CancellationTokenSource();
+        await StartAsync(new MediaStreamOptions { Audio = CallerAudio.FromMuLaw(new byte[80000]) }, hangUp.Token);
+        await AdvanceAsync(Frame * 2);
+
+        await hangUp.CancelAsync();
+        var result = await _running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(StreamEnd.CallerHungUp, result.End);
+        Assert.Equal("stop", _server.Received[^1].GetProperty("event").GetString());
+    }
+
+    [Fact]
     public async Task The_caller_waits_for_the_reply_to_finish_before_hanging_up()
     {
         await StartAsync(new MediaStreamOptions { HangUpAfterQuiet = TimeSpan.FromMilliseconds(100) });
@@ -297,12 +311,12 @@ public sealed class MediaStreamSessionTests : IDisposable
         Assert.Empty(_server.Events("stop"));
     }
 
-    private async Task StartAsync(MediaStreamOptions options)
+    private async Task StartAsync(MediaStreamOptions options, CancellationToken hangUp = default)
     {
         _options = options;
         _server = new FakeMediaServer(_sockets.Server);
         var session = new MediaStreamSession(_sockets.Client, _start, options, _time, NullLogger.Instance, _observer);
-        _running = session.RunAsync(CancellationToken.None);
+        _running = session.RunAsync(hangUp);
         await session.Started.WaitAsync(TimeSpan.FromSeconds(10));
         await _server.WaitUntilAsync(s => s.StreamSid is not null, "the start message");
     }
