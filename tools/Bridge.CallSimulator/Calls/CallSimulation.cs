@@ -21,7 +21,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         CancellationToken cancellationToken = default)
     {
         var call = new CallIdentity(options.AccountSid, TwilioSid.NewCallSid(), options.From, options.To);
-        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken));
+        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly);
 
         try
         {
@@ -217,6 +217,11 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         {
             return;
         }
+        if (state.LoopbackOnly && !CallSimulationOptions.IsLoopback(url))
+        {
+            Warn(state, 0, $"the status callback {url} is not on this machine; not posted");
+            return;
+        }
 
         List<KeyValuePair<string, string>> form =
         [
@@ -261,8 +266,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         _ => $"the connection broke ({result.CloseDescription})",
     };
 
-    private sealed class CallState(CallIdentity call, TwilioHttpClient client)
+    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly)
     {
+        public bool LoopbackOnly { get; } = loopbackOnly;
+
         public CallIdentity Call { get; } = call;
 
         public TwilioHttpClient Client { get; } = client;
