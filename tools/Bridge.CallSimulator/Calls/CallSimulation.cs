@@ -123,14 +123,15 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
     {
         var streamSid = TwilioSid.NewStreamSid();
         state.StreamSid = streamSid;
-        var streamUrl = CheckStreamUrl(state, stream.Url, options);
-        state.Step($"<Connect><Stream> {streamUrl} ({stream.Parameters.Count} parameter(s))");
+        state.Step($"<Connect><Stream> {stream.Url} ({stream.Parameters.Count} parameter(s))");
+        var (streamUrl, failure) = CheckStreamUrl(state, stream.Url, options);
 
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader(TwilioRequestSigner.WebSocketHeaderName, TwilioRequestSigner.SignWebSocketUpgrade(options.AuthToken, stream.Url));
         socket.Options.CollectHttpResponseDetails = true;
 
-        var failure = await ConnectAsync(socket, streamUrl, options.ConnectTimeout, cancellationToken);
+        // CheckStreamUrl gives either the URL or the failure.
+        failure ??= await ConnectAsync(socket, streamUrl!, options.ConnectTimeout, cancellationToken);
         if (failure is not null)
         {
             LogStreamFailed(logger, state.Call.CallSid, failure.Code, failure.Problem);
@@ -144,12 +145,20 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer);
         var running = session.RunAsync(hangUp: cancellationToken);
         await session.Started;
-        LogStreamStarted(logger, state.Call.CallSid, streamSid, streamUrl);
+        LogStreamStarted(logger, state.Call.CallSid, streamSid, streamUrl!);
         await StatusCallbackAsync(state, stream, streamSid, "stream-started", null);
 
         var result = await running;
         state.Stream = result;
         state.Step($"stream ended: {Describe(result)}");
+        if (result.End == StreamEnd.ServerClosed)
+        {
+            Warn(state, TwilioErrorCodes.StreamClosedByServer, "the server closed the stream (Twilio's debugger logs this even when the close is intended)");
+        }
+        else if (result.End == StreamEnd.ConnectionLost)
+        {
+            Warn(state, TwilioErrorCodes.StreamBrokenPipe, $"the connection broke without a close handshake ({result.CloseDescription})");
+        }
         await StatusCallbackAsync(state, stream, streamSid, "stream-stopped", null);
         if (result.End is StreamEnd.CallerHungUp or StreamEnd.MaxDuration)
         {
@@ -159,11 +168,16 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         return true;
     }
 
-    private Uri CheckStreamUrl(CallState state, string url, CallSimulationOptions options)
+    /// <summary>The URL to dial, or (like a failed connection) the error Twilio reports for a URL it cannot dial.</summary>
+    private (Uri? Url, TwilioWarning? Failure) CheckStreamUrl(CallState state, string url, CallSimulationOptions options)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !url.Contains("://", StringComparison.Ordinal))
         {
-            throw new TwilioCallException(TwilioErrorCodes.StreamHandshakeFailed, $"the stream URL {url} is not an absolute ws(s):// URL");
+            return (null, new TwilioWarning(TwilioErrorCodes.StreamUrlMalformed, $"the stream URL {url} is malformed"));
+        }
+        if (uri.Scheme is not ("ws" or "wss"))
+        {
+            return (null, new TwilioWarning(TwilioErrorCodes.StreamUrlNotSecure, $"the stream URL {url} is not wss:// (Twilio dials nothing else)"));
         }
         if (options.LoopbackOnly)
         {
@@ -173,11 +187,15 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         {
             Warn(state, TwilioErrorCodes.StreamUrlNotSecure, $"the stream URL {url} is not wss://; real Twilio refuses it (the simulator goes on, for local use)");
         }
+        if (uri.Scheme == "wss" && uri.Port != 443)
+        {
+            Warn(state, 0, $"the stream URL {url} is on port {uri.Port}; Twilio dials Media Streams on TCP port 443 only");
+        }
         if (!string.IsNullOrEmpty(uri.Query))
         {
             Warn(state, 0, $"the stream URL {url} carries a query string; Twilio does not allow one (pass <Parameter>s)");
         }
-        return uri;
+        return (uri, null);
     }
 
     private async Task<TwilioWarning?> ConnectAsync(ClientWebSocket socket, Uri url, TimeSpan timeout, CancellationToken cancellationToken)
