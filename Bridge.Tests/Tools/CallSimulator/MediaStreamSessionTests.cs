@@ -264,6 +264,7 @@ public sealed class MediaStreamSessionTests : IDisposable
         await _server.WaitUntilAsync(s => s.StreamSid is not null, "start");
 
         await _server.SendAsync("{not json");
+        await _server.SendAsync($$$"""{"event":"clear","streamSid":"{{{_server.StreamSid}}}"} {"event":"clear"}""");
         await _server.SendAsync($$$"""{"event":"play","streamSid":"{{{_server.StreamSid}}}"}""");
         await _server.SendAsync("""{"event":"media","streamSid":"MZffffffffffffffffffffffffffffffff","media":{"payload":"AAAA"}}""");
         await _sockets.Server.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
@@ -274,10 +275,11 @@ public sealed class MediaStreamSessionTests : IDisposable
 
         var result = await EndAsync();
         Assert.Equal(
-            [TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage,
+            [TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage,
              TwilioErrorCodes.MalformedMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage],
             result.Warnings.Select(w => w.Code));
-        Assert.Contains("streamSid", result.Warnings[2].Problem, StringComparison.Ordinal);
+        Assert.Contains("streamSid", result.Warnings[3].Problem, StringComparison.Ordinal);
+        Assert.Equal(0, result.Clears);
         Assert.Equal(0, result.AudioBytesReceived);
     }
 

@@ -301,7 +301,7 @@ public sealed partial class MediaStreamSession
                 var timestamp = _time.GetTimestamp();
                 var message = result.MessageType == WebSocketMessageType.Binary
                     ? ServerMessage.Binary(buffer.WrittenCount)
-                    : ServerMessage.Parse(buffer.WrittenSpan, _stream.StreamSid);
+                    : ServerMessage.Parse(buffer.WrittenMemory, _stream.StreamSid);
                 Handle(message, timestamp);
                 buffer.ResetWrittenCount();
             }
