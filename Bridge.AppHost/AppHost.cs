@@ -1,3 +1,5 @@
+using Bridge.AppHost;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Twilio signs every webhook and WebSocket upgrade with the account's auth token. Locally a generated value
@@ -28,6 +30,11 @@ var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker"
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithEnvironment("Bedrock__Region", bedrockRegion)
     .WithEnvironment("Bedrock__ModelId", bedrockModelId);
+
+if (builder.ShouldUseEmulator())
+{
+    mediaWorker.WithNovaEmulator(builder.AddNovaEmulator(bedrockRegion));
+}
 
 var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithExternalHttpEndpoints()

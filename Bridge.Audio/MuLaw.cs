@@ -34,6 +34,7 @@ public static class MuLaw
     public static void Encode(ReadOnlySpan<short> pcm, Span<byte> ulaw)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ulaw.Length, pcm.Length, nameof(ulaw));
+        ulaw = ulaw[..pcm.Length];
         for (int i = 0; i < pcm.Length; i++)
         {
             ulaw[i] = Encode(pcm[i]);
@@ -44,7 +45,8 @@ public static class MuLaw
     public static void Decode(ReadOnlySpan<byte> ulaw, Span<short> pcm)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pcm.Length, ulaw.Length, nameof(pcm));
-        var table = DecodeTable;
+        pcm = pcm[..ulaw.Length];
+        ReadOnlySpan<short> table = DecodeTable;
         for (int i = 0; i < ulaw.Length; i++)
         {
             pcm[i] = table[ulaw[i]];

@@ -19,12 +19,16 @@ internal sealed class PolyphaseResampler : Resampler
 
     private readonly int _up;
     private readonly int _down;
-    private readonly int _phaseLength;
-    private readonly float[] _phases;
+    private readonly int _stepWhole;
+    private readonly int _stepFraction;
+    private readonly int _vectorsPerPhase;
+    private readonly int _historyLength;
+    private readonly Vector<float>[] _phases;
     private readonly float[] _buffer;
+    private readonly float[] _sums;
     private readonly TimeSpan _delay;
 
-    // (m·M) − L·(index of the first sample of the next block), for the next output m; always in [0, M·L).
+    // (m·M) − L·(index of the first sample of the next block), for the next output m; always in [0, M).
     private int _position;
 
     public PolyphaseResampler(int inputRate, int outputRate) : base(inputRate, outputRate)
@@ -32,33 +36,38 @@ internal sealed class PolyphaseResampler : Resampler
         int common = (int)BigInteger.GreatestCommonDivisor(inputRate, outputRate);
         _up = outputRate / common;
         _down = inputRate / common;
+        _stepWhole = _down / _up;
+        _stepFraction = _down % _up;
         int filterRate = inputRate * _up;
 
         var taps = TelephoneLowpass.Design(filterRate, gain: _up);
         _delay = TimeSpan.FromSeconds((taps.Length - 1) / 2.0 / filterRate);
 
-        // Each sub-filter is padded with leading zeros to whole vectors, stored oldest-tap-first.
-        int vector = Vector<float>.Count;
-        int perPhase = (taps.Length + _up - 1) / _up;
-        _phaseLength = (perPhase + vector - 1) / vector * vector;
-        _phases = new float[_up * _phaseLength];
+        // Each sub-filter is padded with leading zeros to whole vectors and stored oldest tap first, so that it
+        // lines up with the input in the order the samples arrived.
+        int width = Vector<float>.Count;
+        int tapsPerPhase = (taps.Length + _up - 1) / _up;
+        _vectorsPerPhase = (tapsPerPhase + width - 1) / width;
+        int phaseLength = _vectorsPerPhase * width;
+        var phases = new float[_up * phaseLength];
         for (int phase = 0; phase < _up; phase++)
         {
-            for (int i = 0; i < _phaseLength; i++)
+            for (int i = 0; i < phaseLength; i++)
             {
-                int tap = phase + _up * (_phaseLength - 1 - i);
-                _phases[phase * _phaseLength + i] = tap < taps.Length ? (float)taps[tap] : 0f;
+                int tap = phase + _up * (phaseLength - 1 - i);
+                phases[phase * phaseLength + i] = tap < taps.Length ? (float)taps[tap] : 0f;
             }
         }
+        _phases = MemoryMarshal.Cast<float, Vector<float>>(phases).ToArray();
 
-        _buffer = new float[HistoryLength + BlockLength];
+        _historyLength = phaseLength - 1;
+        _buffer = new float[_historyLength + BlockLength];
+        _sums = new float[(_up * BlockLength + _down - 1) / _down];
     }
 
     public override bool IsPassThrough => false;
 
     public override TimeSpan Delay => _delay;
-
-    private int HistoryLength => _phaseLength - 1;
 
     public override int GetOutputLength(int inputLength)
     {
@@ -77,29 +86,37 @@ internal sealed class PolyphaseResampler : Resampler
 
         int written = 0;
         var buffer = _buffer.AsSpan();
-        int history = HistoryLength;
+        var sums = _sums.AsSpan();
+        int phaseLength = _vectorsPerPhase * Vector<float>.Count;
         while (!input.IsEmpty)
         {
             int count = Math.Min(BlockLength, input.Length);
-            var block = buffer.Slice(history, count);
-            for (int i = 0; i < count; i++)
-            {
-                block[i] = input[i];
-            }
+            ToFloat(input[..count], buffer.Slice(_historyLength, count));
 
-            int position = _position;
-            int limit = _up * count;
-            while (position < limit)
+            // The newest input sample (relative to the block) and the sub-filter of the next output.
+            int newest = _position / _up;
+            int phase = _position - newest * _up;
+            int produced = 0;
+            while (newest < count)
             {
-                int newest = position / _up;
-                int phase = position - newest * _up;
-                float sum = Dot(_phases.AsSpan(phase * _phaseLength, _phaseLength), buffer.Slice(newest, _phaseLength));
-                output[written++] = ToSample(sum);
-                position += _down;
-            }
-            _position = position - limit;
+                var taps = _phases.AsSpan(phase * _vectorsPerPhase, _vectorsPerPhase);
+                var samples = MemoryMarshal.Cast<float, Vector<float>>(buffer.Slice(newest, phaseLength));
+                sums[produced++] = Dot(taps, samples);
 
-            buffer.Slice(count, history).CopyTo(buffer);
+                newest += _stepWhole;
+                phase += _stepFraction;
+                if (phase >= _up)
+                {
+                    phase -= _up;
+                    newest++;
+                }
+            }
+            _position = (newest - count) * _up + phase;
+
+            ToSamples(sums[..produced], output.Slice(written, produced));
+            written += produced;
+
+            buffer.Slice(count, _historyLength).CopyTo(buffer);
             input = input[count..];
         }
         return written;
@@ -111,21 +128,58 @@ internal sealed class PolyphaseResampler : Resampler
         Array.Clear(_buffer);
     }
 
-    private static float Dot(ReadOnlySpan<float> taps, ReadOnlySpan<float> samples)
+    private static float Dot(ReadOnlySpan<Vector<float>> taps, ReadOnlySpan<Vector<float>> samples)
     {
-        var t = MemoryMarshal.Cast<float, Vector<float>>(taps);
-        var s = MemoryMarshal.Cast<float, Vector<float>>(samples);
-        var sum = Vector<float>.Zero;
-        for (int i = 0; i < t.Length; i++)
+        samples = samples[..taps.Length];
+        // Four independent sums so the additions do not wait on each other; the order is fixed, so is the result.
+        Vector<float> a = Vector<float>.Zero, b = a, c = a, d = a;
+        int i = 0;
+        for (; i + 4 <= taps.Length; i += 4)
         {
-            sum += t[i] * s[i];
+            a = Vector.FusedMultiplyAdd(taps[i], samples[i], a);
+            b = Vector.FusedMultiplyAdd(taps[i + 1], samples[i + 1], b);
+            c = Vector.FusedMultiplyAdd(taps[i + 2], samples[i + 2], c);
+            d = Vector.FusedMultiplyAdd(taps[i + 3], samples[i + 3], d);
         }
-        return Vector.Sum(sum);
+        for (; i < taps.Length; i++)
+        {
+            a = Vector.FusedMultiplyAdd(taps[i], samples[i], a);
+        }
+        return Vector.Sum((a + b) + (c + d));
     }
 
-    private static short ToSample(float value)
+    private static void ToFloat(ReadOnlySpan<short> samples, Span<float> values)
     {
-        float rounded = MathF.Round(value);
-        return rounded >= short.MaxValue ? short.MaxValue : rounded <= short.MinValue ? short.MinValue : (short)rounded;
+        int width = Vector<short>.Count, half = Vector<int>.Count;
+        int i = 0;
+        for (; i + width <= samples.Length; i += width)
+        {
+            Vector.Widen(new Vector<short>(samples[i..]), out var low, out var high);
+            Vector.ConvertToSingle(low).CopyTo(values[i..]);
+            Vector.ConvertToSingle(high).CopyTo(values[(i + half)..]);
+        }
+        for (; i < samples.Length; i++)
+        {
+            values[i] = samples[i];
+        }
+    }
+
+    // Round half to even, then saturate: the vector and scalar paths agree on every value.
+    private static void ToSamples(ReadOnlySpan<float> values, Span<short> samples)
+    {
+        int width = Vector<short>.Count, half = Vector<int>.Count;
+        var min = new Vector<float>(short.MinValue);
+        var max = new Vector<float>(short.MaxValue);
+        int i = 0;
+        for (; i + width <= values.Length; i += width)
+        {
+            var low = Vector.ConvertToInt32(Vector.Clamp(Vector.Round(new Vector<float>(values[i..])), min, max));
+            var high = Vector.ConvertToInt32(Vector.Clamp(Vector.Round(new Vector<float>(values[(i + half)..])), min, max));
+            Vector.Narrow(low, high).CopyTo(samples[i..]);
+        }
+        for (; i < values.Length; i++)
+        {
+            samples[i] = (short)Math.Clamp(MathF.Round(values[i]), short.MinValue, short.MaxValue);
+        }
     }
 }

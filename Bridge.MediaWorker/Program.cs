@@ -1,3 +1,5 @@
+using Bridge.MediaWorker.Calls;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -7,6 +9,8 @@ var app = builder.Build();
 
 app.UseTrustedForwardedHeaders();
 app.UseReadinessLifecycle();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
 app.MapDefaultEndpoints();
+app.Map("/media", (HttpContext context, CallHost calls) => calls.HandleAsync(context));
 
 return app.RunOrReportBadConfiguration();

@@ -9,7 +9,6 @@ public sealed class TwilioOptions
 
     /// <summary>Signs every webhook and WebSocket upgrade Twilio sends, and (derived) the stream token. Secret.</summary>
     [Required(ErrorMessage = "Twilio:AuthToken is required: the auth token of the Twilio account, used to check Twilio's signatures.")]
-    [MinLength(16, ErrorMessage = "Twilio:AuthToken is too short to be a Twilio auth token (16 characters at least).")]
     public string AuthToken { get; set; } = "";
 
     [RegularExpression("^AC[0-9a-fA-F]{32}$", ErrorMessage = "Twilio:AccountSid must look like AC followed by 32 hex digits.")]

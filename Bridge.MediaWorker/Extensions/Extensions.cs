@@ -1,3 +1,11 @@
+using System.Globalization;
+using Bridge.Audio;
+using Bridge.MediaWorker.Calls;
+using Bridge.MediaWorker.Calls.Tools;
+using Bridge.MediaWorker.Twilio;
+using Bridge.Security;
+using Microsoft.Extensions.Options;
+
 namespace Microsoft.Extensions.Hosting;
 
 internal static class Extensions
@@ -6,5 +14,42 @@ internal static class Extensions
     {
         builder.AddTwilioSecurity();
         builder.AddReadinessState();
+        builder.AddNovaSonic();
+
+        builder.Services.AddValidatedOptions<AudioOptions>(builder.Configuration, AudioOptions.SectionName);
+        builder.Services.AddValidatedOptions<TwilioStreamOptions>(builder.Configuration, TwilioStreamOptions.SectionName);
+        builder.Services.AddValidatedOptions<CallOptions>(builder.Configuration, CallOptions.SectionName);
+        builder.Services.AddValidatedOptions<TwilioRestOptions>(builder.Configuration, TwilioRestOptions.SectionName);
+
+        builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.AddSingleton<CallTelemetry>();
+        builder.Services.AddSingleton<CallHost>();
+        builder.Services.AddHostedService<CallDrainService>();
+        builder.Services.AddHttpClient<EcsTaskProtection>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EcsTaskProtection>());
+
+        // The host must wait for the drain: calls get Calls:DrainTimeout, then a little to say goodbye. Read from raw
+        // configuration: the host builds its options before the start-up validation reports a bad value in one line.
+        var drainTimeout = TimeSpan.TryParse(builder.Configuration["Calls:DrainTimeout"], CultureInfo.InvariantCulture, out var configured)
+            ? configured
+            : new CallOptions().DrainTimeout;
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(15));
+
+        builder.AddTwilioCallControl();
+        builder.Services.AddSingleton<ICallTool, HangUpTool>();
+        builder.Services.AddSingleton<ICallTool, TransferCallTool>();
     }
+
+    private static void AddTwilioCallControl(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpClient(nameof(TwilioCallControl))
+            .AddHttpMessageHandler(sp => new TwilioApiRedirect(sp.GetRequiredService<IOptions<TwilioRestOptions>>().Value.BaseAddress));
+        builder.Services.AddSingleton(sp => new TwilioCallControl(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioCallControl)),
+            sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken,
+            sp.GetRequiredService<ILogger<TwilioCallControl>>()));
+    }
+
+    private static void AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class =>
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
 }

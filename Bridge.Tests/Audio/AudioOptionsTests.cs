@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Bridge.Audio;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Bridge.Tests.Audio;
 
@@ -37,6 +39,25 @@ public sealed class AudioOptionsTests
         Assert.Equal(16000, options.ModelInputRate);
         Assert.Equal(24000, options.ModelOutputRate);
         Assert.Empty(Validate(options));
+    }
+
+    [Fact]
+    public void Validated_at_start_a_bad_rate_stops_with_one_message_naming_the_key()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Audio:ModelOutputRate"] = "44100" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddOptions<AudioOptions>()
+            .Bind(configuration.GetSection(AudioOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("Audio:ModelOutputRate must be 8000, 16000 or 24000.", failure);
     }
 
     private static AudioOptions Bind(Dictionary<string, string?> settings)

@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.MediaWorker.Bedrock;
+
+/// <summary>
+/// One open bidirectional stream. Input events are framed and signed in order as they are sent; response chunks
+/// arrive on <see cref="Chunks"/>, which completes when the response ends, or faults with a
+/// <see cref="BedrockStreamException"/>. The input stays open until <see cref="CompleteInput"/> — never on silence.
+/// </summary>
+public sealed class BedrockEventStream : IAsyncDisposable
+{
+    private readonly SignedEventFramer _framer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>(new() { SingleReader = true });
+    private readonly Channel<BedrockChunk> _incoming = Channel.CreateUnbounded<BedrockChunk>(new() { SingleWriter = true });
+    private readonly TaskCompletionSource _responseStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _sendLock = new();
+    private bool _inputEnded;
+    private bool _disposed;
+    private Task _run = Task.CompletedTask;
+
+    internal BedrockEventStream(SignedEventFramer framer, TimeProvider time, ILogger logger)
+    {
+        _framer = framer;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Decoded response chunks (each an event's UTF-8 JSON), in order.</summary>
+    public ChannelReader<BedrockChunk> Chunks => _incoming.Reader;
+
+    /// <summary>Completes when the service has answered 200 and the response stream is open; faults with the typed error otherwise.</summary>
+    public Task ResponseStarted => _responseStarted.Task;
+
+    /// <summary>Completes when the response has ended (normally or not) and the stream is finished.</summary>
+    public Task Completion => _run;
+
+    public bool IsInputOpen
+    {
+        get
+        {
+            lock (_sendLock)
+            {
+                return !_inputEnded;
+            }
+        }
+    }
+
+    /// <summary>Frames, signs and queues one event. Returns false when the input has already ended.</summary>
+    public bool Send(ReadOnlySpan<byte> eventJson)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(SignedEventFramer.MaxFramedLength(eventJson.Length));
+        lock (_sendLock)
+        {
+            if (!_inputEnded)
+            {
+                var length = _framer.FrameEvent(eventJson, _time.GetUtcNow(), buffer);
+                if (_outgoing.Writer.TryWrite(new OutgoingFrame(buffer, length)))
+                {
+                    return true;
+                }
+            }
+        }
+        ArrayPool<byte>.Shared.Return(buffer);
+        return false;
+    }
+
+    /// <summary>Sends the empty signed message that ends the input; the response then finishes on its own.</summary>
+    public void CompleteInput()
+    {
+        lock (_sendLock)
+        {
+            if (_inputEnded)
+            {
+                return;
+            }
+            _inputEnded = true;
+            var buffer = ArrayPool<byte>.Shared.Rent(SignedEventFramer.EndOfInputLength);
+            var length = _framer.FrameEndOfInput(_time.GetUtcNow(), buffer);
+            _outgoing.Writer.TryWrite(new OutgoingFrame(buffer, length));
+            _outgoing.Writer.TryComplete();
+        }
+    }
+
+    internal void Start(HttpMessageInvoker http, HttpRequestMessage request)
+    {
+        request.Content = new EventStreamRequestContent(_outgoing.Reader);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.amazon.eventstream");
+        _run = RunAsync(http, request);
+    }
+
+    private async Task RunAsync(HttpMessageInvoker http, HttpRequestMessage request)
+    {
+        await Task.Yield();
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await http.SendAsync(request, _abort.Token).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw await ErrorFromResponseAsync(response).ConfigureAwait(false);
+            }
+            _responseStarted.TrySetResult();
+            Log.StreamOpened(_logger, request.RequestUri!.AbsolutePath, response.Version);
+
+            var body = await response.Content.ReadAsStreamAsync(_abort.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                await ReadResponseAsync(body).ConfigureAwait(false);
+            }
+            _incoming.Writer.TryComplete();
+            _responseStarted.TrySetResult();
+        }
+        catch (BedrockStreamException failure)
+        {
+            Fail(failure);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            _responseStarted.TrySetCanceled();
+            _incoming.Writer.TryComplete();
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or HttpProtocolException or OperationCanceledException)
+        {
+            Fail(new BedrockTransientException("connectionError", exception.Message, exception));
+        }
+        finally
+        {
+            lock (_sendLock)
+            {
+                _inputEnded = true;
+                _outgoing.Writer.TryComplete();
+            }
+            response?.Dispose();
+        }
+    }
+
+    private async Task ReadResponseAsync(Stream body)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var decoder = new EventStreamResponseDecoder(chunk => _incoming.Writer.TryWrite(chunk));
+            int read;
+            while ((read = await body.ReadAsync(buffer, _abort.Token).ConfigureAwait(false)) > 0)
+            {
+                decoder.Process(buffer, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Fail(BedrockStreamException failure)
+    {
+        Log.StreamFailed(_logger, failure.ErrorType, failure.IsRetryable, failure.ServiceMessage);
+        _responseStarted.TrySetException(failure);
+        _incoming.Writer.TryComplete(failure);
+    }
+
+    private static async Task<BedrockStreamException> ErrorFromResponseAsync(HttpResponseMessage response)
+    {
+        var errorType = response.Headers.TryGetValues("x-amzn-errortype", out var values) ? values.FirstOrDefault() : null;
+        string? message = null;
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        if (body.Length > 0)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(body);
+                if (json.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var property in json.RootElement.EnumerateObject())
+                    {
+                        if (property.NameEquals("message") || property.NameEquals("Message"))
+                        {
+                            message = property.Value.GetString();
+                        }
+                        else if (errorType is null && property.NameEquals("__type"))
+                        {
+                            errorType = property.Value.GetString();
+                        }
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                message = System.Text.Encoding.UTF8.GetString(body);
+            }
+        }
+        return BedrockErrorClassifier.FromErrorType(errorType, message ?? $"HTTP {(int)response.StatusCode}", response.StatusCode);
+    }
+
+    /// <summary>Abandons the stream at once (no orderly close): the request is reset and the response dropped.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_sendLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _inputEnded = true;
+            _outgoing.Writer.TryComplete();
+        }
+        await _abort.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _run.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The failure has already been reported through Chunks.
+        }
+        _abort.Dispose();
+    }
+}

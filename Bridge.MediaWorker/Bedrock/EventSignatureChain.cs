@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using Amazon.Runtime.Internal.Auth;
+
+namespace Bridge.MediaWorker.Bedrock;
+
+/// <summary>
+/// The chunk-signature chain of one stream: each event's signature covers its <c>:date</c> header, its payload
+/// and the previous signature (the first one, the request's). Not thread-safe: the stream signs under its lock.
+/// </summary>
+public sealed class EventSignatureChain
+{
+    public const int SignatureLength = 32;
+
+    /// <summary>The encoded <c>:date</c> header: name length, name, type 8, int64 epoch milliseconds.</summary>
+    public const int DateHeaderLength = 1 + 5 + 1 + 8;
+
+    private const byte TimestampHeader = 8;
+    private static ReadOnlySpan<byte> DateHeaderName => ":date"u8;
+    private static ReadOnlySpan<byte> PayloadAlgorithm => "AWS4-HMAC-SHA256-PAYLOAD\n"u8;
+
+    private readonly string _secretKey;
+    private readonly string _region;
+    private readonly string _service;
+    private readonly byte[] _scopeSuffix;
+    private readonly byte[] _previousHex = new byte[SignatureLength * 2];
+    private byte[] _signingKey = [];
+    private DateOnly _signingKeyDate;
+
+    public EventSignatureChain(string secretKey, string region, string service, string requestSignatureHex)
+    {
+        if (requestSignatureHex.Length != _previousHex.Length)
+        {
+            throw new ArgumentException("A SigV4 signature is 64 hex characters.", nameof(requestSignatureHex));
+        }
+        _secretKey = secretKey;
+        _region = region;
+        _service = service;
+        _scopeSuffix = System.Text.Encoding.ASCII.GetBytes($"/{region}/{service}/aws4_request\n");
+        System.Text.Encoding.ASCII.GetBytes(requestSignatureHex.ToLowerInvariant(), _previousHex);
+    }
+
+    /// <summary>Writes the encoded <c>:date</c> header for <paramref name="date"/> (millisecond precision).</summary>
+    public static void WriteDateHeader(DateTimeOffset date, Span<byte> destination)
+    {
+        var at = EventStreamEncoding.WriteHeaderName(DateHeaderName, TimestampHeader, destination);
+        BinaryPrimitives.WriteInt64BigEndian(destination[at..], date.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>Signs one event: writes its 32-byte signature and makes it the previous one for the next event.</summary>
+    public void Sign(DateTimeOffset date, ReadOnlySpan<byte> encodedDateHeader, ReadOnlySpan<byte> payload, Span<byte> signature)
+    {
+        Span<byte> stringToSign = stackalloc byte[PayloadAlgorithm.Length + 16 + 1 + 8 + _scopeSuffix.Length + 64 * 3 + 2];
+        var utc = DateTimeOffset.FromUnixTimeMilliseconds(date.ToUnixTimeMilliseconds()).UtcDateTime;
+
+        var at = Append(stringToSign, 0, PayloadAlgorithm);
+        utc.TryFormat(stringToSign[at..], out var written, SigV4RequestSigner.DateTimeFormat, CultureInfo.InvariantCulture);
+        at += written;
+        stringToSign[at++] = (byte)'\n';
+        utc.TryFormat(stringToSign[at..], out written, SigV4RequestSigner.DateFormat, CultureInfo.InvariantCulture);
+        at += written;
+        at = Append(stringToSign, at, _scopeSuffix);
+        at = Append(stringToSign, at, _previousHex);
+        stringToSign[at++] = (byte)'\n';
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(encodedDateHeader, hash);
+        Convert.TryToHexStringLower(hash, stringToSign[at..], out written);
+        at += written;
+        stringToSign[at++] = (byte)'\n';
+        SHA256.HashData(payload, hash);
+        Convert.TryToHexStringLower(hash, stringToSign[at..], out written);
+        at += written;
+
+        HMACSHA256.HashData(SigningKeyFor(DateOnly.FromDateTime(utc)), stringToSign[..at], signature);
+        Convert.TryToHexStringLower(signature[..SignatureLength], _previousHex, out _);
+    }
+
+    private byte[] SigningKeyFor(DateOnly date)
+    {
+        if (date != _signingKeyDate || _signingKey.Length == 0)
+        {
+            _signingKey = AWS4Signer.ComposeSigningKey(_secretKey, _region,
+                date.ToString(SigV4RequestSigner.DateFormat, CultureInfo.InvariantCulture), _service);
+            _signingKeyDate = date;
+        }
+        return _signingKey;
+    }
+
+    private static int Append(Span<byte> destination, int at, ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(destination[at..]);
+        return at + value.Length;
+    }
+}

@@ -1,0 +1,621 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Bridge.Audio;
+using Bridge.MediaWorker.Calls.Tools;
+using Bridge.MediaWorker.Nova;
+using Bridge.MediaWorker.Twilio;
+
+namespace Bridge.MediaWorker.Calls;
+
+/// <summary>
+/// One live call: the caller's audio (Twilio µ-law) to the model as PCM chunks; the model's speech back as µ-law
+/// 20 ms frames, sent no further ahead of playback than <c>Calls:PlaybackLead</c>, the rest waiting in a bounded
+/// queue; barge-in drops the queue and clears Twilio's buffer; DTMF reaches the model as text; tools act on the
+/// call. Ends cleanly from either side: the caller hanging up, a tool, the drain deadline, or a model failure.
+/// </summary>
+public sealed partial class BridgedCall : ITwilioStreamListener
+{
+    private const int FrameBytes = TwilioMediaStream.FrameBytes;
+    private const int FramesPerMessage = 2;
+    private const int SpeechLevel = 500;
+    private static readonly TimeSpan CloseModelTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EndAfterPlaybackTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan QuietBeforeEnding = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan GoodbyeOnShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly TwilioMediaStream _stream;
+    private readonly TwilioStartInfo _start;
+    private readonly NovaSonicSession _session;
+    private readonly IReadOnlyDictionary<string, ICallTool> _tools;
+    private readonly CallOptions _options;
+    private readonly CallTelemetry _telemetry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    private readonly InboundChunker _chunker;
+    private readonly short[] _chunks;
+    private readonly OutboundFramer _framer;
+    private byte[] _framed = new byte[4 * 1024];
+    private readonly AudioFrameQueue _queue;
+    private readonly PlaybackTracker _tracker = new();
+    private readonly byte[] _sendBuffer = new byte[FramesPerMessage * FrameBytes];
+    private readonly int _leadBytes;
+
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _sendTurn = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _space = new(0);
+    private readonly Queue<(long Position, long ArrivedAt)> _arrivals = new();
+    private readonly List<Task> _background = [];
+    private readonly CallSummary _summary = new();
+    private readonly long _startedAt;
+
+    private long _queuedPosition;
+    private long _sentPosition;
+    private string _plannedText = "";
+    private long _plannedStart;
+    private long _lastSpeechAt;
+    private bool _awaitingReply;
+    private long _lastModelAudioAt;
+    private long _tokenBase;
+    private long _lastTotalTokens;
+    private Func<CancellationToken, Task>? _endAfterPlayback;
+
+    public BridgedCall(
+        TwilioMediaStream stream,
+        TwilioStartInfo start,
+        NovaSonicSession session,
+        IEnumerable<ICallTool> tools,
+        AudioOptions audio,
+        CallOptions options,
+        CallTelemetry telemetry,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _stream = stream;
+        _start = start;
+        _session = session;
+        _tools = tools.ToDictionary(t => t.Definition.Name, StringComparer.Ordinal);
+        _options = options;
+        _telemetry = telemetry;
+        _time = time;
+        _logger = logger;
+        _chunker = new InboundChunker(audio);
+        _chunks = new short[_chunker.GetMaxOutputLength(4 * FrameBytes)];
+        _framer = new OutboundFramer(audio.ModelOutputRate);
+        _queue = new AudioFrameQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond));
+        _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond) / FrameBytes * FrameBytes;
+        _startedAt = time.GetTimestamp();
+    }
+
+    public CallSummary Summary => _summary;
+
+    /// <summary>Runs the call until it ends; returns why it ended. Never throws for anything the call's peers do.</summary>
+    public async Task<string> RunAsync(CancellationToken endCallsRequested, CancellationToken aborted)
+    {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var receive = _stream.RunAsync(this, lifetime.Token);
+        var modelOutput = PumpModelOutputAsync(lifetime.Token);
+        var sender = SendLoopAsync(lifetime.Token);
+        using var drainRegistration = endCallsRequested.Register(() => SayGoodbyeOnShutdown(lifetime));
+
+        string reason;
+        var first = await Task.WhenAny(receive, modelOutput).ConfigureAwait(false);
+        if (first == receive)
+        {
+            reason = await CallerEndedAsync(receive).ConfigureAwait(false);
+            await CloseModelAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            reason = await ModelEndedAsync(modelOutput).ConfigureAwait(false);
+            await CloseModelAsync().ConfigureAwait(false);
+        }
+
+        await lifetime.CancelAsync().ConfigureAwait(false);
+        await Settle([receive, modelOutput, sender, .. _background]).ConfigureAwait(false);
+        Finish(reason);
+        return reason;
+    }
+
+    void ITwilioStreamListener.OnCallerAudio(ReadOnlySpan<byte> mulaw, long timestamp)
+    {
+        var receivedAt = _time.GetTimestamp();
+        _summary.FramesIn++;
+        _telemetry.FrameIn();
+        var samples = _chunker.Write(mulaw, _chunks);
+        for (var offset = 0; offset < samples; offset += _chunker.ChunkSamples)
+        {
+            var chunk = _chunks.AsSpan(offset, _chunker.ChunkSamples);
+            NoteCallerSpeech(chunk, receivedAt);
+            _session.SendAudio(chunk);
+        }
+        if (samples > 0)
+        {
+            _telemetry.InboundLatency(_time.GetElapsedTime(receivedAt));
+        }
+    }
+
+    void ITwilioStreamListener.OnDtmf(char digit)
+    {
+        LogDtmf(digit);
+        _session.SendText($"The caller pressed {digit} on the phone's keypad.");
+    }
+
+    void ITwilioStreamListener.OnMark(PlaybackMark? mark)
+    {
+        if (mark is not { } ours)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _tracker.MarkEchoed(ours);
+        }
+        _wake.Release();
+    }
+
+    private void NoteCallerSpeech(ReadOnlySpan<short> chunk, long at)
+    {
+        long level = 0;
+        foreach (var sample in chunk)
+        {
+            level += Math.Abs((int)sample);
+        }
+        if (level / chunk.Length >= SpeechLevel)
+        {
+            Volatile.Write(ref _lastSpeechAt, at);
+            Volatile.Write(ref _awaitingReply, true);
+        }
+    }
+
+    private async Task PumpModelOutputAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var output in _session.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (output)
+            {
+                case NovaAudioOutput audio:
+                    await QueueModelAudioAsync(audio, cancellationToken).ConfigureAwait(false);
+                    break;
+                case NovaBargeIn:
+                    await BargeInAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case NovaTranscript transcript:
+                    OnTranscript(transcript);
+                    break;
+                case NovaToolUse toolUse:
+                    lock (_background)
+                    {
+                        _background.Add(RunToolAsync(toolUse, cancellationToken));
+                    }
+                    break;
+                case NovaTurnEnd:
+                    await FlushTurnAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case NovaUsage usage:
+                    OnUsage(usage);
+                    break;
+                case NovaStreamRenewed renewed:
+                    _summary.Renewals++;
+                    _telemetry.Renewed(renewed.Reason.ToString());
+                    LogRenewed(renewed.Generation, renewed.Reason, renewed.BufferedSamples);
+                    break;
+            }
+        }
+    }
+
+    private async Task QueueModelAudioAsync(NovaAudioOutput audio, CancellationToken cancellationToken)
+    {
+        var arrivedAt = _time.GetTimestamp();
+        if (Volatile.Read(ref _awaitingReply))
+        {
+            Volatile.Write(ref _awaitingReply, false);
+            _telemetry.ResponseLatency(_time.GetElapsedTime(Volatile.Read(ref _lastSpeechAt), arrivedAt));
+        }
+        Volatile.Write(ref _lastModelAudioAt, arrivedAt);
+
+        int length;
+        lock (_gate)
+        {
+            var samples = audio.Samples;
+            var needed = _framer.GetMaxOutputLength(samples.Length);
+            if (_framed.Length < needed)
+            {
+                _framed = new byte[needed];
+            }
+            length = _framer.Write(samples, _framed);
+            if (_queue.Count == 0 && _tracker.LeadBytes < _leadBytes)
+            {
+                // Playback has room: this audio should leave at once; how long it takes is the bridge's own delay.
+                _arrivals.Enqueue((_queuedPosition, arrivedAt));
+            }
+        }
+        await EnqueueAsync(_framed.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FlushTurnAsync(CancellationToken cancellationToken)
+    {
+        int length;
+        lock (_gate)
+        {
+            length = _framer.Flush(_framed);
+        }
+        if (length > 0)
+        {
+            await EnqueueAsync(_framed.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues µ-law frames; when the queue is full, waits for playback to make room (the model is read no faster).</summary>
+    private async Task EnqueueAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken)
+    {
+        while (!frames.IsEmpty)
+        {
+            int accepted;
+            lock (_gate)
+            {
+                accepted = _queue.Enqueue(frames.Span);
+                _queuedPosition += accepted;
+                _telemetry.QueueDepth(TimeSpan.FromMilliseconds((double)_queue.Count / PlaybackTracker.BytesPerMillisecond));
+            }
+            frames = frames[accepted..];
+            _wake.Release();
+            if (!frames.IsEmpty)
+            {
+                await _space.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await SendWhatPlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendWhatPlaybackAllowsAsync(CancellationToken cancellationToken)
+    {
+        await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                int length;
+                PlaybackMark mark;
+                long oldestArrival = 0;
+                lock (_gate)
+                {
+                    var room = _leadBytes - (int)_tracker.LeadBytes;
+                    length = Math.Min(Math.Min(room, _sendBuffer.Length), _queue.Count) / FrameBytes * FrameBytes;
+                    if (length <= 0)
+                    {
+                        return;
+                    }
+                    _queue.Dequeue(_sendBuffer.AsSpan(0, length));
+                    _sentPosition += length;
+                    mark = _tracker.AudioSent(length);
+                    while (_arrivals.TryPeek(out var arrival) && arrival.Position < _sentPosition)
+                    {
+                        _arrivals.Dequeue();
+                        oldestArrival = oldestArrival == 0 ? arrival.ArrivedAt : oldestArrival;
+                    }
+                }
+                _space.Release();
+                await _stream.SendAudioAsync(_sendBuffer.AsMemory(0, length), mark, cancellationToken).ConfigureAwait(false);
+                if (oldestArrival != 0)
+                {
+                    _telemetry.OutboundLatency(_time.GetElapsedTime(oldestArrival));
+                }
+                _summary.FramesOut += length / FrameBytes;
+                _telemetry.FramesOut(length / FrameBytes);
+            }
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
+    }
+
+    /// <summary>The caller spoke over the model: drop every queued sample, flush Twilio's buffer, note what was heard.</summary>
+    private async Task BargeInAsync(CancellationToken cancellationToken)
+    {
+        var signalledAt = _time.GetTimestamp();
+        await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        string heard;
+        try
+        {
+            lock (_gate)
+            {
+                heard = HeardPartOfPlannedText();
+                _sentPosition += _queue.Clear();
+                _framer.Discard();
+                _tracker.Cleared();
+                _arrivals.Clear();
+            }
+            await _stream.SendClearAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
+        _space.Release();
+        _telemetry.Interrupted(_time.GetElapsedTime(signalledAt));
+        _summary.Interruptions++;
+        if (heard.Length > 0)
+        {
+            _session.History.Add(NovaRole.Assistant, heard);
+        }
+        LogAssistantInterrupted(heard);
+    }
+
+    /// <summary>
+    /// The part of the assistant's current utterance the caller heard before interrupting (called before the
+    /// queue and Twilio's buffer are cleared). Positions count queued bytes: the utterance's audio began at
+    /// <see cref="_plannedStart"/>; what the caller heard ends after every byte heard or flushed by Twilio, plus
+    /// those dropped from the queue by earlier barge-ins (sent position minus bytes actually sent).
+    /// </summary>
+    private string HeardPartOfPlannedText()
+    {
+        if (_plannedText.Length == 0)
+        {
+            return "";
+        }
+        var produced = _queuedPosition - _plannedStart;
+        var heardEnd = _tracker.HeardBytes + _tracker.FlushedBytes - (_tracker.SentBytes - _sentPosition);
+        var fraction = produced <= 0 ? 0 : (double)(heardEnd - _plannedStart) / produced;
+        var heard = SpokenText.HeardPart(_plannedText, fraction);
+        _plannedText = "";
+        return heard;
+    }
+
+    private void OnTranscript(NovaTranscript transcript)
+    {
+        switch (transcript)
+        {
+            case { Role: NovaRole.User }:
+                _summary.CallerTurns++;
+                LogCallerSaid(transcript.Text);
+                break;
+            case { Role: NovaRole.Assistant, Stage: NovaGenerationStage.Speculative }:
+                lock (_gate)
+                {
+                    _plannedText = transcript.Text;
+                    _plannedStart = _queuedPosition;
+                }
+                break;
+            case { Role: NovaRole.Assistant, Stage: NovaGenerationStage.Final }:
+                _summary.AssistantTurns++;
+                lock (_gate)
+                {
+                    _plannedText = "";
+                }
+                LogAssistantSaid(transcript.Text);
+                break;
+        }
+    }
+
+    private void OnUsage(NovaUsage usage)
+    {
+        if (usage.TotalTokens < _lastTotalTokens)
+        {
+            _tokenBase += _lastTotalTokens;
+        }
+        _lastTotalTokens = usage.TotalTokens;
+        _summary.InputTokens = usage.InputTokens;
+        _summary.OutputTokens = _tokenBase + usage.TotalTokens - usage.InputTokens;
+    }
+
+    private async Task RunToolAsync(NovaToolUse toolUse, CancellationToken cancellationToken)
+    {
+        if (!_tools.TryGetValue(toolUse.ToolName, out var tool))
+        {
+            LogUnknownTool(toolUse.ToolName);
+            _session.SendToolResult(toolUse.ToolUseId, """{"error":"There is no such tool."}""");
+            return;
+        }
+
+        LogToolUse(toolUse.ToolName);
+        CallToolResult result;
+        try
+        {
+            result = await tool.InvokeAsync(new CallToolContext(_start.AccountSid, _start.CallSid, _start.StreamSid), toolUse.InputJson, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogToolFailed(e, toolUse.ToolName);
+            _telemetry.Error("tool");
+            _session.SendToolResult(toolUse.ToolUseId, """{"error":"The tool failed. Tell the caller you could not do it."}""");
+            return;
+        }
+
+        _session.SendToolResult(toolUse.ToolUseId, result.ResultJson);
+        if (result.EndCallAfterPlayback is { } endCall)
+        {
+            Volatile.Write(ref _endAfterPlayback, endCall);
+            await EndAfterPlaybackAsync(endCall, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until the model has gone quiet and the caller has heard everything, then acts (hang up, transfer).</summary>
+    private async Task EndAfterPlaybackAsync(Func<CancellationToken, Task> endCall, CancellationToken cancellationToken)
+    {
+        var waitingSince = _time.GetTimestamp();
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100), _time);
+        while (await poll.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            bool done;
+            lock (_gate)
+            {
+                done = _queue.Count == 0 && _tracker.LeadBytes == 0;
+            }
+            var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastModelAudioAt)) >= QuietBeforeEnding;
+            if ((done && quiet) || _time.GetElapsedTime(waitingSince) >= EndAfterPlaybackTimeout)
+            {
+                break;
+            }
+        }
+        try
+        {
+            await endCall(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogEndCallFailed(e);
+            _telemetry.Error("twilio-rest");
+            // Twilio's API failed us: close the stream so Twilio asks the webhook, which apologises.
+            await _stream.CloseAsync(WebSocketCloseStatus.InternalServerError, "could not end the call through Twilio", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void SayGoodbyeOnShutdown(CancellationTokenSource lifetime)
+    {
+        LogGoodbyeOnShutdown();
+        _session.SendText(_options.GoodbyeOnShutdown);
+        // If the model does not end the call itself, the line closes and Twilio's connect-ended apologises.
+        lifetime.CancelAfter(GoodbyeOnShutdownTimeout);
+    }
+
+    private async Task<string> CallerEndedAsync(Task<bool> receive)
+    {
+        try
+        {
+            var stopped = await receive.ConfigureAwait(false);
+            return Volatile.Read(ref _endAfterPlayback) is not null ? "tool" : stopped ? "caller-hung-up" : "socket-closed";
+        }
+        catch (TwilioStreamClosedException e)
+        {
+            LogMalformed(e.Message, e.Status);
+            _telemetry.Error("twilio-protocol");
+            await _stream.CloseAsync(e.Status, e.Message, CancellationToken.None).ConfigureAwait(false);
+            return "malformed-frame";
+        }
+        catch (OperationCanceledException)
+        {
+            // The drain deadline passed and the model did not end the call itself.
+            await _stream.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the bridge is shutting down", CancellationToken.None).ConfigureAwait(false);
+            return "drain-deadline";
+        }
+        catch (Exception e) when (e is WebSocketException or IOException)
+        {
+            return "socket-lost";
+        }
+    }
+
+    private async Task<string> ModelEndedAsync(Task modelOutput)
+    {
+        try
+        {
+            await modelOutput.ConfigureAwait(false);
+            await _stream.CloseAsync(WebSocketCloseStatus.NormalClosure, "the conversation ended", CancellationToken.None).ConfigureAwait(false);
+            return "model-ended";
+        }
+        catch (OperationCanceledException)
+        {
+            await _stream.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the call was ended by the bridge", CancellationToken.None).ConfigureAwait(false);
+            return "ended-by-bridge";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogModelFailed(e);
+            _telemetry.Error("model");
+            // Twilio then asks the webhook's connect-ended, which apologises: never silence on an open line.
+            await _stream.CloseAsync(WebSocketCloseStatus.InternalServerError, "the assistant is unavailable", CancellationToken.None).ConfigureAwait(false);
+            return "model-failed";
+        }
+    }
+
+    private async Task CloseModelAsync()
+    {
+        try
+        {
+            await _session.CloseAsync().WaitAsync(CloseModelTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or ChannelClosedException or InvalidOperationException)
+        {
+            LogModelCloseSlow(e.GetType().Name);
+        }
+        finally
+        {
+            await _session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task Settle(IEnumerable<Task> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or TwilioStreamClosedException or ChannelClosedException or IOException)
+            {
+                // Expected as the call's pieces stop one after another.
+            }
+            catch (Exception)
+            {
+                // Already reported where it happened; the call is over either way.
+            }
+        }
+    }
+
+    private void Finish(string reason)
+    {
+        _queue.Dispose();
+        _sendTurn.Dispose();
+        _summary.Duration = _time.GetElapsedTime(_startedAt);
+        _summary.EndReason = reason;
+        _summary.SecondsHeard = _tracker.HeardBytes / (double)(PlaybackTracker.BytesPerMillisecond * 1000);
+        _telemetry.CallEnded(reason);
+        LogSummary(reason, _summary.Duration, _summary.CallerTurns, _summary.AssistantTurns, _summary.Interruptions,
+            _summary.Renewals, _summary.InputTokens, _summary.OutputTokens, _summary.FramesIn, _summary.FramesOut, _summary.SecondsHeard);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, EventName = "CallerSaid", Message = "Caller: {Text}")]
+    private partial void LogCallerSaid(string text);
+
+    [LoggerMessage(Level = LogLevel.Information, EventName = "AssistantSaid", Message = "Assistant: {Text}")]
+    private partial void LogAssistantSaid(string text);
+
+    [LoggerMessage(Level = LogLevel.Information, EventName = "AssistantInterrupted", Message = "Assistant (interrupted; the caller heard): {Text}")]
+    private partial void LogAssistantInterrupted(string text);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Caller pressed {Digit}")]
+    private partial void LogDtmf(char digit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model stream renewed (stream {Generation}, {Reason}); {BufferedSamples} caller samples carried over")]
+    private partial void LogRenewed(int generation, NovaRenewalReason reason, int bufferedSamples);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The model uses {Tool}")]
+    private partial void LogToolUse(string tool);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model asked for an unknown tool {Tool}")]
+    private partial void LogUnknownTool(string tool);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tool {Tool} failed")]
+    private partial void LogToolFailed(Exception e, string tool);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ending the call through Twilio failed")]
+    private partial void LogEndCallFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining: asking the model to say goodbye")]
+    private partial void LogGoodbyeOnShutdown();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the call: {Reason} (WebSocket {Status})")]
+    private partial void LogMalformed(string reason, WebSocketCloseStatus status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The model failed; ending the call so Twilio plays the apology")]
+    private partial void LogModelFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model stream did not close in time ({Error})")]
+    private partial void LogModelCloseSlow(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, EventName = "CallSummary",
+        Message = "Call ended ({Reason}) after {Duration}: {CallerTurns} caller and {AssistantTurns} assistant turns, {Interruptions} interruptions, {Renewals} renewals, {InputTokens} input and {OutputTokens} output tokens, {FramesIn} frames in, {FramesOut} out, {SecondsHeard:0.0} s heard")]
+    private partial void LogSummary(string reason, TimeSpan duration, int callerTurns, int assistantTurns, int interruptions, int renewals, long inputTokens, long outputTokens, long framesIn, long framesOut, double secondsHeard);
+}

@@ -1,0 +1,17 @@
+namespace Bridge.MediaWorker.Calls;
+
+/// <summary>One admitted call's place in the registry; disposing it frees the place.</summary>
+public sealed class CallLease : IDisposable
+{
+    private readonly CallRegistry _registry;
+
+    internal CallLease(CallRegistry registry, string callSid)
+    {
+        _registry = registry;
+        CallSid = callSid;
+    }
+
+    public string CallSid { get; }
+
+    public void Dispose() => _registry.Release(this);
+}

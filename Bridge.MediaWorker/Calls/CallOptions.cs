@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bridge.MediaWorker.Calls;
+
+/// <summary>How many calls a worker takes and how it lets them end. Section <c>Calls</c>.</summary>
+public sealed class CallOptions
+{
+    public const string SectionName = "Calls";
+
+    /// <summary>Beyond this the WebSocket upgrade is refused with 503, and Twilio plays the fallback.</summary>
+    [Range(1, 10_000, ErrorMessage = "Calls:MaxConcurrent must be between 1 and 10000.")]
+    public int MaxConcurrent { get; set; } = 200;
+
+    /// <summary>
+    /// On shutdown, how long live calls may go on before each is ended politely. ECS gives a task at most 120 s
+    /// (stopTimeout) between SIGTERM and SIGKILL.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Calls:DrainTimeout must be between 0 and 1 hour.")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(110);
+
+    /// <summary>
+    /// How far the audio sent to Twilio may run ahead of what the caller has heard. Small keeps barge-in instant
+    /// (Twilio's buffer holds little to flush); large rides out network jitter.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.060", "00:00:05", ErrorMessage = "Calls:PlaybackLead must be between 60 ms and 5 s.")]
+    public TimeSpan PlaybackLead { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The most model audio a call keeps waiting for playback; beyond it the model's stream is read no faster than it plays.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Calls:MaxQueuedAudio must be between 1 second and 5 minutes.")]
+    public TimeSpan MaxQueuedAudio { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where <c>transfer_call</c> sends the caller: an E.164 number or a sip: URI. Empty: transfers are declined.</summary>
+    [RegularExpression(@"^(\+[1-9]\d{6,14}|sips?:\S+)$", ErrorMessage = "Calls:TransferTarget must be an E.164 number (+15551234567) or a sip: URI.")]
+    public string? TransferTarget { get; set; }
+
+    /// <summary>Said (as an instruction to the model) when a drain deadline ends a live call.</summary>
+    public string GoodbyeOnShutdown { get; set; } =
+        "The line must close now for maintenance. Apologise briefly, say goodbye, and use the hang_up tool.";
+}

@@ -1,0 +1,25 @@
+using Bridge.MediaWorker.Nova;
+
+namespace Bridge.MediaWorker.Calls.Tools;
+
+/// <summary>
+/// A tool the model may use during a call. Built-in: <c>hang_up</c> and <c>transfer_call</c>; register more with
+/// <c>services.AddSingleton&lt;ICallTool, YourTool&gt;()</c>.
+/// </summary>
+public interface ICallTool
+{
+    /// <summary>The name, description and JSON input schema the model is given.</summary>
+    NovaTool Definition { get; }
+
+    /// <summary>Runs the tool for one call and says what to answer the model, and what (if anything) the call does next.</summary>
+    Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken);
+}
+
+/// <summary>The live call a tool acts on.</summary>
+public sealed record CallToolContext(string AccountSid, string CallSid, string StreamSid);
+
+/// <summary>
+/// What a tool answers the model (<see cref="ResultJson"/>), and an action to take once the model's reply (its
+/// goodbye, say) has been heard to the end — hanging up or transferring — after which the call is over.
+/// </summary>
+public sealed record CallToolResult(string ResultJson, Func<CancellationToken, Task>? EndCallAfterPlayback = null);

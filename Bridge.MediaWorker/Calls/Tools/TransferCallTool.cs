@@ -1,0 +1,27 @@
+using Bridge.MediaWorker.Nova;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.MediaWorker.Calls.Tools;
+
+/// <summary>
+/// <c>transfer_call</c>: once the model has told the caller, the call is handed to <c>Calls:TransferTarget</c>
+/// (a number or SIP URI) by replacing its TwiML with a <c>&lt;Dial&gt;</c>.
+/// </summary>
+public sealed class TransferCallTool(TwilioCallControl calls, IOptions<CallOptions> options) : ICallTool
+{
+    public NovaTool Definition { get; } = new(
+        "transfer_call",
+        "Transfer the caller to a human. Tell the caller you are transferring them first.",
+        """{"type":"object","properties":{"reason":{"type":"string","description":"Why the caller wants a human."}},"required":[]}""");
+
+    public Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken)
+    {
+        if (options.Value.TransferTarget is not { Length: > 0 } target)
+        {
+            return Task.FromResult(new CallToolResult("""{"error":"No one is available to take a transfer. Offer to help the caller yourself."}"""));
+        }
+        return Task.FromResult(new CallToolResult(
+            """{"status":"The caller will be transferred after you finish speaking."}""",
+            token => calls.TransferAsync(context.AccountSid, context.CallSid, target, token)));
+    }
+}

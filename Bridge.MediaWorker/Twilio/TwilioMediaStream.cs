@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Bridge.MediaWorker.Twilio;
+
+/// <summary>
+/// One Twilio media stream over a WebSocket: reads <c>connected</c> and <c>start</c>, then feeds a listener every
+/// frame until <c>stop</c> or the socket closes; sends media, marks and clear. Text frames only, bounded in size;
+/// anything malformed ends the stream with a <see cref="TwilioStreamClosedException"/> naming the reason.
+/// Knows nothing of the model on the other side.
+/// </summary>
+public sealed class TwilioMediaStream : IAsyncDisposable
+{
+    /// <summary>20 ms at 8 kHz µ-law. Twilio's frames are this size; a payload buffer twice as large leaves room.</summary>
+    public const int FrameBytes = 160;
+
+    private readonly WebSocket _socket;
+    private readonly TwilioStreamOptions _options;
+    private readonly TwilioFrameParser _parser = new();
+    private readonly byte[] _receiveBuffer;
+    private readonly byte[] _payload = new byte[4 * FrameBytes];
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private TwilioFrameWriter? _writer;
+
+    public TwilioMediaStream(WebSocket socket, TwilioStreamOptions options)
+    {
+        _socket = socket;
+        _options = options;
+        _receiveBuffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes + 1);
+    }
+
+    public TwilioStartInfo? Start { get; private set; }
+
+    /// <summary>Frames received since the upgrade.</summary>
+    public long FramesReceived { get; private set; }
+
+    /// <summary>Reads <c>connected</c> (optional, as Twilio may omit it on reconnects) then <c>start</c>, within the start timeout.</summary>
+    public async Task<TwilioStartInfo> ReadStartAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StartTimeout);
+        try
+        {
+            while (true)
+            {
+                var length = await ReceiveMessageAsync(timeout.Token)
+                    ?? throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "the socket closed before start");
+                var frame = Parse(length);
+                switch (frame.Event)
+                {
+                    case TwilioEventKind.Connected:
+                        continue;
+                    case TwilioEventKind.Start:
+                        Start = frame.Start!;
+                        _writer = new TwilioFrameWriter(Start.StreamSid);
+                        return Start;
+                    default:
+                        throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, $"{frame.Event} arrived before start");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TwilioStreamClosedException(WebSocketCloseStatus.PolicyViolation, $"no start within {_options.StartTimeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <summary>
+    /// Feeds the listener until Twilio sends <c>stop</c> (returns true) or closes the socket (returns false).
+    /// </summary>
+    public async Task<bool> RunAsync(ITwilioStreamListener listener, CancellationToken cancellationToken)
+    {
+        if (Start is null)
+        {
+            throw new InvalidOperationException("ReadStartAsync must succeed first.");
+        }
+        while (await ReceiveMessageAsync(cancellationToken) is { } length)
+        {
+            var frame = Parse(length);
+            switch (frame.Event)
+            {
+                case TwilioEventKind.Media:
+                    listener.OnCallerAudio(_payload.AsSpan(0, frame.PayloadLength), frame.MediaTimestamp);
+                    break;
+                case TwilioEventKind.Dtmf:
+                    listener.OnDtmf(frame.Digit);
+                    break;
+                case TwilioEventKind.Mark:
+                    listener.OnMark(frame.Mark);
+                    break;
+                case TwilioEventKind.Stop:
+                    return true;
+                case TwilioEventKind.Start:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "a second start on one stream");
+                case TwilioEventKind.Connected:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "connected after start");
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Sends µ-law audio followed by its mark: the mark comes back when the caller has heard it.</summary>
+    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> mulaw, PlaybackMark mark, CancellationToken cancellationToken)
+    {
+        var writer = Writer();
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(writer.Media(mulaw.Span), WebSocketMessageType.Text, true, cancellationToken);
+            await _socket.SendAsync(writer.Mark(mark), WebSocketMessageType.Text, true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends <c>clear</c>: Twilio drops what it has buffered and echoes every pending mark.</summary>
+    public async ValueTask SendClearAsync(CancellationToken cancellationToken)
+    {
+        var writer = Writer();
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(writer.Clear(), WebSocketMessageType.Text, true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Ends the stream with a status and reason (sent to Twilio, and shown in its debugger).</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await _sendLock.WaitAsync(cancellationToken);
+            try
+            {
+                // The close reason is limited to 123 bytes by the protocol.
+                var text = reason.Length > 120 ? reason[..120] : reason;
+                await _socket.CloseOutputAsync(status, text, cancellationToken);
+            }
+            catch (WebSocketException)
+            {
+                // The peer is gone: nothing left to tell it.
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        _sendLock.Dispose();
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private TwilioFrameWriter Writer() =>
+        _writer ?? throw new InvalidOperationException("Nothing can be sent before Twilio's start.");
+
+    private TwilioFrame Parse(int length)
+    {
+        FramesReceived++;
+        var error = _parser.Parse(_receiveBuffer.AsSpan(0, length), _payload, out var frame);
+        if (error != TwilioProtocolError.None)
+        {
+            throw new TwilioStreamClosedException(error.CloseStatus(), error.Describe());
+        }
+        return frame;
+    }
+
+    /// <summary>One whole text message into the receive buffer; null when the peer closed.</summary>
+    private async ValueTask<int?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length, _options.MaxMessageBytes + 1 - length), cancellationToken);
+            switch (result.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    return null;
+                case WebSocketMessageType.Binary:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.InvalidMessageType, "a binary frame (Twilio sends text only)");
+            }
+            length += result.Count;
+            if (length > _options.MaxMessageBytes)
+            {
+                throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
+            }
+            if (result.EndOfMessage)
+            {
+                return length;
+            }
+        }
+    }
+}

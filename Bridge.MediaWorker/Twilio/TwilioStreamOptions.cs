@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bridge.MediaWorker.Twilio;
+
+/// <summary>Limits on what Twilio may send. Section <c>Twilio:MediaStream</c>.</summary>
+public sealed class TwilioStreamOptions
+{
+    public const string SectionName = "Twilio:MediaStream";
+
+    /// <summary>The largest text frame accepted: Twilio's media frames are ~300 bytes; <c>start</c> with parameters a few KB.</summary>
+    [Range(1024, 1024 * 1024, ErrorMessage = "Twilio:MediaStream:MaxMessageBytes must be between 1024 and 1048576.")]
+    public int MaxMessageBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How long after the upgrade Twilio has to send <c>connected</c> and <c>start</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Twilio:MediaStream:StartTimeout must be between 1 second and 1 minute.")]
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,45 @@
+using Bridge.Tests.Support;
+
+namespace Bridge.Tests.Api;
+
+/// <summary>A bad setting stops the service at start with one line naming the key: no stack trace, no first-call failure.</summary>
+public sealed class ConfigurationTests
+{
+    private const string GoodToken = "f1e2d3c4b5a697887766554433221100";
+
+    public static TheoryData<string, string, string, string> BadSettings() => new()
+    {
+        { "Bridge.Api", "Twilio__AuthToken", "", "Twilio:AuthToken" },
+        { "Bridge.MediaWorker", "Twilio__AuthToken", "", "Twilio:AuthToken" },
+        { "Bridge.Api", "Bridge__PublicBaseUrl", "ftp://voice.example.com", "Bridge:PublicBaseUrl" },
+        { "Bridge.Api", "Bridge__PublicBaseUrl", "https://voice.example.com/?x=1", "Bridge:PublicBaseUrl" },
+        { "Bridge.MediaWorker", "Bridge__TrustedProxies__0", "the load balancer", "Bridge:TrustedProxies" },
+        { "Bridge.Api", "Bridge__FallbackNumber", "555-1234", "Bridge:FallbackNumber" },
+        { "Bridge.Api", "Bridge__StreamTokenLifetime", "01:00:00", "Bridge:StreamTokenLifetime" },
+        { "Bridge.MediaWorker", "Bedrock__Region", "", "Bedrock:Region" },
+        { "Bridge.MediaWorker", "Audio__ModelInputRate", "44100", "Audio:ModelInputRate" },
+        { "Bridge.MediaWorker", "Calls__MaxConcurrent", "0", "Calls:MaxConcurrent" },
+        { "Bridge.MediaWorker", "Calls__TransferTarget", "reception", "Calls:TransferTarget" },
+        { "Bridge.MediaWorker", "Conversation__Voice", "hal9000", "Conversation:Voice" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task A_bad_setting_stops_the_service_at_start_with_one_line_naming_the_key(string service, string variable, string value, string key)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Twilio__AuthToken"] = GoodToken,
+            ["Bedrock__Region"] = "us-east-1",
+            [variable] = value,
+        };
+
+        var exit = await ServiceProcess.RunUntilExitAsync(service, environment, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit.Code);
+        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Configuration error: ", line, StringComparison.Ordinal);
+        Assert.Contains(key, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(GoodToken, exit.StandardError + exit.StandardOutput, StringComparison.Ordinal);
+    }
+}

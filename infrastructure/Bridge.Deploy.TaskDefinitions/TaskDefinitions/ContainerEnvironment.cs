@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bridge.Deploy.TaskDefinitions.Environments;
+using Bridge.Deploy.TaskDefinitions.Manifest;
+
+namespace Bridge.Deploy.TaskDefinitions.TaskDefinitions;
+
+/// <summary>
+/// The app container's <c>environment</c>, <c>secrets</c> and <c>command</c>: the manifest's values resolved, secret
+/// parameters as Secrets Manager references only, and the variables the deployment itself owns.
+/// </summary>
+internal static class ContainerEnvironment
+{
+    public static (JsonArray Environment, JsonArray Secrets) Translate(
+        string project, JsonObject resource, DeploymentEnvironment environment, ExpressionResolver resolver)
+    {
+        var plain = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var secret = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+        if (resource["env"] is { } and not JsonObject)
+        {
+            throw TranslationException.ForResource(project, "env", "must be an object.");
+        }
+        foreach (var (name, node) in resource["env"] as JsonObject ?? [])
+        {
+            var field = $"env.{name}";
+            if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+            {
+                throw TranslationException.ForResource(project, field, "must be a string.");
+            }
+            switch (resolver.Resolve(project, field, value.GetValue<string>()))
+            {
+                case ResolvedValue.Text text:
+                    plain[name] = CheckLiteral(project, field, text.Value);
+                    break;
+                case ResolvedValue.SecretParameter reference:
+                    secret[name] = environment.Secrets.TryGetValue(reference.ParameterName, out var arn)
+                        ? arn
+                        : throw TranslationException.ForResource(project, field,
+                            $"secret parameter '{reference.ParameterName}' has no ARN: set secrets.{reference.ParameterName} in {environment.Source}.");
+                    break;
+            }
+        }
+
+        foreach (var (name, value) in DeploymentOwnedVariables(project, environment))
+        {
+            secret.Remove(name);
+            plain[name] = value;
+        }
+        plain.TryAdd("Bridge__PublicBaseUrl", environment.PublicBaseUrl!.GetLeftPart(UriPartial.Authority));
+
+        return (NameValueArray(plain, "value"), NameValueArray(secret, "valueFrom"));
+    }
+
+    /// <summary>Set by the deployment whatever the manifest says: they describe ECS, not the app.</summary>
+    private static IEnumerable<(string Name, string Value)> DeploymentOwnedVariables(string project, DeploymentEnvironment environment)
+    {
+        yield return ("OTEL_EXPORTER_OTLP_ENDPOINT", OtelCollectorSidecar.OtlpEndpoint);
+        yield return ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+        yield return ("OTEL_SERVICE_NAME", project);
+        yield return ("OTEL_RESOURCE_ATTRIBUTES", $"deployment.environment.name={environment.Name}");
+        // The load balancer's addresses are somewhere in the VPC: trust X-Forwarded-* from there only.
+        yield return ("Bridge__TrustedProxies__0", environment.VpcCidr!);
+    }
+
+    public static JsonArray Command(string project, JsonNode args, ExpressionResolver resolver)
+    {
+        if (args is not JsonArray items)
+        {
+            throw TranslationException.ForResource(project, "args", "must be an array of strings.");
+        }
+        var command = new JsonArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var field = $"args[{i}]";
+            if (items[i] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+            {
+                throw TranslationException.ForResource(project, field, "must be a string.");
+            }
+            command.Add(resolver.Resolve(project, field, value.GetValue<string>()) switch
+            {
+                ResolvedValue.Text text => CheckLiteral(project, field, text.Value),
+                _ => throw TranslationException.ForResource(project, field,
+                    "a secret cannot be a command-line argument (it would be visible in the task definition); pass it as an environment variable."),
+            });
+        }
+        return command;
+    }
+
+    private static string CheckLiteral(string project, string field, string value) =>
+        TemplatePlaceholders.LooksLikeTemplateSyntax(value)
+            ? throw TranslationException.ForResource(project, field,
+                $"\"{value}\" contains '${{' or '%{{', which OpenTofu's templatefile() would take for a placeholder.")
+            : value;
+
+    private static JsonArray NameValueArray(SortedDictionary<string, string> entries, string valueField) =>
+        new([.. entries.Select(entry => (JsonNode)new JsonObject { ["name"] = entry.Key, [valueField] = entry.Value })]);
+}

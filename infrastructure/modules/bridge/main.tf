@@ -1,0 +1,146 @@
+# The whole bridge for one environment. The environment's deployment.json (also the translator's input) is
+# the one place for its URL, VPC range, log and metric names, so OpenTofu and the task definitions agree.
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  deployment  = jsondecode(file(var.deployment_file))
+  name        = "bridge-${local.deployment.name}"
+  domain_name = trimsuffix(trimprefix(local.deployment.publicBaseUrl, "https://"), "/")
+  account_id  = data.aws_caller_identity.current.account_id
+
+  # The translator's files as written (placeholders unrendered): only read here for ports and names.
+  task_definition_files = { for service in local.services : service => "${var.task_definitions_dir}/${service}.json" }
+  raw_task_definitions  = { for service, path in local.task_definition_files : service => jsondecode(file(path)) }
+  container_ports       = { for service, definition in local.raw_task_definitions : service => definition.containerDefinitions[0].portMappings[0].containerPort }
+
+  services        = ["api", "media-worker"]
+  log_group_names = [for service in local.services : "${local.deployment.logGroupPrefix}/${service}"]
+
+  bedrock_model_arns = concat(
+    ["arn:aws:bedrock:${local.deployment.parameters["bedrock-region"]}::foundation-model/${local.deployment.parameters["bedrock-model-id"]}"],
+    var.additional_bedrock_model_arns,
+  )
+
+  routes = {
+    "api" = {
+      paths                        = ["/webhook*"]
+      priority                     = 10
+      deregistration_delay_seconds = 30
+    }
+    "media-worker" = {
+      paths    = ["/media", "/media/*"]
+      priority = 20
+      # A deregistering worker keeps its WebSockets this long before ECS stops it (then stopTimeout, 120 s).
+      deregistration_delay_seconds = var.worker_deregistration_delay_seconds
+    }
+  }
+}
+
+module "network" {
+  source             = "../network"
+  name               = local.name
+  region             = var.region
+  cidr               = local.deployment.vpcCidr
+  az_count           = var.az_count
+  nat_gateway_per_az = var.nat_gateway_per_az
+}
+
+module "ecr" {
+  source      = "../ecr"
+  name_prefix = local.name
+  services    = local.services
+}
+
+# The value is set out of band (see docs/deploy.md): it never passes through OpenTofu or its state.
+resource "aws_secretsmanager_secret" "twilio_auth_token" {
+  name                    = "${local.name}/twilio-auth-token"
+  description             = "Twilio auth token: checks X-Twilio-Signature on webhooks and media streams."
+  recovery_window_in_days = 7
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = local.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+resource "aws_cloudwatch_log_group" "metrics" {
+  name              = "${local.deployment.logGroupPrefix}/metrics"
+  retention_in_days = var.log_retention_days
+}
+
+module "iam" {
+  source                 = "../iam"
+  name_prefix            = local.name
+  region                 = var.region
+  account_id             = local.account_id
+  cluster_name           = aws_ecs_cluster.this.name
+  repository_arns        = values(module.ecr.repository_arns)
+  log_group_names        = local.log_group_names
+  metrics_log_group_name = aws_cloudwatch_log_group.metrics.name
+  secret_arn             = aws_secretsmanager_secret.twilio_auth_token.arn
+  bedrock_model_arns     = local.bedrock_model_arns
+}
+
+module "alb" {
+  source               = "../alb"
+  name                 = local.name
+  vpc_id               = module.network.vpc_id
+  vpc_cidr             = module.network.vpc_cidr
+  public_subnet_ids    = module.network.public_subnet_ids
+  domain_name          = local.domain_name
+  hosted_zone_id       = var.hosted_zone_id
+  idle_timeout_seconds = var.alb_idle_timeout_seconds
+  deletion_protection  = var.alb_deletion_protection
+  services = {
+    for service, route in local.routes : service => merge(route, { container_port = local.container_ports[service] })
+  }
+}
+
+module "service" {
+  source   = "../ecs-service"
+  for_each = toset(local.services)
+
+  service_name         = each.key
+  ecs_service_name     = "${local.name}-${each.key}"
+  task_definition_file = local.task_definition_files[each.key]
+  image                = "${module.ecr.repository_urls[each.key]}:${var.image_tag}"
+  task_role_arn        = module.iam.task_role_arns[each.key]
+  execution_role_arn   = module.iam.execution_role_arn
+  region               = var.region
+  secret_arns = {
+    twilio_auth_token_secret_arn = aws_secretsmanager_secret.twilio_auth_token.arn
+  }
+
+  cluster_arn                     = aws_ecs_cluster.this.arn
+  cluster_name                    = aws_ecs_cluster.this.name
+  vpc_id                          = module.network.vpc_id
+  private_subnet_ids              = module.network.private_subnet_ids
+  load_balancer_security_group_id = module.alb.security_group_id
+  target_group_arn                = module.alb.target_group_arns[each.key]
+  log_retention_days              = var.log_retention_days
+  metrics_namespace               = local.deployment.metricsNamespace
+
+  min_tasks                    = var.scaling[each.key].min_tasks
+  max_tasks                    = var.scaling[each.key].max_tasks
+  cpu_target_percent           = var.scaling[each.key].cpu_target_percent
+  active_calls_per_task_target = var.scaling[each.key].active_calls_per_task_target
+
+  # The target groups must be attached to the listener before a service can register with them.
+  depends_on = [module.alb]
+}
+
+module "monitoring" {
+  source                    = "../monitoring"
+  name                      = local.name
+  alarm_emails              = var.alarm_emails
+  load_balancer_arn_suffix  = module.alb.arn_suffix
+  target_group_arn_suffixes = module.alb.target_group_arn_suffixes
+  cluster_name              = aws_ecs_cluster.this.name
+  worker_service_name       = module.service["media-worker"].service_name
+  metrics_namespace         = local.deployment.metricsNamespace
+}

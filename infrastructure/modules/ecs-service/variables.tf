@@ -1,0 +1,94 @@
+variable "service_name" {
+  description = "The manifest's project name (api, media-worker): OTEL service.name and metric dimension."
+  type        = string
+}
+
+variable "ecs_service_name" {
+  description = "Name of the ECS service, e.g. bridge-dev-api."
+  type        = string
+}
+
+variable "task_definition_file" {
+  description = "The translator's JSON for this service and environment."
+  type        = string
+}
+
+variable "image" {
+  description = "Full image reference (repository URL and tag)."
+  type        = string
+}
+
+variable "task_role_arn" {
+  type = string
+}
+
+variable "execution_role_arn" {
+  type = string
+}
+
+variable "region" {
+  type = string
+}
+
+variable "secret_arns" {
+  description = "Placeholder name => ARN for the secrets the task definition files reference, e.g. twilio_auth_token_secret_arn."
+  type        = map(string)
+}
+
+variable "cluster_arn" {
+  type = string
+}
+
+variable "cluster_name" {
+  type = string
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+variable "private_subnet_ids" {
+  type = list(string)
+}
+
+variable "load_balancer_security_group_id" {
+  type = string
+}
+
+variable "target_group_arn" {
+  type = string
+}
+
+variable "log_retention_days" {
+  type = number
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the bridge.* metrics (metricsNamespace in deployment.json)."
+  type        = string
+}
+
+variable "min_tasks" {
+  type = number
+}
+
+variable "max_tasks" {
+  type = number
+}
+
+variable "cpu_target_percent" {
+  description = "Average CPU the service is scaled to."
+  type        = number
+  default     = 60
+}
+
+variable "active_calls_per_task_target" {
+  description = "Live calls per task the service is scaled to (null: CPU only). Keep it below Calls:MaxConcurrent."
+  type        = number
+  default     = null
+}
+
+variable "health_check_grace_period_seconds" {
+  type    = number
+  default = 60
+}

@@ -1,0 +1,46 @@
+variable "name_prefix" {
+  type = string
+}
+
+variable "region" {
+  type = string
+}
+
+variable "account_id" {
+  type = string
+}
+
+variable "cluster_name" {
+  description = "The ECS cluster (task protection is allowed on its tasks only)."
+  type        = string
+}
+
+variable "repository_arns" {
+  description = "ECR repositories the tasks pull from."
+  type        = list(string)
+}
+
+variable "log_group_names" {
+  description = "Log groups the containers write to."
+  type        = list(string)
+}
+
+variable "metrics_log_group_name" {
+  description = "Log group the collector writes EMF metrics to."
+  type        = string
+}
+
+variable "secret_arn" {
+  description = "The Twilio auth token secret, the only secret the execution role may read."
+  type        = string
+}
+
+variable "bedrock_model_arns" {
+  description = "Foundation model (or inference profile) ARNs the media worker may stream to."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.bedrock_model_arns) > 0 && alltrue([for arn in var.bedrock_model_arns : !strcontains(arn, "*")])
+    error_message = "bedrock_model_arns must list the models explicitly (no wildcards)."
+  }
+}

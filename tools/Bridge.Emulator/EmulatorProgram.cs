@@ -1,0 +1,64 @@
+using Bridge.Emulator.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Emulator;
+
+/// <summary>The command-line emulator: configuration, then the command line, then one Kestrel endpoint and the health endpoints.</summary>
+internal static class EmulatorProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        var options = new EmulatorOptions { Port = EmulatorDefaults.Port };
+        builder.Configuration.GetSection(EmulatorOptions.SectionName).Bind(options);
+
+        var error = CommandLine.Apply(args, options, out var help);
+        if (help)
+        {
+            Console.WriteLine(CommandLine.HelpText());
+            return 0;
+        }
+
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync(error);
+            return 2;
+        }
+
+        try
+        {
+            builder.Services.AddEmulator(options);
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                await Console.Error.WriteLineAsync($"Configuration error: {failure}");
+            }
+
+            return 2;
+        }
+
+        builder.AddServiceDefaults();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForEmulator(options));
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapEmulator();
+        await app.StartAsync();
+
+        var scheme = options.TlsCertificatePath is null ? "http" : "https";
+        foreach (var address in app.Urls)
+        {
+            Console.WriteLine($"Nova Sonic emulator listening on {address} ({(scheme == "http" ? "HTTP/2 cleartext, prior knowledge" : "HTTP/2 over TLS")}), mode {options.Mode}.");
+        }
+
+        Console.WriteLine($"Accepted credentials: AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey} AWS_REGION={options.Region}");
+        Console.WriteLine($"Point a client at it: AWS_ENDPOINT_URL_BEDROCK_RUNTIME={app.Urls.FirstOrDefault()}");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+}
