@@ -182,6 +182,24 @@ public sealed class MediaStreamSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reply_latency_runs_from_the_end_of_the_callers_speech_to_the_first_audio_heard()
+    {
+        // 100 ms of loud speech, then 200 ms of silence in the file.
+        byte[] speech = [.. Enumerable.Repeat((byte)0x05, 800), .. Enumerable.Repeat(PlaybackClock.Silence, 1600)];
+        await StartAsync(new MediaStreamOptions { Audio = CallerAudio.FromMuLaw(speech) });
+        await AdvanceAsync(TimeSpan.FromMilliseconds(200));
+
+        await _server.SendAudioAsync(Enumerable.Repeat((byte)0x10, 160).ToArray());
+        await _observer.WaitForAsync(1);
+        await AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var result = await EndAsync();
+
+        // The reply starts playing at the next tick, 220 ms into the stream: 120 ms after the speech ended.
+        Assert.Equal(TimeSpan.FromMilliseconds(120), result.ReplyLatency);
+        Assert.Equal(TimeSpan.FromMilliseconds(220), result.TimeToFirstAudio);
+    }
+
+    [Fact]
     public async Task Dtmf_is_sent_when_its_time_comes_between_media_frames()
     {
         await StartAsync(new MediaStreamOptions { Dtmf = [new DtmfPress('5', TimeSpan.FromMilliseconds(100))] });

@@ -416,8 +416,8 @@ public sealed partial class MediaStreamSession
         lock (_gate)
         {
             // Tick i plays during [(i + 1) * 20 ms, (i + 2) * 20 ms) of stream time.
-            var audioEnd = _options.Audio.Duration;
-            var firstTickAfterAudio = Math.Max(0, (long)Math.Ceiling(audioEnd / FrameTime) - 1);
+            var speechEnd = _options.Audio.SpeechEnd;
+            var firstTickAfterSpeech = Math.Max(0, (long)Math.Ceiling(speechEnd / FrameTime) - 1);
             return new MediaStreamResult
             {
                 End = _end ?? StreamEnd.ConnectionLost,
@@ -429,7 +429,7 @@ public sealed partial class MediaStreamSession
                 MediaMessagesReceived = _mediaReceived,
                 AudioBytesReceived = _bytesReceived,
                 TimeToFirstAudio = _playback.FirstAudioTick is { } first ? FrameTime * (first + 1) : null,
-                ReplyLatency = FirstAudioTickFrom(firstTickAfterAudio) is { } reply ? FrameTime * (reply + 1) - audioEnd : null,
+                ReplyLatency = FirstAudioTickFrom(firstTickAfterSpeech) is { } reply ? FrameTime * (reply + 1) - speechEnd : null,
                 HeardAudio = Bytes(_playback.PlayedBytes),
                 DroppedAudio = Bytes(_playback.DroppedBytes),
                 UnplayedAudio = Bytes(_playback.BufferedBytes),
