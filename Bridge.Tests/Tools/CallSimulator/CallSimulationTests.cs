@@ -104,6 +104,7 @@ public sealed partial class CallSimulationTests : IAsyncLifetime
         Assert.Equal(summary.CallSid, action["CallSid"]);
         Assert.Empty(_bridge.BadSignatures);
         Assert.Equal(StreamEnd.ServerClosed, summary.Stream!.End);
+        Assert.Contains(summary.Warnings, w => w.Code == TwilioErrorCodes.StreamClosedByServer);
         Assert.Contains("<Say> \"Goodbye\"", summary.Steps);
         Assert.DoesNotContain(summary.Steps, s => s.Contains("Not reached", StringComparison.Ordinal));
         Assert.Equal("TwiML <Hangup>", summary.Outcome);
@@ -122,6 +123,21 @@ public sealed partial class CallSimulationTests : IAsyncLifetime
         Assert.Contains("403", status["StreamError"], StringComparison.Ordinal);
         Assert.Single(_bridge.FormsTo("/webhook/connect-ended"));
         Assert.False(summary.Succeeded);
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1/media", TwilioErrorCodes.StreamUrlNotSecure)]
+    [InlineData("wss://", TwilioErrorCodes.StreamUrlMalformed)]
+    public async Task A_stream_url_twilio_cannot_dial_fails_the_stream_with_its_error_and_the_action_follows(string url, int code)
+    {
+        _bridge.AnswerCall = b => b.ConnectStreamTwiml(url);
+
+        var summary = await CallAsync();
+
+        Assert.Equal(code, summary.Error?.Code);
+        Assert.Empty(_bridge.Streams);
+        Assert.Equal("stream-error", Assert.Single(_bridge.FormsTo("/webhook/stream-status"))["StreamEvent"]);
+        Assert.Single(_bridge.FormsTo("/webhook/connect-ended"));
     }
 
     [Fact]

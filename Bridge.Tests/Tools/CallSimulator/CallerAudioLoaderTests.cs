@@ -20,6 +20,19 @@ public sealed class CallerAudioLoaderTests
     }
 
     [Fact]
+    public void The_end_of_speech_is_found_before_the_trailing_silence()
+    {
+        var wav = WavFile.Read(CallSimulationTests.Utterance("hello.wav"));
+
+        var audio = Bridge.CallSimulator.Media.CallerAudio.FromMuLaw(wav.Data);
+
+        // The utterances end with 0.7 s of padding after the synthesised speech (see their README), and the
+        // synthesiser leaves a few hundred ms of its own quiet tail.
+        Assert.InRange((wav.Duration - audio.SpeechEnd).TotalSeconds, 0.7, 1.3);
+        Assert.True(audio.SpeechEnd > TimeSpan.FromSeconds(2.5), $"speech ends at {audio.SpeechEnd}");
+    }
+
+    [Fact]
     public void Mulaw_at_8_khz_passes_through_untouched()
     {
         var wav = WavFile.Read(CallSimulationTests.Utterance("goodbye.wav"));

@@ -182,6 +182,24 @@ public sealed class MediaStreamSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reply_latency_runs_from_the_end_of_the_callers_speech_to_the_first_audio_heard()
+    {
+        // 100 ms of loud speech, then 200 ms of silence in the file.
+        byte[] speech = [.. Enumerable.Repeat((byte)0x05, 800), .. Enumerable.Repeat(PlaybackClock.Silence, 1600)];
+        await StartAsync(new MediaStreamOptions { Audio = CallerAudio.FromMuLaw(speech) });
+        await AdvanceAsync(TimeSpan.FromMilliseconds(200));
+
+        await _server.SendAudioAsync(Enumerable.Repeat((byte)0x10, 160).ToArray());
+        await _observer.WaitForAsync(1);
+        await AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var result = await EndAsync();
+
+        // The reply starts playing at the next tick, 220 ms into the stream: 120 ms after the speech ended.
+        Assert.Equal(TimeSpan.FromMilliseconds(120), result.ReplyLatency);
+        Assert.Equal(TimeSpan.FromMilliseconds(220), result.TimeToFirstAudio);
+    }
+
+    [Fact]
     public async Task Dtmf_is_sent_when_its_time_comes_between_media_frames()
     {
         await StartAsync(new MediaStreamOptions { Dtmf = [new DtmfPress('5', TimeSpan.FromMilliseconds(100))] });
@@ -227,6 +245,20 @@ public sealed class MediaStreamSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_makes_the_caller_hang_up_with_stop()
+    {
+        using var hangUp = new CancellationTokenSource();
+        await StartAsync(new MediaStreamOptions { Audio = CallerAudio.FromMuLaw(new byte[80000]) }, hangUp.Token);
+        await AdvanceAsync(Frame * 2);
+
+        await hangUp.CancelAsync();
+        var result = await _running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(StreamEnd.CallerHungUp, result.End);
+        Assert.Equal("stop", _server.Received[^1].GetProperty("event").GetString());
+    }
+
+    [Fact]
     public async Task The_caller_waits_for_the_reply_to_finish_before_hanging_up()
     {
         await StartAsync(new MediaStreamOptions { HangUpAfterQuiet = TimeSpan.FromMilliseconds(100) });
@@ -250,6 +282,7 @@ public sealed class MediaStreamSessionTests : IDisposable
         await _server.WaitUntilAsync(s => s.StreamSid is not null, "start");
 
         await _server.SendAsync("{not json");
+        await _server.SendAsync($$$"""{"event":"clear","streamSid":"{{{_server.StreamSid}}}"} {"event":"clear"}""");
         await _server.SendAsync($$$"""{"event":"play","streamSid":"{{{_server.StreamSid}}}"}""");
         await _server.SendAsync("""{"event":"media","streamSid":"MZffffffffffffffffffffffffffffffff","media":{"payload":"AAAA"}}""");
         await _sockets.Server.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
@@ -260,10 +293,11 @@ public sealed class MediaStreamSessionTests : IDisposable
 
         var result = await EndAsync();
         Assert.Equal(
-            [TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage,
+            [TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage,
              TwilioErrorCodes.MalformedMessage, TwilioErrorCodes.InvalidMessage, TwilioErrorCodes.InvalidMessage],
             result.Warnings.Select(w => w.Code));
-        Assert.Contains("streamSid", result.Warnings[2].Problem, StringComparison.Ordinal);
+        Assert.Contains("streamSid", result.Warnings[3].Problem, StringComparison.Ordinal);
+        Assert.Equal(0, result.Clears);
         Assert.Equal(0, result.AudioBytesReceived);
     }
 
@@ -297,12 +331,12 @@ public sealed class MediaStreamSessionTests : IDisposable
         Assert.Empty(_server.Events("stop"));
     }
 
-    private async Task StartAsync(MediaStreamOptions options)
+    private async Task StartAsync(MediaStreamOptions options, CancellationToken hangUp = default)
     {
         _options = options;
         _server = new FakeMediaServer(_sockets.Server);
         var session = new MediaStreamSession(_sockets.Client, _start, options, _time, NullLogger.Instance, _observer);
-        _running = session.RunAsync(CancellationToken.None);
+        _running = session.RunAsync(hangUp);
         await session.Started.WaitAsync(TimeSpan.FromSeconds(10));
         await _server.WaitUntilAsync(s => s.StreamSid is not null, "the start message");
     }

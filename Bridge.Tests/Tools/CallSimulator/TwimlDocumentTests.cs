@@ -33,6 +33,14 @@ public sealed class TwimlDocumentTests
     }
 
     [Fact]
+    public void A_relative_stream_url_is_dialed_on_the_documents_host_over_wss()
+    {
+        var document = TwimlDocument.Parse("<Response><Connect><Stream url=\"/media\"/></Connect></Response>", Webhook);
+
+        Assert.Equal("wss://voice.example.com/media", Assert.IsType<ConnectStreamVerb>(document.Verbs[0]).Stream.Url);
+    }
+
+    [Fact]
     public void What_the_bridge_api_answers_parses_into_connect_stream()
     {
         // The api builds its TwiML with Twilio's own library: the simulator must read that output.

@@ -21,7 +21,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         CancellationToken cancellationToken = default)
     {
         var call = new CallIdentity(options.AccountSid, TwilioSid.NewCallSid(), options.From, options.To);
-        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken));
+        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly);
 
         try
         {
@@ -123,34 +123,43 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
     {
         var streamSid = TwilioSid.NewStreamSid();
         state.StreamSid = streamSid;
-        var streamUrl = CheckStreamUrl(state, stream.Url, options);
-        state.Step($"<Connect><Stream> {streamUrl} ({stream.Parameters.Count} parameter(s))");
+        state.Step($"<Connect><Stream> {stream.Url} ({stream.Parameters.Count} parameter(s))");
+        var (streamUrl, failure) = CheckStreamUrl(state, stream.Url, options);
 
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader(TwilioRequestSigner.WebSocketHeaderName, TwilioRequestSigner.SignWebSocketUpgrade(options.AuthToken, stream.Url));
         socket.Options.CollectHttpResponseDetails = true;
 
-        var failure = await ConnectAsync(socket, streamUrl, options.ConnectTimeout, cancellationToken);
+        // CheckStreamUrl gives either the URL or the failure.
+        failure ??= await ConnectAsync(socket, streamUrl!, options.ConnectTimeout, cancellationToken);
         if (failure is not null)
         {
             LogStreamFailed(logger, state.Call.CallSid, failure.Code, failure.Problem);
             state.Error = failure;
             state.Step($"stream failed: error {failure.Code}: {failure.Problem}");
-            await StatusCallbackAsync(state, stream, streamSid, "stream-error", failure.Problem, cancellationToken);
+            await StatusCallbackAsync(state, stream, streamSid, "stream-error", failure.Problem);
             return true;
         }
 
         var start = new StreamStart(state.Call.AccountSid, state.Call.CallSid, streamSid, stream.Parameters);
         var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer);
-        var running = session.RunAsync(cancellationToken);
+        var running = session.RunAsync(hangUp: cancellationToken);
         await session.Started;
-        LogStreamStarted(logger, state.Call.CallSid, streamSid, streamUrl);
-        await StatusCallbackAsync(state, stream, streamSid, "stream-started", null, cancellationToken);
+        LogStreamStarted(logger, state.Call.CallSid, streamSid, streamUrl!);
+        await StatusCallbackAsync(state, stream, streamSid, "stream-started", null);
 
         var result = await running;
         state.Stream = result;
         state.Step($"stream ended: {Describe(result)}");
-        await StatusCallbackAsync(state, stream, streamSid, "stream-stopped", null, cancellationToken);
+        if (result.End == StreamEnd.ServerClosed)
+        {
+            Warn(state, TwilioErrorCodes.StreamClosedByServer, "the server closed the stream (Twilio's debugger logs this even when the close is intended)");
+        }
+        else if (result.End == StreamEnd.ConnectionLost)
+        {
+            Warn(state, TwilioErrorCodes.StreamBrokenPipe, $"the connection broke without a close handshake ({result.CloseDescription})");
+        }
+        await StatusCallbackAsync(state, stream, streamSid, "stream-stopped", null);
         if (result.End is StreamEnd.CallerHungUp or StreamEnd.MaxDuration)
         {
             state.CallStatus = "completed";
@@ -159,11 +168,16 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         return true;
     }
 
-    private Uri CheckStreamUrl(CallState state, string url, CallSimulationOptions options)
+    /// <summary>The URL to dial, or (like a failed connection) the error Twilio reports for a URL it cannot dial.</summary>
+    private (Uri? Url, TwilioWarning? Failure) CheckStreamUrl(CallState state, string url, CallSimulationOptions options)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !url.Contains("://", StringComparison.Ordinal))
         {
-            throw new TwilioCallException(TwilioErrorCodes.StreamHandshakeFailed, $"the stream URL {url} is not an absolute ws(s):// URL");
+            return (null, new TwilioWarning(TwilioErrorCodes.StreamUrlMalformed, $"the stream URL {url} is malformed"));
+        }
+        if (uri.Scheme is not ("ws" or "wss"))
+        {
+            return (null, new TwilioWarning(TwilioErrorCodes.StreamUrlNotSecure, $"the stream URL {url} is not wss:// (Twilio dials nothing else)"));
         }
         if (options.LoopbackOnly)
         {
@@ -173,11 +187,15 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         {
             Warn(state, TwilioErrorCodes.StreamUrlNotSecure, $"the stream URL {url} is not wss://; real Twilio refuses it (the simulator goes on, for local use)");
         }
+        if (uri.Scheme == "wss" && uri.Port != 443)
+        {
+            Warn(state, 0, $"the stream URL {url} is on port {uri.Port}; Twilio dials Media Streams on TCP port 443 only");
+        }
         if (!string.IsNullOrEmpty(uri.Query))
         {
             Warn(state, 0, $"the stream URL {url} carries a query string; Twilio does not allow one (pass <Parameter>s)");
         }
-        return uri;
+        return (uri, null);
     }
 
     private async Task<TwilioWarning?> ConnectAsync(ClientWebSocket socket, Uri url, TimeSpan timeout, CancellationToken cancellationToken)
@@ -207,11 +225,19 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
     }
 
-    private async Task StatusCallbackAsync(
-        CallState state, StreamNoun stream, string streamSid, string streamEvent, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts a stream status callback. Never cancelled (a hang-up still reports stream-stopped; the HTTP client's
+    /// timeout bounds it) and never fatal: a callback that fails is a warning, the call goes on.
+    /// </summary>
+    private async Task StatusCallbackAsync(CallState state, StreamNoun stream, string streamSid, string streamEvent, string? error)
     {
         if (stream.StatusCallback is not { } url)
         {
+            return;
+        }
+        if (state.LoopbackOnly && !CallSimulationOptions.IsLoopback(url))
+        {
+            Warn(state, 0, $"the status callback {url} is not on this machine; not posted");
             return;
         }
 
@@ -231,7 +257,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
 
         try
         {
-            var response = await state.Client.SendAsync(url, stream.StatusCallbackMethod, form, cancellationToken);
+            var response = await state.Client.SendAsync(url, stream.StatusCallbackMethod, form, CancellationToken.None);
             state.Step($"{stream.StatusCallbackMethod} {url} ({streamEvent}) → {response.StatusCode}");
             if (!response.IsSuccess)
             {
@@ -240,7 +266,6 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         catch (TwilioCallException e)
         {
-            // A status callback that fails is reported, never fatal: the call goes on.
             Warn(state, e.Code, e.Detail);
         }
     }
@@ -259,8 +284,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         _ => $"the connection broke ({result.CloseDescription})",
     };
 
-    private sealed class CallState(CallIdentity call, TwilioHttpClient client)
+    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly)
     {
+        public bool LoopbackOnly { get; } = loopbackOnly;
+
         public CallIdentity Call { get; } = call;
 
         public TwilioHttpClient Client { get; } = client;

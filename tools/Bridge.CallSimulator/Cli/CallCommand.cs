@@ -117,7 +117,16 @@ public static class CallCommand
                 var logger = logging.CreateLogger<CallSimulation>();
                 logger.LogInformation("Calling {Url} (auth token from {Source}), caller audio {Seconds:0.0} s at speed {Speed}",
                     options.WebhookUrl, token.Source, callerAudio.Duration.TotalSeconds, options.Media.Speed);
-                summary = await new CallSimulation(http, TimeProvider.System, logger).RunAsync(options, cancellationToken: cancellationToken);
+                try
+                {
+                    // Ctrl+C during the stream makes the caller hang up (stop is sent); before it, the call is abandoned.
+                    summary = await new CallSimulation(http, TimeProvider.System, logger).RunAsync(options, cancellationToken: cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.Error.WriteLine("Cancelled before the media stream started.");
+                    return 130;
+                }
             }
 
             var heardFile = parse.GetValue(output);

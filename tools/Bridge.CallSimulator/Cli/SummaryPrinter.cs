@@ -34,7 +34,7 @@ public static class SummaryPrinter
             });
             Row(table, "Frames sent", $"{stream.FramesSent} media, {stream.DtmfSent} dtmf");
             Row(table, "Time to first audio", Seconds(stream.TimeToFirstAudio));
-            Row(table, "Reply after caller audio", Seconds(stream.ReplyLatency));
+            Row(table, "Reply after caller speech", Seconds(stream.ReplyLatency));
             Row(table, "Heard audio", Seconds(stream.HeardAudio));
             Row(table, "Audio received", $"{stream.MediaMessagesReceived} media messages, {stream.AudioBytesReceived / 8000.0:0.00} s");
             Row(table, "Interruptions (clear)", $"{stream.Clears}, dropping {stream.DroppedAudio.TotalSeconds:0.00} s");

@@ -20,6 +20,8 @@ public sealed class TaggedCallerAudio(TimeSpan duration) : CallerAudio
 
     public override TimeSpan Duration { get; } = duration;
 
+    public override TimeSpan SpeechEnd => Duration;
+
     public override void ReadFrame(long index, Span<byte> frame)
     {
         frame[0] = SyncFirst;

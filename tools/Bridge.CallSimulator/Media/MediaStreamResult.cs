@@ -42,7 +42,10 @@ public sealed record MediaStreamResult
     /// <summary>Stream time from <c>start</c> until the caller first heard the server's audio.</summary>
     public TimeSpan? TimeToFirstAudio { get; init; }
 
-    /// <summary>Time from the end of the caller's audio to the first audio heard after it.</summary>
+    /// <summary>
+    /// Time from the end of the caller's speech (the last 20 ms of the input above about −30 dBFS) to the first
+    /// audio heard from then on; close to zero when the reply was already playing (an interruption).
+    /// </summary>
     public TimeSpan? ReplyLatency { get; init; }
 
     public TimeSpan HeardAudio { get; init; }

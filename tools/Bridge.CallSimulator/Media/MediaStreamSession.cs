@@ -75,20 +75,29 @@ public sealed partial class MediaStreamSession
     /// <summary>Completes when the stream has been started (<c>start</c> sent) or could not be.</summary>
     public Task Started => _started.Task;
 
-    public async Task<MediaStreamResult> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the stream until the caller hangs up (its audio ended and the line went quiet, the maximum duration,
+    /// or <paramref name="hangUp"/> cancelled: <c>stop</c> is sent and the socket closed) or the server closes it.
+    /// </summary>
+    public async Task<MediaStreamResult> RunAsync(CancellationToken hangUp)
     {
-        using var stopTicking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopTicking = CancellationTokenSource.CreateLinkedTokenSource(hangUp);
         _outbound.Writer.TryWrite(Outbound.Connected);
         _outbound.Writer.TryWrite(Outbound.Start);
 
-        var sending = SendLoopAsync(cancellationToken);
-        var receiving = ReceiveLoopAsync(stopTicking, cancellationToken);
-        var ticking = TickLoopAsync(stopTicking.Token);
+        // Sending and receiving are never cancelled: they end with the socket, aborted if the server stalls.
+        var sending = SendLoopAsync(CancellationToken.None);
+        var receiving = ReceiveLoopAsync(stopTicking);
+        await TickLoopAsync(stopTicking.Token);
 
-        await ticking;
         bool callerHungUp;
         lock (_gate)
         {
+            if (_end is null && hangUp.IsCancellationRequested)
+            {
+                _end = StreamEnd.CallerHungUp;
+                LogCallerHangsUp(_logger, _stream.CallSid, StreamEnd.CallerHungUp, (FrameTime * _ticks).TotalSeconds);
+            }
             callerHungUp = _end is StreamEnd.CallerHungUp or StreamEnd.MaxDuration;
             if (callerHungUp)
             {
@@ -96,20 +105,28 @@ public sealed partial class MediaStreamSession
             }
             _outbound.Writer.TryComplete();
         }
+
+        if (!await CompletesWithin(sending, _options.CloseTimeout))
+        {
+            _socket.Abort(); // the server stopped reading
+        }
         await sending;
 
-        if (callerHungUp)
+        if (callerHungUp && _socket.State == WebSocketState.Open)
         {
-            await CloseAfterStopAsync(receiving, cancellationToken);
+            await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "call ended", CancellationToken.None));
         }
-        else
+        else if (_socket.State == WebSocketState.CloseReceived)
         {
-            await receiving;
-            if (_socket.State == WebSocketState.CloseReceived)
-            {
-                await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken));
-            }
+            await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None));
         }
+
+        // Wait (in real time: this is a network round trip) for the server's close frame.
+        if (!await CompletesWithin(receiving, _options.CloseTimeout))
+        {
+            _socket.Abort();
+        }
+        await receiving;
         return Result();
     }
 
@@ -251,14 +268,14 @@ public sealed partial class MediaStreamSession
         }
     }
 
-    private async Task ReceiveLoopAsync(CancellationTokenSource stopTicking, CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(CancellationTokenSource stopTicking)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     lock (_gate)
@@ -284,7 +301,7 @@ public sealed partial class MediaStreamSession
                 var timestamp = _time.GetTimestamp();
                 var message = result.MessageType == WebSocketMessageType.Binary
                     ? ServerMessage.Binary(buffer.WrittenCount)
-                    : ServerMessage.Parse(buffer.WrittenSpan, _stream.StreamSid);
+                    : ServerMessage.Parse(buffer.WrittenMemory, _stream.StreamSid);
                 Handle(message, timestamp);
                 buffer.ResetWrittenCount();
             }
@@ -293,7 +310,7 @@ public sealed partial class MediaStreamSession
         {
             lock (_gate)
             {
-                if (_end is null && !cancellationToken.IsCancellationRequested)
+                if (_end is null)
                 {
                     _end = StreamEnd.ConnectionLost;
                     _closeDescription = e.Message;
@@ -380,19 +397,8 @@ public sealed partial class MediaStreamSession
         _echo.Clear();
     }
 
-    private async Task CloseAfterStopAsync(Task receiving, CancellationToken cancellationToken)
-    {
-        if (_socket.State == WebSocketState.Open)
-        {
-            await IgnoreSocketErrors(_socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "call ended", cancellationToken));
-        }
-        // Wait (in real time: this is a network round trip) for the server's close frame.
-        if (await Task.WhenAny(receiving, Task.Delay(_options.CloseTimeout, cancellationToken)) != receiving)
-        {
-            _socket.Abort();
-        }
-        await receiving;
-    }
+    private static async Task<bool> CompletesWithin(Task task, TimeSpan timeout) =>
+        await Task.WhenAny(task, Task.Delay(timeout)) == task;
 
     private static async Task IgnoreSocketErrors(Task task)
     {
@@ -410,8 +416,8 @@ public sealed partial class MediaStreamSession
         lock (_gate)
         {
             // Tick i plays during [(i + 1) * 20 ms, (i + 2) * 20 ms) of stream time.
-            var audioEnd = _options.Audio.Duration;
-            var firstTickAfterAudio = Math.Max(0, (long)Math.Ceiling(audioEnd / FrameTime) - 1);
+            var speechEnd = _options.Audio.SpeechEnd;
+            var firstTickAfterSpeech = Math.Max(0, (long)Math.Ceiling(speechEnd / FrameTime) - 1);
             return new MediaStreamResult
             {
                 End = _end ?? StreamEnd.ConnectionLost,
@@ -423,7 +429,7 @@ public sealed partial class MediaStreamSession
                 MediaMessagesReceived = _mediaReceived,
                 AudioBytesReceived = _bytesReceived,
                 TimeToFirstAudio = _playback.FirstAudioTick is { } first ? FrameTime * (first + 1) : null,
-                ReplyLatency = FirstAudioTickFrom(firstTickAfterAudio) is { } reply ? FrameTime * (reply + 1) - audioEnd : null,
+                ReplyLatency = FirstAudioTickFrom(firstTickAfterSpeech) is { } reply ? FrameTime * (reply + 1) - speechEnd : null,
                 HeardAudio = Bytes(_playback.PlayedBytes),
                 DroppedAudio = Bytes(_playback.DroppedBytes),
                 UnplayedAudio = Bytes(_playback.BufferedBytes),

@@ -25,13 +25,12 @@ public readonly record struct ServerMessage(ServerMessageKind Kind, byte[]? Payl
     public static ServerMessage Binary(int length) =>
         Invalid(TwilioErrorCodes.MalformedMessage, $"a binary frame of {length} bytes (Twilio accepts only JSON text frames)");
 
-    public static ServerMessage Parse(ReadOnlySpan<byte> utf8, string streamSid)
+    public static ServerMessage Parse(ReadOnlyMemory<byte> utf8, string streamSid)
     {
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(utf8);
-            document = JsonDocument.ParseValue(ref reader);
+            document = JsonDocument.Parse(utf8); // the whole frame must be one JSON value
         }
         catch (JsonException e)
         {

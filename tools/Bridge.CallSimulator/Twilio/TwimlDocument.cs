@@ -74,11 +74,24 @@ public sealed class TwimlDocument
             string.IsNullOrWhiteSpace(action) ? null : Resolve(documentUrl, action),
             Method(connect),
             new StreamNoun(
-                url.Trim(),
+                StreamUrl(documentUrl, url.Trim()),
                 (string?)stream.Attribute("name"),
                 string.IsNullOrWhiteSpace(statusCallback) ? null : Resolve(documentUrl, statusCallback),
                 Method(stream, "statusCallbackMethod"),
                 parameters));
+    }
+
+    /// <summary>A relative stream URL is resolved against the document, its http(s) scheme becoming ws(s).</summary>
+    private static string StreamUrl(Uri documentUrl, string url)
+    {
+        if (url.Contains("://", StringComparison.Ordinal))
+        {
+            return url; // (Uri.TryCreate would take "/media" for an absolute file path on Unix)
+        }
+        var resolved = new Uri(documentUrl, url).AbsoluteUri;
+        return resolved.StartsWith("https://", StringComparison.Ordinal) ? "wss://" + resolved["https://".Length..]
+            : resolved.StartsWith("http://", StringComparison.Ordinal) ? "ws://" + resolved["http://".Length..]
+            : resolved;
     }
 
     private static string DialTarget(XElement dial)
