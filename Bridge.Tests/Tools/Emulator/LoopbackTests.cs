@@ -56,4 +56,18 @@ public sealed class LoopbackTests
         Assert.Equal(1 + 1 + 2 + 1 + 1, emulator.Counters.FramesSent);
         Assert.Equal(0, emulator.Counters.Errors);
     }
+
+    [Fact]
+    public async Task Stopping_the_emulator_ends_open_streams_at_once()
+    {
+        var emulator = await TestEmulator.StartAsync();
+        await using var stream = await TestStream.OpenAsync(emulator);
+        await stream.SendAllAsync(TestEvents.Opening(16000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await emulator.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {clock.Elapsed}");
+        Assert.Equal(0, emulator.Counters.OpenStreams);
+    }
 }
