@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bridge.Emulator.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -50,14 +51,17 @@ internal static class EmulatorProgram
         app.MapEmulator();
         await app.StartAsync();
 
-        var scheme = options.TlsCertificatePath is null ? "http" : "https";
-        foreach (var address in app.Urls)
+        var transport = options.TlsCertificatePath is null ? "HTTP/2 cleartext, prior knowledge" : "HTTP/2 over TLS";
+        var healthSuffix = options.HealthPort is { } healthPort ? ":" + healthPort.ToString(CultureInfo.InvariantCulture) : null;
+        var modelUrl = app.Urls.FirstOrDefault(u => healthSuffix is null || !u.EndsWith(healthSuffix, StringComparison.Ordinal));
+        Console.WriteLine($"Nova Sonic emulator listening on {modelUrl} ({transport}), mode {options.Mode}.");
+        if (healthSuffix is not null)
         {
-            Console.WriteLine($"Nova Sonic emulator listening on {address} ({(scheme == "http" ? "HTTP/2 cleartext, prior knowledge" : "HTTP/2 over TLS")}), mode {options.Mode}.");
+            Console.WriteLine($"Health checks (HTTP/1.1) on {app.Urls.First(u => u.EndsWith(healthSuffix, StringComparison.Ordinal))}/health/readiness");
         }
 
         Console.WriteLine($"Accepted credentials: AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey} AWS_REGION={options.Region}");
-        Console.WriteLine($"Point a client at it: AWS_ENDPOINT_URL_BEDROCK_RUNTIME={app.Urls.FirstOrDefault()}");
+        Console.WriteLine($"Point a client at it: AWS_ENDPOINT_URL_BEDROCK_RUNTIME={modelUrl}");
         await app.WaitForShutdownAsync();
         return 0;
     }
