@@ -29,10 +29,11 @@ internal sealed class TestStream : IAsyncDisposable
     public HttpResponseMessage Response { get; }
 
     public static async Task<TestStream> OpenAsync(EmulatorServer server, string? faults = null, TestCredentials? credentials = null,
-        DateTime? signedAt = null, string modelId = "amazon.nova-2-sonic-v1:0", Func<string, string>? tamperSignature = null)
+        DateTime? signedAt = null, string modelId = "amazon.nova-2-sonic-v1:0", Func<string, string>? tamperSignature = null,
+        SocketsHttpHandler? handler = null)
     {
         credentials ??= TestCredentials.EmulatorDefault;
-        var client = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(handler ?? new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         var content = new DuplexContent();
         var request = new HttpRequestMessage(HttpMethod.Post, server.StreamUri(modelId))
         {
