@@ -8,9 +8,15 @@ using Microsoft.Extensions.Options;
 
 namespace Bridge.Emulator;
 
-/// <summary>The command-line emulator: configuration, then the command line, then one Kestrel endpoint and the health endpoints.</summary>
+/// <summary>
+/// The command-line emulator: configuration, then the command line, then one Kestrel endpoint and the health
+/// endpoints. An entry point of its own rather than a top-level Program, so that no second <c>Program</c> type
+/// becomes visible to the tests (which see this assembly's internals).
+/// </summary>
 internal static class EmulatorProgram
 {
+    public static Task<int> Main(string[] args) => RunAsync(args);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });

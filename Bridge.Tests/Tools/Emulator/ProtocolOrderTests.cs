@@ -22,6 +22,7 @@ public sealed class ProtocolOrderTests
         { "sessionEnd before promptEnd", [.. TestEvents.Opening(), TestEvents.SessionEnd()] },
         { "an output rate Nova does not offer", [TestEvents.SessionStart(), TestEvents.PromptStart(outputRate: 44100)] },
         { "an input rate Nova does not take", [.. TestEvents.Opening(), TestEvents.AudioContentStart(inputRate: 24000)] },
+        { "an endpointing sensitivity Nova does not know", ["""{"event":{"sessionStart":{"turnDetectionConfiguration":{"endpointingSensitivity":"EXTREME"}}}}"""] },
         { "an unknown event", [TestEvents.SessionStart(), """{"event":{"promptBegin":{"promptName":"prompt-1"}}}"""] },
         { "an event not wrapped in {\"event\":...}", [TestEvents.SessionStart(), """{"promptStart":{"promptName":"prompt-1"}}"""] },
     };

@@ -52,7 +52,7 @@ public static class InputEventParser
 
             var parsed = property.Name switch
             {
-                "sessionStart" => new InputEvent { Kind = InputEventKind.SessionStart },
+                "sessionStart" => SessionStart(body),
                 "promptStart" => PromptStart(body),
                 "contentStart" => ContentStart(body),
                 "textInput" => Input(body, InputEventKind.TextInput),
@@ -70,6 +70,19 @@ public static class InputEventParser
 
             return parsed;
         }
+    }
+
+    private static InputEvent SessionStart(JsonElement body)
+    {
+        string? problem = null;
+        if (body.TryGetProperty("turnDetectionConfiguration", out var turnDetection)
+            && String(turnDetection, "endpointingSensitivity") is { } sensitivity
+            && sensitivity is not ("HIGH" or "MEDIUM" or "LOW"))
+        {
+            problem = $"endpointingSensitivity '{sensitivity}' is not HIGH, MEDIUM or LOW";
+        }
+
+        return new InputEvent { Kind = InputEventKind.SessionStart, Problem = problem };
     }
 
     private static InputEvent PromptStart(JsonElement body)
@@ -196,7 +209,7 @@ public static class InputEventParser
     }
 
     private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static int Int(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : 0;
