@@ -24,6 +24,24 @@ public sealed class LimitsAndFaultsTests
     }
 
     [Fact]
+    public async Task By_default_a_stream_ends_with_a_model_timeout_exception_after_eight_minutes_of_the_emulator_clock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await Bridge.Emulator.EmulatorServer.StartAsync(new Bridge.Emulator.EmulatorOptions(), clock);
+        await using var stream = await TestStream.OpenAsync(emulator);
+        await stream.SendAllAsync(TestEvents.Opening(16000));
+        await WaitUntilAsync(() => emulator.Counters.FramesReceived == 5);
+
+        clock.Advance(TimeSpan.FromMinutes(8) - TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.ReadAsync(TimeSpan.FromMilliseconds(300)));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var frame = await stream.ReadAsync();
+
+        Assert.Equal(ExceptionTypes.ModelTimeout, frame!.ExceptionType);
+        Assert.Equal(ExceptionTypes.ModelTimeoutMessage, frame.Message);
+    }
+
+    [Fact]
     public async Task Throttle_refuses_the_open_with_429_ThrottlingException()
     {
         await using var emulator = await TestEmulator.StartAsync();
