@@ -150,9 +150,6 @@ internal sealed class BidiStreamHandler(
                 await model.OnEventAsync(inputEvent!);
                 FireCountedFaults(stream, ++events);
             }
-
-            await model.DisposeAsync();
-            stream.Output.Complete();
         }
         catch (FrameDecodeException e)
         {
@@ -161,13 +158,16 @@ internal sealed class BidiStreamHandler(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        catch (Exception e) when (e is IOException or BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
-            stream.Output.Complete();
+            // The client went away mid-frame: there is nobody left to answer.
         }
         finally
         {
+            // The model stops first, so that nothing it says lands after the end; then the output ends (unless a
+            // failure already ended it with an exception frame).
             await model.DisposeAsync();
+            stream.Output.Complete();
         }
 
         return frames;
