@@ -21,7 +21,13 @@ internal static class EmulatorProgram
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         var options = new EmulatorOptions { Port = EmulatorDefaults.Port };
-        builder.Configuration.GetSection(EmulatorOptions.SectionName).Bind(options);
+        var section = builder.Configuration.GetSection(EmulatorOptions.SectionName);
+        if (section.GetSection(nameof(EmulatorOptions.ToolTriggers)).GetChildren().Any())
+        {
+            options.ToolTriggers = []; // configured triggers replace the defaults (the binder would append to them)
+        }
+
+        section.Bind(options);
 
         var error = CommandLine.Apply(args, options, out var help);
         if (help)
