@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bridge.Emulator.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,14 +8,26 @@ using Microsoft.Extensions.Options;
 
 namespace Bridge.Emulator;
 
-/// <summary>The command-line emulator: configuration, then the command line, then one Kestrel endpoint and the health endpoints.</summary>
+/// <summary>
+/// The command-line emulator: configuration, then the command line, then one Kestrel endpoint and the health
+/// endpoints. An entry point of its own rather than a top-level Program, so that no second <c>Program</c> type
+/// becomes visible to the tests (which see this assembly's internals).
+/// </summary>
 internal static class EmulatorProgram
 {
+    public static Task<int> Main(string[] args) => RunAsync(args);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         var options = new EmulatorOptions { Port = EmulatorDefaults.Port };
-        builder.Configuration.GetSection(EmulatorOptions.SectionName).Bind(options);
+        var section = builder.Configuration.GetSection(EmulatorOptions.SectionName);
+        if (section.GetSection(nameof(EmulatorOptions.ToolTriggers)).GetChildren().Any())
+        {
+            options.ToolTriggers = []; // configured triggers replace the defaults (the binder would append to them)
+        }
+
+        section.Bind(options);
 
         var error = CommandLine.Apply(args, options, out var help);
         if (help)
@@ -50,14 +63,17 @@ internal static class EmulatorProgram
         app.MapEmulator();
         await app.StartAsync();
 
-        var scheme = options.TlsCertificatePath is null ? "http" : "https";
-        foreach (var address in app.Urls)
+        var transport = options.TlsCertificatePath is null ? "HTTP/2 cleartext, prior knowledge" : "HTTP/2 over TLS";
+        var healthSuffix = options.HealthPort is { } healthPort ? ":" + healthPort.ToString(CultureInfo.InvariantCulture) : null;
+        var modelUrl = app.Urls.FirstOrDefault(u => healthSuffix is null || !u.EndsWith(healthSuffix, StringComparison.Ordinal));
+        Console.WriteLine($"Nova Sonic emulator listening on {modelUrl} ({transport}), mode {options.Mode}.");
+        if (healthSuffix is not null)
         {
-            Console.WriteLine($"Nova Sonic emulator listening on {address} ({(scheme == "http" ? "HTTP/2 cleartext, prior knowledge" : "HTTP/2 over TLS")}), mode {options.Mode}.");
+            Console.WriteLine($"Health checks (HTTP/1.1) on {app.Urls.First(u => u.EndsWith(healthSuffix, StringComparison.Ordinal))}/health/readiness");
         }
 
         Console.WriteLine($"Accepted credentials: AWS_ACCESS_KEY_ID={options.AccessKeyId} AWS_SECRET_ACCESS_KEY={options.SecretAccessKey} AWS_REGION={options.Region}");
-        Console.WriteLine($"Point a client at it: AWS_ENDPOINT_URL_BEDROCK_RUNTIME={app.Urls.FirstOrDefault()}");
+        Console.WriteLine($"Point a client at it: AWS_ENDPOINT_URL_BEDROCK_RUNTIME={modelUrl}");
         await app.WaitForShutdownAsync();
         return 0;
     }

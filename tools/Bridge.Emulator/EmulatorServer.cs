@@ -16,22 +16,27 @@ namespace Bridge.Emulator;
 public sealed class EmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _disposed;
 
     private EmulatorServer(WebApplication app, Uri baseAddress)
     {
         _app = app;
         BaseAddress = baseAddress;
+        Options = app.Services.GetRequiredService<EmulatorOptions>();
+        Counters = app.Services.GetRequiredService<EmulatorCounters>();
+        Faults = app.Services.GetRequiredService<FaultInjector>();
     }
 
     /// <summary>http://127.0.0.1:{port}/ (or https:// with a certificate).</summary>
     public Uri BaseAddress { get; }
 
-    public EmulatorOptions Options => _app.Services.GetRequiredService<EmulatorOptions>();
+    public EmulatorOptions Options { get; }
 
-    public EmulatorCounters Counters => _app.Services.GetRequiredService<EmulatorCounters>();
+    /// <summary>Live counts (open streams, streams opened, frames, errors); still readable after disposal.</summary>
+    public EmulatorCounters Counters { get; }
 
     /// <summary>Queue faults for the next streams to open (when the client cannot send the x-emulator-fault header).</summary>
-    public FaultInjector Faults => _app.Services.GetRequiredService<FaultInjector>();
+    public FaultInjector Faults { get; }
 
     /// <summary>The stream URI of a model, with its id escaped as the AWS SDKs send it.</summary>
     public Uri StreamUri(string modelId = ModelIds.NovaSonic2) =>
@@ -57,6 +62,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         }
 
         builder.Services.AddEmulator(options, time);
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForEmulator(options));
         var app = builder.Build();
         app.MapEmulator();
@@ -68,7 +74,10 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
     }
 }

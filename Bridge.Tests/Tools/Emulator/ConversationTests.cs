@@ -35,6 +35,21 @@ public sealed class ConversationTests
         Assert.Equal(0, emulator.Counters.OpenStreams);
     }
 
+    [Fact]
+    public async Task The_event_sequence_the_official_javascript_sdk_sent_is_accepted_in_full()
+    {
+        var golden = GoldenCapture.Load();
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var stream = await TestStream.OpenAsync(emulator);
+
+        await stream.SendAllAsync(golden.FrameEventJson("normal").Where(json => json.Length > 0));
+        await stream.EndInputAsync();
+        var frames = await stream.ReadToEndAsync();
+
+        Assert.DoesNotContain(frames, f => f.IsException);
+        Assert.Equal(golden.Frames("normal").Count, emulator.Counters.FramesReceived);
+    }
+
     internal static string Describe(ResponseFrame frame)
     {
         if (frame.IsException)

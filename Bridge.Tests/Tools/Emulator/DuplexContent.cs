@@ -16,6 +16,9 @@ internal sealed class DuplexContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
+        // SocketsHttpHandler holds back the HEADERS frame of a request with a body until the body flushes: without
+        // this, the response headers (which the test awaits before it sends anything) may never come.
+        await stream.FlushAsync();
         await foreach (var frame in _frames.Reader.ReadAllAsync())
         {
             await stream.WriteAsync(frame);

@@ -1,4 +1,5 @@
 using Bridge.Emulator;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Tools.Emulator;
 
@@ -19,5 +20,34 @@ internal static class TestEmulator
     }
 
     public static Task<EmulatorServer> StartAsync(Action<EmulatorOptions>? configure = null) =>
-        EmulatorServer.StartAsync(FastOptions(configure));
+        Environment.GetEnvironmentVariable("EMULATOR_TEST_LOG") is { } path
+            ? EmulatorServer.StartAsync(FastOptions(configure), TimeProvider.System, l => l.AddProvider(new FileLogger(path)).SetMinimumLevel(LogLevel.Trace).AddFilter("Microsoft.AspNetCore", LogLevel.Trace))
+            : EmulatorServer.StartAsync(FastOptions(configure));
+
+    /// <summary>Set EMULATOR_TEST_LOG to a file path to see what the emulators in the tests did.</summary>
+    private sealed class FileLogger(string path) : ILoggerProvider
+    {
+        private static readonly Lock Gate = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(path, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string path, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (Gate)
+                {
+                    File.AppendAllText(path, $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category} {formatter(state, exception)} {exception?.GetType().Name}\n");
+                }
+            }
+        }
+    }
 }

@@ -29,10 +29,11 @@ internal sealed class TestStream : IAsyncDisposable
     public HttpResponseMessage Response { get; }
 
     public static async Task<TestStream> OpenAsync(EmulatorServer server, string? faults = null, TestCredentials? credentials = null,
-        DateTime? signedAt = null, string modelId = "amazon.nova-2-sonic-v1:0", Func<string, string>? tamperSignature = null)
+        DateTime? signedAt = null, string modelId = "amazon.nova-2-sonic-v1:0", Func<string, string>? tamperSignature = null,
+        SocketsHttpHandler? handler = null)
     {
         credentials ??= TestCredentials.EmulatorDefault;
-        var client = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(handler ?? new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         var content = new DuplexContent();
         var request = new HttpRequestMessage(HttpMethod.Post, server.StreamUri(modelId))
         {
@@ -107,10 +108,27 @@ internal sealed class TestStream : IAsyncDisposable
     /// <summary>Reads frames until one matches (returned) or the response ends (fails).</summary>
     public async Task<ResponseFrame> ReadUntilAsync(Func<ResponseFrame, bool> match, List<ResponseFrame>? seen = null, TimeSpan? wait = null)
     {
+        seen ??= [];
+        var from = seen.Count;
         while (true)
         {
-            var frame = await ReadAsync(wait) ?? throw new Xunit.Sdk.XunitException("The response ended before the expected frame.");
-            seen?.Add(frame);
+            ResponseFrame? frame;
+            try
+            {
+                frame = await ReadAsync(wait);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"No expected frame in time; after {seen.Count - from} frames: " +
+                    string.Join(" | ", seen.Skip(from).TakeLast(8).Select(f => f.IsException ? f.ExceptionType : f.EventName)));
+            }
+
+            if (frame is null)
+            {
+                throw new Xunit.Sdk.XunitException("The response ended before the expected frame.");
+            }
+
+            seen.Add(frame);
             if (match(frame))
             {
                 return frame;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Bridge.Audio;
 using Bridge.Emulator.Hosting;
 using Bridge.Emulator.Nova;
 
@@ -22,6 +23,7 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
     private UtteranceDetector? _detector;
     private int _inputRate;
     private string? _loopbackContentId;
+    private Resampler? _loopbackResampler;
 
     public async ValueTask OnEventAsync(InputEvent e)
     {
@@ -80,8 +82,10 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
                 output.Event(_events!.AudioContentStart(_loopbackContentId, voice.OutputRate, "matthew"));
             }
 
-            var converted = RateConverter.Convert(samples, _inputRate, voice.OutputRate);
-            output.Event(_events!.AudioOutput(_loopbackContentId, MemoryMarshal.AsBytes(converted.AsSpan())));
+            _loopbackResampler ??= Resampler.Create(_inputRate, voice.OutputRate);
+            var converted = new short[_loopbackResampler.GetOutputLength(samples.Length)];
+            var written = _loopbackResampler.Process(samples, converted);
+            output.Event(_events!.AudioOutput(_loopbackContentId, MemoryMarshal.AsBytes(converted.AsSpan(0, written))));
             return;
         }
 
@@ -100,7 +104,7 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
     {
         var seconds = (double)utterance.Length / _inputRate;
         var spoken = seconds.ToString("0.0", CultureInfo.InvariantCulture);
-        var echo = RateConverter.Convert(utterance, _inputRate, _voice!.OutputRate);
+        var echo = UtteranceResampler.Convert(utterance, _inputRate, _voice!.OutputRate);
         _voice.Say(new Turn(
             UserTranscript: $"[caller spoke for {spoken} s]",
             AssistantText: $"[echoing {spoken} s of caller audio]",

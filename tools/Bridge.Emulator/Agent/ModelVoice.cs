@@ -11,7 +11,8 @@ namespace Bridge.Emulator.Agent;
 /// </summary>
 internal sealed class ModelVoice : IAsyncDisposable
 {
-    private readonly Channel<Turn> _turns = Channel.CreateUnbounded<Turn>(new UnboundedChannelOptions { SingleReader = true });
+    // Not single-reader: Interrupt() drains waiting turns from the input side while the loop reads.
+    private readonly Channel<Turn> _turns = Channel.CreateUnbounded<Turn>();
     private readonly OutputChannel _output;
     private readonly OutputEvents _events;
     private readonly EmulatorOptions _options;

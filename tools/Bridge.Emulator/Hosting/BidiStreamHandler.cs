@@ -5,6 +5,7 @@ using Bridge.Emulator.Signing;
 using Bridge.Emulator.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Emulator.Hosting;
@@ -15,7 +16,12 @@ namespace Bridge.Emulator.Hosting;
 /// validator and the emulated model, while a writer sends the model's output frames.
 /// </summary>
 internal sealed class BidiStreamHandler(
-    EmulatorOptions options, TimeProvider time, EmulatorCounters counters, FaultInjector injector, ILogger<BidiStreamHandler> logger)
+    EmulatorOptions options,
+    TimeProvider time,
+    EmulatorCounters counters,
+    FaultInjector injector,
+    IHostApplicationLifetime lifetime,
+    ILogger<BidiStreamHandler> logger)
 {
     private const int ResetInternalError = 2;
     private readonly FaultPlan _defaultFaults = FaultPlan.Parse(options.Faults);
@@ -27,6 +33,18 @@ internal sealed class BidiStreamHandler(
         if (!_verifier.TryVerify(ToVerify(context), time.GetUtcNow(), out var seed, out var failure))
         {
             await RefuseAsync(context, failure.StatusCode, failure.ErrorType, failure.Message);
+            return;
+        }
+
+        if (!HttpProtocol.IsHttp2(context.Request.Protocol))
+        {
+            await RefuseAsync(context, 400, "ValidationException", "InvokeModelWithBidirectionalStream needs HTTP/2.");
+            return;
+        }
+
+        if (context.Request.Headers["x-amz-content-sha256"] != RequestSignatureVerifier.StreamingPayload)
+        {
+            await RefuseAsync(context, 400, "ValidationException", $"x-amz-content-sha256 must be {RequestSignatureVerifier.StreamingPayload} for an event stream.");
             return;
         }
 
@@ -63,7 +81,8 @@ internal sealed class BidiStreamHandler(
         counters.StreamOpened();
         var streamNumber = counters.StreamsOpened;
         Log.StreamOpened(logger, streamNumber, modelId, plan.IsEmpty ? "none" : plan.ToString());
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Streams end when the emulator stops, so that stopping never waits for clients to hang up.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var output = new OutputChannel();
         var stream = new StreamState(streamNumber, output, plan);
         long framesIn = 0, framesOut = 0;
@@ -131,9 +150,6 @@ internal sealed class BidiStreamHandler(
                 await model.OnEventAsync(inputEvent!);
                 FireCountedFaults(stream, ++events);
             }
-
-            await model.DisposeAsync();
-            stream.Output.Complete();
         }
         catch (FrameDecodeException e)
         {
@@ -142,13 +158,16 @@ internal sealed class BidiStreamHandler(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        catch (Exception e) when (e is IOException or BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
-            stream.Output.Complete();
+            // The client went away mid-frame: there is nobody left to answer.
         }
         finally
         {
+            // The model stops first, so that nothing it says lands after the end; then the output ends (unless a
+            // failure already ended it with an exception frame).
             await model.DisposeAsync();
+            stream.Output.Complete();
         }
 
         return frames;
@@ -171,9 +190,8 @@ internal sealed class BidiStreamHandler(
                 }
 
                 var bytes = item.Bytes!;
-                if (stream.Output.CorruptNextFrame)
+                if (stream.Output.TakeCorruptFrame())
                 {
-                    stream.Output.CorruptNextFrame = false;
                     bytes = OutputFrames.WithCorruptCrc(bytes);
                 }
 
@@ -237,7 +255,7 @@ internal sealed class BidiStreamHandler(
                 break;
             case FaultKind.CorruptCrc:
                 Log.FaultInjected(logger, stream.Number, "corrupt-crc");
-                stream.Output.CorruptNextFrame = true;
+                stream.Output.CorruptNextFrame();
                 break;
         }
     }

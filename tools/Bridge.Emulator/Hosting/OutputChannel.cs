@@ -11,13 +11,17 @@ internal sealed class OutputChannel
 {
     private readonly Channel<OutputItem> _items = Channel.CreateUnbounded<OutputItem>(new UnboundedChannelOptions { SingleReader = true });
     private int _closed;
+    private int _corruptNextFrame;
 
     public ChannelReader<OutputItem> Reader => _items.Reader;
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
-    /// <summary>Set by a corrupt-crc fault: the writer spoils the next frame's CRC.</summary>
-    public bool CorruptNextFrame { get; set; }
+    /// <summary>Set by a corrupt-crc fault (on the input side): the writer spoils the next frame's CRC.</summary>
+    public void CorruptNextFrame() => Volatile.Write(ref _corruptNextFrame, 1);
+
+    /// <summary>For the writer: true once per corrupt-crc fault.</summary>
+    public bool TakeCorruptFrame() => Interlocked.Exchange(ref _corruptNextFrame, 0) == 1;
 
     public void Event(byte[] eventJson)
     {

@@ -5,13 +5,13 @@ namespace Bridge.Emulator.Nova;
 /// <summary>Parses <c>{"event":{"name":{...}}}</c> into an <see cref="InputEvent"/>; null when it is no Nova event at all.</summary>
 public static class InputEventParser
 {
-    public static InputEvent? Parse(ReadOnlySpan<byte> json, out string? problem)
+    public static InputEvent? Parse(ReadOnlyMemory<byte> json, out string? problem)
     {
         problem = null;
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json.ToArray());
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
@@ -52,7 +52,7 @@ public static class InputEventParser
 
             var parsed = property.Name switch
             {
-                "sessionStart" => new InputEvent { Kind = InputEventKind.SessionStart },
+                "sessionStart" => SessionStart(body),
                 "promptStart" => PromptStart(body),
                 "contentStart" => ContentStart(body),
                 "textInput" => Input(body, InputEventKind.TextInput),
@@ -70,6 +70,19 @@ public static class InputEventParser
 
             return parsed;
         }
+    }
+
+    private static InputEvent SessionStart(JsonElement body)
+    {
+        string? problem = null;
+        if (body.TryGetProperty("turnDetectionConfiguration", out var turnDetection)
+            && String(turnDetection, "endpointingSensitivity") is { } sensitivity
+            && sensitivity is not ("HIGH" or "MEDIUM" or "LOW"))
+        {
+            problem = $"endpointingSensitivity '{sensitivity}' is not HIGH, MEDIUM or LOW";
+        }
+
+        return new InputEvent { Kind = InputEventKind.SessionStart, Problem = problem };
     }
 
     private static InputEvent PromptStart(JsonElement body)
@@ -168,19 +181,20 @@ public static class InputEventParser
 
     private static InputEvent Input(JsonElement body, InputEventKind kind)
     {
-        var content = String(body, "content");
+        string? text = null;
         byte[]? audio = null;
-        string? problem = content is null ? "the input has no content" : null;
-        if (kind == InputEventKind.AudioInput && content is not null)
+        string? problem = null;
+        if (!body.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
         {
-            try
-            {
-                audio = Convert.FromBase64String(content);
-            }
-            catch (FormatException)
-            {
-                problem = "audioInput content is not base64";
-            }
+            problem = "the input has no content";
+        }
+        else if (kind != InputEventKind.AudioInput)
+        {
+            text = content.GetString();
+        }
+        else if (!content.TryGetBytesFromBase64(out audio))
+        {
+            problem = "audioInput content is not base64";
         }
 
         return new InputEvent
@@ -188,14 +202,14 @@ public static class InputEventParser
             Kind = kind,
             PromptName = String(body, "promptName"),
             ContentName = String(body, "contentName"),
-            Text = kind == InputEventKind.AudioInput ? null : content,
+            Text = text,
             Audio = audio,
             Problem = problem,
         };
     }
 
     private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static int Int(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : 0;

@@ -59,10 +59,18 @@ public sealed class OutputEvents(string sessionId, string promptName, string com
         w.WriteString("role", role);
     });
 
+    /// <summary>The most frequent event: written without a lambda or an intermediate base64 string.</summary>
     public byte[] AudioOutput(string contentId, ReadOnlySpan<byte> pcm16)
     {
-        var base64 = Convert.ToBase64String(pcm16);
-        return Write("audioOutput", contentId, w => w.WriteString("content", base64));
+        var buffer = new ArrayBufferWriter<byte>(256 + (pcm16.Length * 4 / 3));
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            WriteHead(w, "audioOutput", contentId);
+            w.WriteBase64String("content", pcm16);
+            WriteTail(w);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     public byte[] ToolUse(string contentId, string toolName, string toolUseId, string input) => Write("toolUse", contentId, w =>
@@ -108,24 +116,33 @@ public sealed class OutputEvents(string sessionId, string promptName, string com
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
         {
-            w.WriteStartObject();
-            w.WriteStartObject("event");
-            w.WriteStartObject(name);
-            w.WriteString("sessionId", sessionId);
-            w.WriteString("promptName", promptName);
-            w.WriteString("completionId", completionId);
-            if (contentId is not null)
-            {
-                w.WriteString("contentId", contentId);
-            }
-
+            WriteHead(w, name, contentId);
             body(w);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteTail(w);
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private void WriteHead(Utf8JsonWriter w, string name, string? contentId)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("event");
+        w.WriteStartObject(name);
+        w.WriteString("sessionId", sessionId);
+        w.WriteString("promptName", promptName);
+        w.WriteString("completionId", completionId);
+        if (contentId is not null)
+        {
+            w.WriteString("contentId", contentId);
+        }
+    }
+
+    private static void WriteTail(Utf8JsonWriter w)
+    {
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.Runtime;
 using Amazon.Runtime.Internal.Auth;
 
 namespace Bridge.Emulator.Signing;
@@ -42,7 +41,9 @@ public sealed class ChunkSignatureVerifier(string secretAccessKey, string region
             .Append(Convert.ToHexStringLower(SHA256.HashData(payload)))
             .ToString();
 
-        var expected = AWS4Signer.ComputeKeyedHash(SigningAlgorithm.HmacSHA256, _signingKey!, stringToSign);
+        // The signing key comes from AWSSDK.Core's ComposeSigningKey; the per-frame HMAC is the one-shot static,
+        // which gives the same bytes as AWS4Signer.ComputeKeyedHash without a hash object per frame.
+        var expected = HMACSHA256.HashData(_signingKey!, Encoding.UTF8.GetBytes(stringToSign));
         if (!CryptographicOperations.FixedTimeEquals(expected, signature))
         {
             return false;

@@ -1,3 +1,0 @@
-using Bridge.Emulator;
-
-return await EmulatorProgram.RunAsync(args);
