@@ -35,7 +35,15 @@ public static class MuLaw
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ulaw.Length, pcm.Length, nameof(ulaw));
         ulaw = ulaw[..pcm.Length];
-        for (int i = 0; i < pcm.Length; i++)
+        int width = Vector<short>.Count;
+        int i = 0;
+        for (; i + 2 * width <= pcm.Length; i += 2 * width)
+        {
+            var low = EncodeVector(new Vector<short>(pcm[i..]));
+            var high = EncodeVector(new Vector<short>(pcm[(i + width)..]));
+            Vector.Narrow(low, high).CopyTo(ulaw[i..]);
+        }
+        for (; i < pcm.Length; i++)
         {
             ulaw[i] = Encode(pcm[i]);
         }
@@ -51,6 +59,26 @@ public static class MuLaw
         {
             pcm[i] = table[ulaw[i]];
         }
+    }
+
+    /// <summary>
+    /// <see cref="Encode(short)"/> on every lane. Lanes cannot shift by different amounts, so the segment is found
+    /// by comparing against each segment's start, shifting once more for every start passed.
+    /// </summary>
+    private static Vector<ushort> EncodeVector(Vector<short> x)
+    {
+        var sign = Vector.ShiftRightArithmetic(x, 15);
+        var magnitude = Vector.Min(Vector.ShiftRightArithmetic(x ^ sign, 2) + new Vector<short>(Bias), new Vector<short>(MaxMagnitude));
+        var shifted = Vector.ShiftRightArithmetic(magnitude, 1);
+        var high = new Vector<short>(7);
+        for (short start = 64; start <= 4096; start *= 2)
+        {
+            var passed = Vector.GreaterThanOrEqual(magnitude, new Vector<short>(start));
+            shifted = Vector.ConditionalSelect(passed, Vector.ShiftRightArithmetic(shifted, 1), shifted);
+            high += passed; // passed is -1 in every lane that starts a later segment
+        }
+        var code = Vector.ShiftLeft(high, 4) | (~shifted & new Vector<short>(0x0F)) | Vector.AndNot(new Vector<short>(0x80), sign);
+        return Vector.AsVectorUInt16(code);
     }
 
     private static short[] BuildDecodeTable()

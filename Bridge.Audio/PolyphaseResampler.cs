@@ -1,34 +1,38 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Bridge.Audio;
 
 /// <summary>
-/// Rational resampling by L/M through one lowpass at L × the input rate, in polyphase form: output m is the
-/// dot product of sub-filter (m·M mod L) with the input samples up to ⌊m·M / L⌋, so no zero is ever multiplied
+/// Rational resampling by L/M through one lowpass at L × the input rate, in polyphase form: output m is
+/// sub-filter (m·M mod L) applied to the input up to sample ⌊m·M / L⌋, so no inserted zero is ever multiplied
 /// and no discarded sample ever computed.
 /// </summary>
 /// <remarks>
-/// Every output sample is computed from the same taps, the same input values in the same buffer layout and
-/// the same summation order whatever the chunking, which is what makes chunked output bit-identical.
+/// <para>Speed: outputs m, m + L, m + 2L … use the same sub-filter on windows M input samples apart. With the
+/// input split into M interleaved streams those windows are consecutive, so a vector computes several outputs
+/// at once, one multiply-add per tap, with no horizontal sums.</para>
+/// <para>Exactness: every output is the same chain of fused multiply-adds, tap by tap from the oldest sample,
+/// whether computed in a vector lane or in the scalar tail, in whichever block. So chunked input gives
+/// bit-identical output.</para>
 /// </remarks>
 internal sealed class PolyphaseResampler : Resampler
 {
-    // Input is converted to float in blocks of this many samples, after the history the filter still needs.
+    // Input is handled in blocks of this many samples, after the history the filter still needs.
     private const int BlockLength = 480;
 
     private readonly int _up;
     private readonly int _down;
-    private readonly int _stepWhole;
-    private readonly int _stepFraction;
-    private readonly int _vectorsPerPhase;
-    private readonly int _historyLength;
-    private readonly Vector<float>[] _phases;
+    private readonly int _tapsPerPhase;
+    private readonly float[] _phases;
+    private readonly int[] _tapOffsets;
+    private readonly int _streamLength;
     private readonly float[] _buffer;
+    private readonly float[] _streams;
     private readonly float[] _sums;
+    private readonly short[] _samples;
     private readonly TimeSpan _delay;
 
-    // (m·M) − L·(index of the first sample of the next block), for the next output m; always in [0, M).
+    // m·M − L·(index of the next block's first sample), for the next output m; always in [0, M).
     private int _position;
 
     public PolyphaseResampler(int inputRate, int outputRate) : base(inputRate, outputRate)
@@ -36,44 +40,33 @@ internal sealed class PolyphaseResampler : Resampler
         int common = (int)BigInteger.GreatestCommonDivisor(inputRate, outputRate);
         _up = outputRate / common;
         _down = inputRate / common;
-        _stepWhole = _down / _up;
-        _stepFraction = _down % _up;
         int filterRate = inputRate * _up;
 
         var taps = TelephoneLowpass.Design(filterRate, gain: _up);
         _delay = TimeSpan.FromSeconds((taps.Length - 1) / 2.0 / filterRate);
+        _tapsPerPhase = (taps.Length + _up - 1) / _up;
+        _phases = TelephoneLowpass.SplitIntoPhases(taps, _up, _tapsPerPhase);
 
-        // Each sub-filter is padded with leading zeros to whole vectors and stored oldest tap first, so that it
-        // lines up with the input in the order the samples arrived.
-        int width = Vector<float>.Count;
-        int tapsPerPhase = (taps.Length + _up - 1) / _up;
-        _vectorsPerPhase = (tapsPerPhase + width - 1) / width;
-        int phaseLength = _vectorsPerPhase * width;
-        var phases = new float[_up * phaseLength];
-        for (int phase = 0; phase < _up; phase++)
-        {
-            for (int i = 0; i < phaseLength; i++)
-            {
-                int tap = phase + _up * (phaseLength - 1 - i);
-                phases[phase * phaseLength + i] = tap < taps.Length ? (float)taps[tap] : 0f;
-            }
-        }
-        _phases = MemoryMarshal.Cast<float, Vector<float>>(phases).ToArray();
+        _buffer = new float[HistoryLength + BlockLength];
+        _streamLength = (_buffer.Length + _down - 1) / _down;
+        _streams = _down == 1 ? _buffer : new float[_down * _streamLength];
+        _tapOffsets = TapOffsets(_down, _tapsPerPhase, _streamLength);
 
-        _historyLength = phaseLength - 1;
-        _buffer = new float[_historyLength + BlockLength];
-        _sums = new float[(_up * BlockLength + _down - 1) / _down];
+        int maxOutputs = (_up * BlockLength + _down - 1) / _down;
+        _sums = new float[maxOutputs];
+        _samples = new short[maxOutputs];
     }
 
     public override bool IsPassThrough => false;
 
     public override TimeSpan Delay => _delay;
 
+    private int HistoryLength => _tapsPerPhase - 1;
+
     public override int GetOutputLength(int inputLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(inputLength);
-        long reach = (long)_up * inputLength - _position;
-        return reach <= 0 ? 0 : (int)((reach + _down - 1) / _down);
+        return OutputsFrom(_position, inputLength);
     }
 
     public override int Process(ReadOnlySpan<short> input, Span<short> output)
@@ -84,39 +77,33 @@ internal sealed class PolyphaseResampler : Resampler
             throw new ArgumentException($"The output holds {output.Length} samples; this input completes {expected}.", nameof(output));
         }
 
-        int written = 0;
         var buffer = _buffer.AsSpan();
-        var sums = _sums.AsSpan();
-        int phaseLength = _vectorsPerPhase * Vector<float>.Count;
+        int history = HistoryLength;
+        int written = 0;
         while (!input.IsEmpty)
         {
             int count = Math.Min(BlockLength, input.Length);
-            ToFloat(input[..count], buffer.Slice(_historyLength, count));
+            SampleConversion.ToFloat(input[..count], buffer.Slice(history, count));
+            Deinterleave(history + count);
 
-            // The newest input sample (relative to the block) and the sub-filter of the next output.
-            int newest = _position / _up;
-            int phase = _position - newest * _up;
-            int produced = 0;
-            while (newest < count)
+            int produced = OutputsFrom(_position, count);
+            // Output i of this block is in class i mod L; a class shares one sub-filter.
+            for (int first = 0; first < Math.Min(_up, produced); first++)
             {
-                var taps = _phases.AsSpan(phase * _vectorsPerPhase, _vectorsPerPhase);
-                var samples = MemoryMarshal.Cast<float, Vector<float>>(buffer.Slice(newest, phaseLength));
-                sums[produced++] = Dot(taps, samples);
-
-                newest += _stepWhole;
-                phase += _stepFraction;
-                if (phase >= _up)
-                {
-                    phase -= _up;
-                    newest++;
-                }
+                int position = _position + first * _down;
+                int newest = position / _up;
+                int phase = position - newest * _up;
+                int members = (produced - first + _up - 1) / _up;
+                var sums = _sums.AsSpan(0, members);
+                Filter(_phases.AsSpan(phase * _tapsPerPhase, _tapsPerPhase), _tapOffsets.AsSpan((newest % _down) * _tapsPerPhase, _tapsPerPhase),
+                    _streams.AsSpan(newest / _down), sums);
+                SampleConversion.ToSamples(sums, _samples.AsSpan(0, members));
+                Scatter(_samples.AsSpan(0, members), output[(written + first)..]);
             }
-            _position = (newest - count) * _up + phase;
-
-            ToSamples(sums[..produced], output.Slice(written, produced));
             written += produced;
+            _position += produced * _down - count * _up;
 
-            buffer.Slice(count, _historyLength).CopyTo(buffer);
+            buffer.Slice(count, history).CopyTo(buffer);
             input = input[count..];
         }
         return written;
@@ -128,58 +115,102 @@ internal sealed class PolyphaseResampler : Resampler
         Array.Clear(_buffer);
     }
 
-    private static float Dot(ReadOnlySpan<Vector<float>> taps, ReadOnlySpan<Vector<float>> samples)
+    private int OutputsFrom(int position, int inputLength)
     {
-        samples = samples[..taps.Length];
-        // Four independent sums so the additions do not wait on each other; the order is fixed, so is the result.
-        Vector<float> a = Vector<float>.Zero, b = a, c = a, d = a;
-        int i = 0;
-        for (; i + 4 <= taps.Length; i += 4)
-        {
-            a = Vector.FusedMultiplyAdd(taps[i], samples[i], a);
-            b = Vector.FusedMultiplyAdd(taps[i + 1], samples[i + 1], b);
-            c = Vector.FusedMultiplyAdd(taps[i + 2], samples[i + 2], c);
-            d = Vector.FusedMultiplyAdd(taps[i + 3], samples[i + 3], d);
-        }
-        for (; i < taps.Length; i++)
-        {
-            a = Vector.FusedMultiplyAdd(taps[i], samples[i], a);
-        }
-        return Vector.Sum((a + b) + (c + d));
+        long reach = (long)_up * inputLength - position;
+        return reach <= 0 ? 0 : (int)((reach + _down - 1) / _down);
     }
 
-    private static void ToFloat(ReadOnlySpan<short> samples, Span<float> values)
+    /// <summary>
+    /// Where tap j reads, in the streams, for a window starting at buffer index s (offset by ⌊s / M⌋ at use):
+    /// buffer[s + j] is stream (s + j) mod M at ⌊(s + j) / M⌋. One row per s mod M.
+    /// </summary>
+    private static int[] TapOffsets(int down, int taps, int streamLength)
     {
-        int width = Vector<short>.Count, half = Vector<int>.Count;
-        int i = 0;
-        for (; i + width <= samples.Length; i += width)
+        var offsets = new int[down * taps];
+        for (int remainder = 0; remainder < down; remainder++)
         {
-            Vector.Widen(new Vector<short>(samples[i..]), out var low, out var high);
-            Vector.ConvertToSingle(low).CopyTo(values[i..]);
-            Vector.ConvertToSingle(high).CopyTo(values[(i + half)..]);
+            for (int j = 0; j < taps; j++)
+            {
+                int index = remainder + j;
+                offsets[remainder * taps + j] = index % down * streamLength + index / down;
+            }
         }
-        for (; i < samples.Length; i++)
+        return offsets;
+    }
+
+    /// <summary>Stream r holds buffer[r], buffer[r + M], … so windows M samples apart become neighbours.</summary>
+    private void Deinterleave(int length)
+    {
+        if (_down == 1)
         {
-            values[i] = samples[i];
+            return;
+        }
+        var buffer = _buffer.AsSpan(0, length);
+        for (int stream = 0; stream < _down; stream++)
+        {
+            var target = _streams.AsSpan(stream * _streamLength, _streamLength);
+            for (int i = stream, k = 0; i < buffer.Length; i += _down, k++)
+            {
+                target[k] = buffer[i];
+            }
         }
     }
 
-    // Round half to even, then saturate: the vector and scalar paths agree on every value.
-    private static void ToSamples(ReadOnlySpan<float> values, Span<short> samples)
+    /// <summary>sums[k] = Σ taps[j] · streams[offsets[j] + k], j from 0 up, one fused multiply-add at a time.</summary>
+    private static void Filter(ReadOnlySpan<float> taps, ReadOnlySpan<int> offsets, ReadOnlySpan<float> streams, Span<float> sums)
     {
-        int width = Vector<short>.Count, half = Vector<int>.Count;
-        var min = new Vector<float>(short.MinValue);
-        var max = new Vector<float>(short.MaxValue);
-        int i = 0;
-        for (; i + width <= values.Length; i += width)
+        int width = Vector<float>.Count;
+        int k = 0;
+        // Four vectors of outputs at once: four independent chains keep the multiply-adders busy.
+        for (; k + 4 * width <= sums.Length; k += 4 * width)
         {
-            var low = Vector.ConvertToInt32(Vector.Clamp(Vector.Round(new Vector<float>(values[i..])), min, max));
-            var high = Vector.ConvertToInt32(Vector.Clamp(Vector.Round(new Vector<float>(values[(i + half)..])), min, max));
-            Vector.Narrow(low, high).CopyTo(samples[i..]);
+            Vector<float> a = Vector<float>.Zero, b = a, c = a, d = a;
+            for (int j = 0; j < taps.Length; j++)
+            {
+                var tap = new Vector<float>(taps[j]);
+                var window = streams[(offsets[j] + k)..];
+                a = Vector.FusedMultiplyAdd(tap, new Vector<float>(window), a);
+                b = Vector.FusedMultiplyAdd(tap, new Vector<float>(window[width..]), b);
+                c = Vector.FusedMultiplyAdd(tap, new Vector<float>(window[(2 * width)..]), c);
+                d = Vector.FusedMultiplyAdd(tap, new Vector<float>(window[(3 * width)..]), d);
+            }
+            a.CopyTo(sums[k..]);
+            b.CopyTo(sums[(k + width)..]);
+            c.CopyTo(sums[(k + 2 * width)..]);
+            d.CopyTo(sums[(k + 3 * width)..]);
         }
-        for (; i < values.Length; i++)
+        for (; k + width <= sums.Length; k += width)
         {
-            samples[i] = (short)Math.Clamp(MathF.Round(values[i]), short.MinValue, short.MaxValue);
+            var a = Vector<float>.Zero;
+            for (int j = 0; j < taps.Length; j++)
+            {
+                a = Vector.FusedMultiplyAdd(new Vector<float>(taps[j]), new Vector<float>(streams[(offsets[j] + k)..]), a);
+            }
+            a.CopyTo(sums[k..]);
+        }
+        for (; k < sums.Length; k++)
+        {
+            float sum = 0;
+            for (int j = 0; j < taps.Length; j++)
+            {
+                sum = MathF.FusedMultiplyAdd(taps[j], streams[offsets[j] + k], sum);
+            }
+            sums[k] = sum;
+        }
+    }
+
+    /// <summary>Class members go to every L-th output.</summary>
+    private void Scatter(ReadOnlySpan<short> members, Span<short> output)
+    {
+        if (_up == 1)
+        {
+            members.CopyTo(output);
+            return;
+        }
+        for (int k = 0; k < members.Length; k++)
+        {
+            output[k * _up] = members[k];
         }
     }
 }

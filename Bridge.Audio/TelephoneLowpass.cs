@@ -47,6 +47,25 @@ internal static class TelephoneLowpass
         return taps;
     }
 
+    /// <summary>
+    /// Splits <paramref name="taps"/> into <paramref name="phases"/> sub-filters for resampling by that factor:
+    /// sub-filter p holds taps p, p + phases, …, stored oldest first (the order the input arrives in), each
+    /// <paramref name="phaseLength"/> long with zeros in front where the filter runs out.
+    /// </summary>
+    public static float[] SplitIntoPhases(double[] taps, int phases, int phaseLength)
+    {
+        var split = new float[phases * phaseLength];
+        for (int phase = 0; phase < phases; phase++)
+        {
+            for (int i = 0; i < phaseLength; i++)
+            {
+                int tap = phase + phases * (phaseLength - 1 - i);
+                split[phase * phaseLength + i] = tap < taps.Length ? (float)taps[tap] : 0f;
+            }
+        }
+        return split;
+    }
+
     private static double BesselI0(double x)
     {
         double sum = 1, term = 1, half = x / 2;

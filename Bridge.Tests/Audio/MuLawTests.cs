@@ -48,6 +48,18 @@ public sealed class MuLawTests
     }
 
     [Fact]
+    public void Span_encode_of_a_length_that_is_no_multiple_of_the_vector_width_matches_the_G191_table()
+    {
+        var expected = G711Vectors.EncodeTable();
+        var samples = Enumerable.Range(0, 65536).Select(index => (short)(ushort)index).ToArray();
+        var codes = new byte[65536 - 3];
+
+        MuLaw.Encode(samples.AsSpan(3), codes);
+
+        Assert.Equal(expected[3..], codes);
+    }
+
+    [Fact]
     public void Span_decode_matches_the_G191_table_for_all_codes()
     {
         var codes = Enumerable.Range(0, 256).Select(c => (byte)c).ToArray();
@@ -58,6 +70,12 @@ public sealed class MuLawTests
         Assert.Equal(G711Vectors.DecodeTable(), samples);
     }
 
+    [Fact]
+    public void Silence_is_the_code_G191_gives_to_zero()
+    {
+        Assert.Equal(MuLaw.Silence, G711Vectors.EncodeTable()[0]);
+        Assert.Equal(0, G711Vectors.DecodeTable()[MuLaw.Silence]);
+    }
 
     [Fact]
     public void Span_encode_refuses_an_output_shorter_than_the_input()
