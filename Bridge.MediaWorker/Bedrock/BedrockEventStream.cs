@@ -131,6 +131,10 @@ public sealed class BedrockEventStream : IAsyncDisposable
         {
             Fail(new BedrockTransientException("connectionError", exception.Message, exception));
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Fail(new BedrockStreamException("clientError", exception.Message, isRetryable: false, exception));
+        }
         finally
         {
             lock (_sendLock)
@@ -212,6 +216,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
             _disposed = true;
             _inputEnded = true;
             _outgoing.Writer.TryComplete();
+            _framer.Dispose();
         }
         await _abort.CancelAsync().ConfigureAwait(false);
         try
