@@ -12,6 +12,7 @@ namespace Bridge.Benchmarks.Bedrock;
 /// frame, and one 40 ms audioOutput frame (24 kHz) decoded back to PCM.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 public class AudioEventBenchmarks
 {
     private readonly short[] _samples = new short[512];

@@ -57,11 +57,11 @@ public sealed class EventSignatureChain : IDisposable
         var utc = DateTimeOffset.FromUnixTimeMilliseconds(date.ToUnixTimeMilliseconds()).UtcDateTime;
 
         var at = Append(stringToSign, 0, PayloadAlgorithm);
-        utc.TryFormat(stringToSign[at..], out var written, SigV4RequestSigner.DateTimeFormat, CultureInfo.InvariantCulture);
-        at += written;
+        WriteBasicDateTime(utc, stringToSign[at..]);
+        at += 16;
         stringToSign[at++] = (byte)'\n';
-        utc.TryFormat(stringToSign[at..], out written, SigV4RequestSigner.DateFormat, CultureInfo.InvariantCulture);
-        at += written;
+        stringToSign.Slice(at - 17, 8).CopyTo(stringToSign[at..]);
+        at += 8;
         at = Append(stringToSign, at, _scopeSuffix);
         at = Append(stringToSign, at, _previousHex);
         stringToSign[at++] = (byte)'\n';
@@ -69,7 +69,7 @@ public sealed class EventSignatureChain : IDisposable
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         _sha256.AppendData(encodedDateHeader);
         _sha256.GetHashAndReset(hash);
-        Convert.TryToHexStringLower(hash, stringToSign[at..], out written);
+        Convert.TryToHexStringLower(hash, stringToSign[at..], out var written);
         at += written;
         stringToSign[at++] = (byte)'\n';
         _sha256.AppendData(payload);
@@ -101,6 +101,28 @@ public sealed class EventSignatureChain : IDisposable
     {
         _sha256.Dispose();
         _hmac?.Dispose();
+    }
+
+    /// <summary>Writes <c>yyyyMMddTHHmmssZ</c> (16 ASCII bytes) without a format string to parse.</summary>
+    private static void WriteBasicDateTime(DateTime utc, Span<byte> destination)
+    {
+        WriteDigits(utc.Year, 4, destination);
+        WriteDigits(utc.Month, 2, destination[4..]);
+        WriteDigits(utc.Day, 2, destination[6..]);
+        destination[8] = (byte)'T';
+        WriteDigits(utc.Hour, 2, destination[9..]);
+        WriteDigits(utc.Minute, 2, destination[11..]);
+        WriteDigits(utc.Second, 2, destination[13..]);
+        destination[15] = (byte)'Z';
+    }
+
+    private static void WriteDigits(int value, int count, Span<byte> destination)
+    {
+        for (var i = count - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
     }
 
     private static int Append(Span<byte> destination, int at, ReadOnlySpan<byte> value)
