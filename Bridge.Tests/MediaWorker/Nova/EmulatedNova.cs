@@ -13,9 +13,10 @@ internal static class EmulatedNova
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     public const int InputRate = 16_000;
 
-    public static NovaSonicSessionFactory Factory(EmulatorServer emulator, NovaSonicOptions? conversation = null, NovaOpeningPolicy? policy = null)
+    public static NovaSonicSessionFactory Factory(
+        EmulatorServer emulator, NovaSonicOptions? conversation = null, NovaOpeningPolicy? policy = null, string modelId = BedrockOptions.DefaultModelId)
     {
-        var bedrock = new BedrockOptions { Region = EmulatorDefaults.Region, Endpoint = emulator.BaseAddress };
+        var bedrock = new BedrockOptions { Region = EmulatorDefaults.Region, Endpoint = emulator.BaseAddress, ModelId = modelId };
         var client = new BedrockEventStreamClient(
             new HttpMessageInvoker(BedrockHttp.CreateHandler()),
             new StaticCredentialSource(new ImmutableCredentials(EmulatorDefaults.AccessKeyId, EmulatorDefaults.SecretAccessKey, null)),

@@ -182,4 +182,18 @@ public sealed class NovaSonicSessionTests
         Assert.Equal(1, emulator.Counters.OpenStreams);
         Assert.Equal(1, session.Generation);
     }
+
+    [Fact]
+    public async Task The_first_nova_sonic_stays_selectable()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
+        await using var session = await Factory(emulator, modelId: "amazon.nova-sonic-v1:0").OpenAsync(Setup(), CancellationToken.None);
+        var seen = new List<NovaOutputEvent>();
+
+        Say(session, Speech(TimeSpan.FromSeconds(0.5)), Silence(TimeSpan.FromSeconds(0.8)));
+        var heard = await NextAsync<NovaTranscript>(session, seen, t => t.Role == NovaRole.User);
+
+        Assert.Equal("[caller spoke for 0.5 s]", heard.Text);
+        Assert.Equal(0, emulator.Counters.Errors);
+    }
 }
