@@ -113,6 +113,36 @@ public sealed class NovaSonicSessionTests
             ["[caller spoke for 0.4 s]", "[caller spoke for 0.7 s]"],
             session.History.Turns.Where(t => t.Role == NovaRole.User).Select(t => t.Text));
         Assert.Equal(1, emulator.Counters.RequestsRefused);
+        // The old stream was closed in order, not abandoned: the emulator saw no protocol error or reset.
+        await WaitUntilAsync(() => emulator.Counters.OpenStreams == 1);
+        Assert.Equal(0, emulator.Counters.ExceptionsSent + emulator.Counters.StreamsReset);
+    }
+
+    [Fact]
+    public async Task A_stream_that_reaches_the_service_time_limit_is_replaced_with_the_conversation_so_far()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { SessionLimit = TimeSpan.FromSeconds(3) });
+        await using var session = await Factory(emulator).OpenAsync(Setup(), CancellationToken.None);
+        var seen = new List<NovaOutputEvent>();
+
+        Say(session, Speech(TimeSpan.FromSeconds(0.4)), Silence(TimeSpan.FromSeconds(0.8)));
+        await NextAsync<NovaTurnEnd>(session, seen);
+        var renewed = await NextAsync<NovaStreamRenewed>(session, seen);
+        Say(session, Speech(TimeSpan.FromSeconds(0.6)), Silence(TimeSpan.FromSeconds(0.8)));
+        var heard = await NextAsync<NovaTranscript>(session, seen, t => t.Role == NovaRole.User);
+
+        Assert.Equal(NovaRenewalReason.Recovered, renewed.Reason);
+        Assert.Equal("[caller spoke for 0.6 s]", heard.Text);
+        Assert.Equal(2, session.Generation);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (!condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     [Fact]
