@@ -12,12 +12,16 @@ namespace Bridge.Benchmarks.Bedrock;
 /// frame, and one 40 ms audioOutput frame (24 kHz) decoded back to PCM.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 public class AudioEventBenchmarks
 {
     private readonly short[] _samples = new short[512];
     private AudioInputWriter _audio = null!;
     private SignedEventFramer _framer = null!;
     private byte[] _outputFrame = null!;
+    private readonly List<NovaOutputEvent> _produced = new(1);
+    private NovaOutputInterpreter _interpreter = null!;
+    private EventStreamResponseDecoder _decoder = null!;
     private DateTimeOffset _now;
 
     [GlobalSetup]
@@ -43,7 +47,14 @@ public class AudioEventBenchmarks
             StringHeader(":content-type", "application/json"),
             StringHeader(":message-type", "event"),
         ], payload).ToByteArray();
+
+        // One decoder and interpreter per stream, as in a call.
+        _interpreter = new NovaOutputInterpreter();
+        _decoder = new EventStreamResponseDecoder(chunk => _interpreter.Interpret(chunk.Payload.Span, _produced));
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _decoder.Dispose();
 
     /// <summary>audioInput JSON (base64 PCM) → inner chunk message → signed outer message, in pooled buffers.</summary>
     [Benchmark]
@@ -62,16 +73,9 @@ public class AudioEventBenchmarks
     [Benchmark]
     public int DecodeAudioOutputFrame()
     {
-        var samples = 0;
-        var interpreter = new NovaOutputInterpreter();
-        var produced = new List<NovaOutputEvent>(1);
-        using var decoder = new EventStreamResponseDecoder(chunk => interpreter.Interpret(chunk.Payload.Span, produced));
-        decoder.Process(_outputFrame, _outputFrame.Length);
-        foreach (var output in produced)
-        {
-            samples += ((NovaAudioOutput)output).Samples.Length;
-        }
-        return samples;
+        _produced.Clear();
+        _decoder.Process(_outputFrame, _outputFrame.Length);
+        return ((NovaAudioOutput)_produced[0]).Samples.Length;
     }
 
     private static EventStreamHeader StringHeader(string name, string value)

@@ -17,6 +17,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private readonly SignedEventFramer _framer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BedrockTelemetry _telemetry;
     private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>(new() { SingleReader = true });
     private readonly Channel<BedrockChunk> _incoming = Channel.CreateUnbounded<BedrockChunk>(new() { SingleWriter = true });
     private readonly TaskCompletionSource _responseStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,11 +27,12 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private bool _disposed;
     private Task _run = Task.CompletedTask;
 
-    internal BedrockEventStream(SignedEventFramer framer, TimeProvider time, ILogger logger)
+    internal BedrockEventStream(SignedEventFramer framer, TimeProvider time, ILogger logger, BedrockTelemetry telemetry)
     {
         _framer = framer;
         _time = time;
         _logger = logger;
+        _telemetry = telemetry;
     }
 
     /// <summary>Decoded response chunks (each an event's UTF-8 JSON), in order.</summary>
@@ -100,6 +102,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
     {
         await Task.Yield();
         HttpResponseMessage? response = null;
+        var sentAt = _time.GetTimestamp();
         try
         {
             response = await http.SendAsync(request, _abort.Token).ConfigureAwait(false);
@@ -107,6 +110,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
             {
                 throw await ErrorFromResponseAsync(response).ConfigureAwait(false);
             }
+            _telemetry.Opened(_time.GetElapsedTime(sentAt));
             _responseStarted.TrySetResult();
             Log.StreamOpened(_logger, request.RequestUri!.AbsolutePath, response.Version);
 
@@ -130,6 +134,10 @@ public sealed class BedrockEventStream : IAsyncDisposable
         catch (Exception exception) when (exception is HttpRequestException or IOException or HttpProtocolException or OperationCanceledException)
         {
             Fail(new BedrockTransientException("connectionError", exception.Message, exception));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Fail(new BedrockStreamException("clientError", exception.Message, isRetryable: false, exception));
         }
         finally
         {
@@ -163,6 +171,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private void Fail(BedrockStreamException failure)
     {
         Log.StreamFailed(_logger, failure.ErrorType, failure.IsRetryable, failure.ServiceMessage);
+        _telemetry.Failed(failure);
         _responseStarted.TrySetException(failure);
         _incoming.Writer.TryComplete(failure);
     }
@@ -212,6 +221,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
             _disposed = true;
             _inputEnded = true;
             _outgoing.Writer.TryComplete();
+            _framer.Dispose();
         }
         await _abort.CancelAsync().ConfigureAwait(false);
         try

@@ -17,6 +17,7 @@ public sealed class BedrockEventStreamClient
     private readonly IBedrockCredentialSource _credentials;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
+    private readonly BedrockTelemetry _telemetry;
     private readonly string _region;
     private readonly Uri _endpoint;
 
@@ -25,8 +26,9 @@ public sealed class BedrockEventStreamClient
         IBedrockCredentialSource credentials,
         IOptions<BedrockOptions> options,
         TimeProvider time,
-        ILoggerFactory loggers)
-        : this(http, credentials, options.Value, Environment.GetEnvironmentVariable, time, loggers)
+        ILoggerFactory loggers,
+        BedrockTelemetry? telemetry = null)
+        : this(http, credentials, options.Value, Environment.GetEnvironmentVariable, time, loggers, telemetry)
     {
     }
 
@@ -36,9 +38,11 @@ public sealed class BedrockEventStreamClient
         BedrockOptions options,
         Func<string, string?> environment,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        BedrockTelemetry? telemetry = null)
     {
         _http = http;
+        _telemetry = telemetry ?? new BedrockTelemetry();
         _credentials = credentials;
         _time = time;
         _loggers = loggers;
@@ -90,7 +94,7 @@ public sealed class BedrockEventStreamClient
         request.Headers.TryAddWithoutValidation("authorization", signature.Authorization);
 
         var chain = new EventSignatureChain(credentials.SecretKey, _region, Service, signature.Signature);
-        var stream = new BedrockEventStream(new SignedEventFramer(chain), _time, _loggers.CreateLogger<BedrockEventStream>());
+        var stream = new BedrockEventStream(new SignedEventFramer(chain), _time, _loggers.CreateLogger<BedrockEventStream>(), _telemetry);
         stream.Start(_http, request);
         return stream;
     }

@@ -21,12 +21,14 @@ public static class BedrockEventStreamExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IBedrockCredentialSource, DefaultChainCredentialSource>();
+        builder.Services.TryAddSingleton(sp => new BedrockTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.TryAddSingleton(sp => new BedrockEventStreamClient(
             new HttpMessageInvoker(BedrockHttp.CreateHandler()),
             sp.GetRequiredService<IBedrockCredentialSource>(),
             sp.GetRequiredService<IOptions<BedrockOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<BedrockTelemetry>()));
         return builder;
     }
 }

@@ -4,7 +4,7 @@ namespace Bridge.MediaWorker.Bedrock;
 /// Frames input events for the wire: the inner chunk message wrapped in an outer message carrying <c>:date</c> and
 /// <c>:chunk-signature</c>, signed in the chain. Everything is written into the caller's buffer; nothing allocated.
 /// </summary>
-public sealed class SignedEventFramer(EventSignatureChain chain)
+public sealed class SignedEventFramer(EventSignatureChain chain) : IDisposable
 {
     private const byte BytesHeader = 6;
     private static ReadOnlySpan<byte> SignatureHeaderName => ":chunk-signature"u8;
@@ -30,6 +30,8 @@ public sealed class SignedEventFramer(EventSignatureChain chain)
 
     /// <summary>Writes the final signed message with an empty payload, which ends the input.</summary>
     public int FrameEndOfInput(DateTimeOffset now, Span<byte> destination) => FrameSigned(destination, 0, now);
+
+    public void Dispose() => chain.Dispose();
 
     private int FrameSigned(Span<byte> destination, int payloadLength, DateTimeOffset now)
     {

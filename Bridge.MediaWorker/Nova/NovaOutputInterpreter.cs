@@ -13,14 +13,24 @@ internal sealed class NovaOutputInterpreter
     private readonly Dictionary<string, NovaToolUse> _toolUses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _openAudio = new(StringComparer.Ordinal);
     private bool _bargeInReported;
+    private int _openAudioCount;
+    private int _pendingToolUses;
+
+    // Read from other threads (the renewal timer, the sender of tool results), hence the Volatile/Interlocked.
 
     /// <summary>True while the model has an audio content open (it is speaking).</summary>
-    public bool AudioInFlight => _openAudio.Count > 0;
+    public bool AudioInFlight => Volatile.Read(ref _openAudioCount) > 0;
 
     /// <summary>Tools the model asked for whose results have not been sent.</summary>
-    public int PendingToolUses { get; private set; }
+    public int PendingToolUses => Volatile.Read(ref _pendingToolUses);
 
-    public void ToolResultSent() => PendingToolUses = Math.Max(0, PendingToolUses - 1);
+    public void ToolResultSent()
+    {
+        if (Interlocked.Decrement(ref _pendingToolUses) < 0)
+        {
+            Interlocked.Increment(ref _pendingToolUses);
+        }
+    }
 
     public void Interpret(ReadOnlySpan<byte> eventJson, List<NovaOutputEvent> into)
     {
@@ -63,7 +73,7 @@ internal sealed class NovaOutputInterpreter
         else if (output.ToolUse is { ToolName: { } toolName, ToolUseId: { } toolUseId } toolUse)
         {
             _toolUses[toolUse.ContentId ?? toolUseId] = new NovaToolUse(toolName, toolUseId, toolUse.Content ?? "{}");
-            PendingToolUses++;
+            Interlocked.Increment(ref _pendingToolUses);
         }
         else if (output.ContentEnd is { } ended)
         {
@@ -73,6 +83,7 @@ internal sealed class NovaOutputInterpreter
         {
             into.Add(new NovaUsage(usage.TotalInputTokens, usage.TotalOutputTokens, usage.TotalTokens));
         }
+        Volatile.Write(ref _openAudioCount, _openAudio.Count);
     }
 
     private void OnContentEnd(ContentEndOutput ended, List<NovaOutputEvent> into)
@@ -111,6 +122,7 @@ internal sealed class NovaOutputInterpreter
     private void ReportBargeIn(List<NovaOutputEvent> into)
     {
         _openAudio.Clear();
+        Volatile.Write(ref _openAudioCount, 0);
         if (!_bargeInReported)
         {
             _bargeInReported = true;

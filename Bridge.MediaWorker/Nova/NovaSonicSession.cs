@@ -70,6 +70,18 @@ public sealed class NovaSonicSession : IAsyncDisposable
         }
     }
 
+    /// <summary>True while a new stream is being opened and the caller's audio is held for it.</summary>
+    public bool IsHandingOff
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _handoff is not null;
+            }
+        }
+    }
+
     /// <summary>
     /// Sends caller audio (PCM16 mono at the setup's input rate, ideally about 32 ms at a time). Never blocks on
     /// the network; during a handoff the audio is held and replayed to the new stream.

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Amazon.Runtime;
 using Bridge.MediaWorker.Bedrock;
@@ -87,10 +88,27 @@ public sealed class BedrockEventStreamClientTests
             context.Response.Headers["x-amzn-errortype"] = errorType + ":http://internal.amazon.com/coral/com.amazon.bedrock/";
             await context.Response.WriteAsync("""{"message":"no"}""");
         });
-        await using var stream = await Client(server).OpenAsync("amazon.nova-2-sonic-v1:0", CancellationToken.None);
+        var telemetry = new BedrockTelemetry();
+        var recorded = new List<(long Value, string? Type, bool? Retryable)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == telemetry.Meter && instrument.Name == "bridge.bedrock.stream.errors")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var tagList = tags.ToArray();
+            recorded.Add((value, tagList.First(t => t.Key == "error.type").Value as string, tagList.First(t => t.Key == "retryable").Value as bool?));
+        });
+        listener.Start();
+        await using var stream = await Client(server, telemetry).OpenAsync("amazon.nova-2-sonic-v1:0", CancellationToken.None);
 
         var error = await Assert.ThrowsAnyAsync<BedrockStreamException>(() => stream.ResponseStarted.WaitAsync(Wait));
 
+        Assert.Equal([(1L, (string?)errorType, (bool?)retryable)], recorded);
         Assert.Equal(errorType, error.ErrorType);
         Assert.Equal(retryable, error.IsRetryable);
         Assert.Equal("no", error.ServiceMessage);
@@ -119,11 +137,12 @@ public sealed class BedrockEventStreamClientTests
         Assert.Equal("modelStreamErrorException", error.ErrorType);
     }
 
-    private static BedrockEventStreamClient Client(ScriptedHttp2Server server) => new(
+    private static BedrockEventStreamClient Client(ScriptedHttp2Server server, BedrockTelemetry? telemetry = null) => new(
         new HttpMessageInvoker(BedrockHttp.CreateHandler()),
         new StaticCredentialSource(new ImmutableCredentials("AKIDTEST", "secret", null)),
         new BedrockOptions { Region = "us-east-1", Endpoint = server.BaseAddress },
         _ => null,
         TimeProvider.System,
-        NullLoggerFactory.Instance);
+        NullLoggerFactory.Instance,
+        telemetry);
 }

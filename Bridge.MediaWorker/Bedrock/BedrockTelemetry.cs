@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Bridge.MediaWorker.Bedrock;
+
+/// <summary>Metrics of the Bedrock streams: how many open, how long opening takes, which errors end them.</summary>
+public sealed class BedrockTelemetry
+{
+    public const string MeterName = "Bridge.MediaWorker.Bedrock";
+
+    private readonly Counter<long> _opened;
+    private readonly Counter<long> _errors;
+    private readonly Histogram<double> _openTime;
+
+    public BedrockTelemetry(IMeterFactory? meters = null)
+    {
+        var meter = Meter = meters?.Create(MeterName) ?? new Meter(MeterName);
+        _opened = meter.CreateCounter<long>("bridge.bedrock.streams.opened", description: "Bedrock streams the service accepted.");
+        _errors = meter.CreateCounter<long>("bridge.bedrock.stream.errors", description: "Bedrock stream failures, by error type and whether a retry can help.");
+        _openTime = meter.CreateHistogram<double>("bridge.bedrock.stream.open_time", unit: "ms", description: "From sending the request to the service's answer.");
+    }
+
+    internal Meter Meter { get; }
+
+    internal void Opened(TimeSpan took)
+    {
+        _opened.Add(1);
+        _openTime.Record(took.TotalMilliseconds);
+    }
+
+    internal void Failed(BedrockStreamException error) =>
+        _errors.Add(1, new TagList { { "error.type", error.ErrorType }, { "retryable", error.IsRetryable } });
+}
