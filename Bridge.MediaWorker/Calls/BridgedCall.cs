@@ -18,7 +18,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
 {
     private const int FrameBytes = TwilioMediaStream.FrameBytes;
     private const int FramesPerMessage = 2;
-    private const int SpeechLevel = 500;
     private static readonly TimeSpan CloseModelTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan EndAfterPlaybackTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan QuietBeforeEnding = TimeSpan.FromSeconds(1.5);
@@ -56,8 +55,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private long _sentPosition;
     private string _plannedText = "";
     private long _plannedStart;
-    private long _lastSpeechAt;
-    private bool _awaitingReply;
     private long _lastModelAudioAt;
     private long _tokenBase;
     private long _lastTotalTokens;
@@ -128,9 +125,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         var samples = _chunker.Write(mulaw, _chunks);
         for (var offset = 0; offset < samples; offset += _chunker.ChunkSamples)
         {
-            var chunk = _chunks.AsSpan(offset, _chunker.ChunkSamples);
-            NoteCallerSpeech(chunk, receivedAt);
-            _session.SendAudio(chunk);
+            _session.SendAudio(_chunks.AsSpan(offset, _chunker.ChunkSamples));
         }
         if (samples > 0)
         {
@@ -155,20 +150,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             _tracker.MarkEchoed(ours);
         }
         _wake.Release();
-    }
-
-    private void NoteCallerSpeech(ReadOnlySpan<short> chunk, long at)
-    {
-        long level = 0;
-        foreach (var sample in chunk)
-        {
-            level += Math.Abs((int)sample);
-        }
-        if (level / chunk.Length >= SpeechLevel)
-        {
-            Volatile.Write(ref _lastSpeechAt, at);
-            Volatile.Write(ref _awaitingReply, true);
-        }
     }
 
     private async Task PumpModelOutputAsync(CancellationToken cancellationToken)
@@ -210,10 +191,11 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private async Task QueueModelAudioAsync(NovaAudioOutput audio, CancellationToken cancellationToken)
     {
         var arrivedAt = _time.GetTimestamp();
-        if (Volatile.Read(ref _awaitingReply))
+        var lastSpeech = _session.CallerSpeech.LastSpeechAt;
+        if (lastSpeech > Volatile.Read(ref _lastModelAudioAt))
         {
-            Volatile.Write(ref _awaitingReply, false);
-            _telemetry.ResponseLatency(_time.GetElapsedTime(Volatile.Read(ref _lastSpeechAt), arrivedAt));
+            // The first model audio since the caller last spoke: how long the caller waited for an answer.
+            _telemetry.ResponseLatency(_time.GetElapsedTime(lastSpeech, arrivedAt));
         }
         Volatile.Write(ref _lastModelAudioAt, arrivedAt);
 

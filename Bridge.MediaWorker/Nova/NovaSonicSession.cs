@@ -14,6 +14,9 @@ public sealed class NovaSonicSession : IAsyncDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Caller silence after which a renewal may switch streams without cutting an utterance.</summary>
+    private static readonly TimeSpan CallerQuietBeforeRenewal = TimeSpan.FromMilliseconds(800);
+
     private readonly Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<NovaStreamConnection>> _open;
     private readonly NovaSonicOptions _options;
     private readonly int _inputSampleRate;
@@ -41,6 +44,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
         _current = first;
         _open = open;
         History = history;
+        CallerSpeech = new CallerSpeechMonitor(time);
         _options = options;
         _inputSampleRate = inputSampleRate;
         _time = time;
@@ -57,6 +61,9 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     /// <summary>The final transcripts so far (what a new stream is given as history).</summary>
     public NovaConversationHistory History { get; }
+
+    /// <summary>When the caller speaks, judged from the audio sent (see <see cref="CallerSpeechMonitor"/>).</summary>
+    public CallerSpeechMonitor CallerSpeech { get; }
 
     /// <summary>Which stream carries the conversation now, counting from 1.</summary>
     public int Generation
@@ -88,6 +95,8 @@ public sealed class NovaSonicSession : IAsyncDisposable
     /// </summary>
     public void SendAudio(ReadOnlySpan<short> samples)
     {
+        CallerSpeech.Observe(samples);
+        NovaStreamConnection current;
         lock (_lock)
         {
             if (_closing)
@@ -100,7 +109,10 @@ public sealed class NovaSonicSession : IAsyncDisposable
                 return;
             }
             _current.SendAudio(samples);
+            current = _current;
         }
+        // A renewal held back while the caller spoke may go once they have paused.
+        RenewIfDueAndQuiet(current);
     }
 
     /// <summary>Interactive text from the user's side mid-conversation: a greeting instruction, DTMF digits, a "one moment".</summary>
@@ -192,6 +204,10 @@ public sealed class NovaSonicSession : IAsyncDisposable
                     {
                         History.Add(transcript.Role, transcript.Text);
                     }
+                    if (output is NovaTurnEnd)
+                    {
+                        CallerSpeech.Answered();
+                    }
                     _events.Writer.TryWrite(output);
                 }
                 RenewIfDueAndQuiet(connection);
@@ -263,9 +279,15 @@ public sealed class NovaSonicSession : IAsyncDisposable
         StartRenewal(NovaRenewalReason.Scheduled);
     }
 
+    /// <summary>
+    /// A quiet moment: the model is not speaking, no tool is running, the caller has paused, and nothing the caller
+    /// said is still waiting for the model's answer (switching then would lose the answer or half an utterance).
+    /// </summary>
     private void RenewIfDueAndQuiet(NovaStreamConnection connection)
     {
-        if (_renewalDue && connection == _current && !connection.Interpreter.AudioInFlight && connection.Interpreter.PendingToolUses == 0)
+        if (_renewalDue && connection == _current &&
+            !connection.Interpreter.AudioInFlight && connection.Interpreter.PendingToolUses == 0 &&
+            CallerSpeech.QuietFor(CallerQuietBeforeRenewal) && !CallerSpeech.AwaitingReply)
         {
             StartRenewal(NovaRenewalReason.Scheduled);
         }
