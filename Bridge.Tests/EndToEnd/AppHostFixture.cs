@@ -19,6 +19,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public const string TransferTarget = "+15005550001";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    private readonly CancellationTokenSource _stopping = new();
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -49,12 +50,14 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
+        ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator"], _stopping.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("media-worker", timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
     }
 
     public async Task DisposeAsync()
     {
+        await _stopping.CancelAsync();
         if (_app is not null)
         {
             await _app.DisposeAsync();
