@@ -23,6 +23,12 @@ public sealed class OutboundFramer
         _inputSliceLength = SliceSamples * modelOutputRate / TelephoneFrame.SampleRate;
     }
 
+    /// <summary>Builds the framer the options describe.</summary>
+    public OutboundFramer(AudioOptions options)
+        : this(options.ModelOutputRate)
+    {
+    }
+
     public int ModelOutputRate => _resampler.InputRate;
 
     /// <summary>8 kHz samples waiting for the rest of their frame.</summary>
