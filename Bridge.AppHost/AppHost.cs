@@ -41,7 +41,8 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
-    .WithReference(mediaWorker);
+    .WithReference(mediaWorker)
+    .WithTestCallCommand(twilioAuthToken);
 
 if (publicBaseUrl is not null)
 {

@@ -37,6 +37,17 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task The_dashboard_command_places_a_test_call_that_is_answered()
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("api", "place-test-call", timeout.Token);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains("heard", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_interruption_clears_playback_and_the_recording_shows_the_cut()
     {
         var hello = SimulatedCaller.Utterance("hello");
