@@ -17,6 +17,9 @@ public sealed class NovaSonicSession : IAsyncDisposable
     /// <summary>Caller silence after which a renewal may switch streams without cutting an utterance.</summary>
     private static readonly TimeSpan CallerQuietBeforeRenewal = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>The longest utterance a forced switch replays to the new stream.</summary>
+    private static readonly TimeSpan UtteranceReplay = TimeSpan.FromSeconds(3);
+
     private readonly Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<NovaStreamConnection>> _open;
     private readonly NovaSonicOptions _options;
     private readonly int _inputSampleRate;
@@ -28,6 +31,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
     private readonly List<Task> _pumps = [];
     private NovaStreamConnection _current;
     private HandoffBuffer? _handoff;
+    private readonly UtteranceBuffer _utterance;
     private ITimer? _renewalTimer;
     private bool _renewalDue;
     private bool _closing;
@@ -45,6 +49,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
         _open = open;
         History = history;
         CallerSpeech = new CallerSpeechMonitor(time);
+        _utterance = new UtteranceBuffer(inputSampleRate, UtteranceReplay);
         _options = options;
         _inputSampleRate = inputSampleRate;
         _time = time;
@@ -110,6 +115,14 @@ public sealed class NovaSonicSession : IAsyncDisposable
             }
             _current.SendAudio(samples);
             current = _current;
+            if (CallerSpeech.QuietFor(CallerQuietBeforeRenewal))
+            {
+                _utterance.Clear();
+            }
+            else
+            {
+                _utterance.Append(samples);
+            }
         }
         // A renewal held back while the caller spoke may go once they have paused.
         RenewIfDueAndQuiet(current);
@@ -303,6 +316,9 @@ public sealed class NovaSonicSession : IAsyncDisposable
                 return;
             }
             _handoff = new HandoffBuffer(_inputSampleRate);
+            // A switch while the caller speaks: the new stream hears the utterance from its start.
+            _utterance.CopyTo(_handoff);
+            _utterance.Clear();
             _renewalDue = false;
             _renewalTimer?.Dispose();
             old = _current;

@@ -45,7 +45,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Twilio__Rest__BaseAddress", TwilioApi.BaseAddress.ToString())
             .WithEnvironment("Calls__MaxConcurrent", MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("Calls__TransferTarget", TransferTarget)
-            .WithEnvironment("Conversation__RenewStreamAfter", "00:00:05")
+            .WithEnvironment("Conversation__RenewStreamAfter", "00:00:03")
             .WithEnvironment("Conversation__RenewalQuietWait", "00:00:03");
 
         _app = await builder.BuildAsync(timeout.Token);
