@@ -59,6 +59,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private long _tokenBase;
     private long _lastTotalTokens;
     private Func<CancellationToken, Task>? _endAfterPlayback;
+    private bool _playing;
 
     public BridgedCall(
         TwilioMediaStream stream,
@@ -145,9 +146,16 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         {
             return;
         }
+        bool finished;
         lock (_gate)
         {
             _tracker.MarkEchoed(ours);
+            finished = _playing && _queue.Count == 0 && _tracker.LeadBytes == 0;
+            _playing &= !finished;
+        }
+        if (finished)
+        {
+            _session.ReportOutputPlaying(false);
         }
         _wake.Release();
     }
@@ -271,6 +279,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 int length;
                 PlaybackMark mark;
                 long oldestArrival = 0;
+                var startedPlaying = false;
                 lock (_gate)
                 {
                     var room = _leadBytes - (int)_tracker.LeadBytes;
@@ -281,6 +290,8 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                     }
                     _queue.Dequeue(_sendBuffer.AsSpan(0, length));
                     _sentPosition += length;
+                    startedPlaying = !_playing;
+                    _playing = true;
                     mark = _tracker.AudioSent(length);
                     while (_arrivals.TryPeek(out var arrival) && arrival.Position < _sentPosition)
                     {
@@ -289,6 +300,10 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                     }
                 }
                 _space.Release();
+                if (startedPlaying)
+                {
+                    _session.ReportOutputPlaying(true);
+                }
                 await _stream.SendAudioAsync(_sendBuffer.AsMemory(0, length), mark, cancellationToken).ConfigureAwait(false);
                 if (oldestArrival != 0)
                 {
@@ -319,6 +334,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 _framer.Discard();
                 _tracker.Cleared();
                 _arrivals.Clear();
+                _playing = false;
             }
             await _stream.SendClearAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -327,6 +343,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             _sendTurn.Release();
         }
         _space.Release();
+        _session.ReportOutputPlaying(false);
         _telemetry.Interrupted(_time.GetElapsedTime(signalledAt));
         _summary.Interruptions++;
         if (heard.Length > 0)

@@ -32,6 +32,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
     private NovaStreamConnection _current;
     private HandoffBuffer? _handoff;
     private readonly UtteranceBuffer _utterance;
+    private volatile bool _outputPlaying;
     private ITimer? _renewalTimer;
     private bool _renewalDue;
     private bool _closing;
@@ -126,6 +127,25 @@ public sealed class NovaSonicSession : IAsyncDisposable
         }
         // A renewal held back while the caller spoke may go once they have paused.
         RenewIfDueAndQuiet(current);
+    }
+
+    /// <summary>
+    /// Whether the listener is still hearing model audio. The model speaks faster than real time, so its stream can
+    /// fall silent long before its words have been played; switching streams then would leave a barge-in over the
+    /// rest unheard by the model. The consumer reports playback here; a due renewal waits for it to end.
+    /// </summary>
+    public void ReportOutputPlaying(bool playing)
+    {
+        _outputPlaying = playing;
+        if (!playing)
+        {
+            NovaStreamConnection current;
+            lock (_lock)
+            {
+                current = _current;
+            }
+            RenewIfDueAndQuiet(current);
+        }
     }
 
     /// <summary>Interactive text from the user's side mid-conversation: a greeting instruction, DTMF digits, a "one moment".</summary>
@@ -293,12 +313,13 @@ public sealed class NovaSonicSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// A quiet moment: the model is not speaking, no tool is running, the caller has paused, and nothing the caller
+    /// A quiet moment: the model is not speaking and nothing it said is still playing, no tool is running, the
+    /// caller has paused, and nothing the caller
     /// said is still waiting for the model's answer (switching then would lose the answer or half an utterance).
     /// </summary>
     private void RenewIfDueAndQuiet(NovaStreamConnection connection)
     {
-        if (_renewalDue && connection == _current &&
+        if (_renewalDue && connection == _current && !_outputPlaying &&
             !connection.Interpreter.AudioInFlight && connection.Interpreter.PendingToolUses == 0 &&
             CallerSpeech.QuietFor(CallerQuietBeforeRenewal) && !CallerSpeech.AwaitingReply)
         {
@@ -316,8 +337,12 @@ public sealed class NovaSonicSession : IAsyncDisposable
                 return;
             }
             _handoff = new HandoffBuffer(_inputSampleRate);
-            // A switch while the caller speaks: the new stream hears the utterance from its start.
-            _utterance.CopyTo(_handoff);
+            // A switch before the caller's last words were answered (a forced renewal, a failure): the new stream
+            // hears the utterance from its start.
+            if (CallerSpeech.AwaitingReply)
+            {
+                _utterance.CopyTo(_handoff);
+            }
             _utterance.Clear();
             _renewalDue = false;
             _renewalTimer?.Dispose();

@@ -46,7 +46,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Calls__MaxConcurrent", MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("Calls__TransferTarget", TransferTarget)
             .WithEnvironment("Conversation__RenewStreamAfter", "00:00:03")
-            .WithEnvironment("Conversation__RenewalQuietWait", "00:00:03");
+            .WithEnvironment("Conversation__RenewalQuietWait", "00:00:06");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
