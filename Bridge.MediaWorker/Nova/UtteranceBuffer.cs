@@ -1,13 +1,16 @@
+using System.Buffers;
+
 namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
 /// The caller's audio since they last paused, up to a few seconds: if a stream must be replaced while the caller
 /// is speaking (a forced renewal, a failure), the new stream hears the whole utterance, not its second half.
-/// Not thread-safe: the session guards it.
+/// Memory is rented while the caller speaks and returned at each pause. Not thread-safe: the session guards it.
 /// </summary>
 internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
 {
-    private readonly short[] _ring = new short[(int)(sampleRate * capacity.TotalSeconds)];
+    private readonly int _capacity = (int)(sampleRate * capacity.TotalSeconds);
+    private short[]? _ring;
     private int _start;
     private int _count;
 
@@ -16,16 +19,17 @@ internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
     /// <summary>Keeps <paramref name="samples"/>; when full, the oldest audio makes room.</summary>
     public void Append(ReadOnlySpan<short> samples)
     {
-        foreach (var sample in samples.Length > _ring.Length ? samples[^_ring.Length..] : samples)
+        _ring ??= ArrayPool<short>.Shared.Rent(_capacity);
+        foreach (var sample in samples.Length > _capacity ? samples[^_capacity..] : samples)
         {
-            _ring[(_start + _count) % _ring.Length] = sample;
-            if (_count < _ring.Length)
+            _ring[(_start + _count) % _capacity] = sample;
+            if (_count < _capacity)
             {
                 _count++;
             }
             else
             {
-                _start = (_start + 1) % _ring.Length;
+                _start = (_start + 1) % _capacity;
             }
         }
     }
@@ -33,6 +37,11 @@ internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
     /// <summary>The caller paused: what they said has been heard whole by the current stream.</summary>
     public void Clear()
     {
+        if (_ring is not null)
+        {
+            ArrayPool<short>.Shared.Return(_ring);
+            _ring = null;
+        }
         _start = 0;
         _count = 0;
     }
@@ -40,7 +49,11 @@ internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
     /// <summary>Hands the kept audio, oldest first, to a new stream's handoff buffer.</summary>
     public void CopyTo(HandoffBuffer handoff)
     {
-        var firstPart = Math.Min(_count, _ring.Length - _start);
+        if (_ring is null)
+        {
+            return;
+        }
+        var firstPart = Math.Min(_count, _capacity - _start);
         handoff.Append(_ring.AsSpan(_start, firstPart));
         handoff.Append(_ring.AsSpan(0, _count - firstPart));
     }

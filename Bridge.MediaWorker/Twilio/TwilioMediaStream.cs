@@ -26,7 +26,7 @@ public sealed class TwilioMediaStream : IAsyncDisposable
     {
         _socket = socket;
         _options = options;
-        _receiveBuffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes + 1);
+        _receiveBuffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes);
     }
 
     public TwilioStartInfo? Start { get; private set; }
@@ -189,7 +189,12 @@ public sealed class TwilioMediaStream : IAsyncDisposable
         var length = 0;
         while (true)
         {
-            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length, _options.MaxMessageBytes + 1 - length), cancellationToken);
+            if (length == _options.MaxMessageBytes)
+            {
+                // The buffer is full and the message goes on.
+                throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
+            }
+            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length, _options.MaxMessageBytes - length), cancellationToken);
             switch (result.MessageType)
             {
                 case WebSocketMessageType.Close:
@@ -198,10 +203,6 @@ public sealed class TwilioMediaStream : IAsyncDisposable
                     throw new TwilioStreamClosedException(WebSocketCloseStatus.InvalidMessageType, "a binary frame (Twilio sends text only)");
             }
             length += result.Count;
-            if (length > _options.MaxMessageBytes)
-            {
-                throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
-            }
             if (result.EndOfMessage)
             {
                 return length;
