@@ -62,7 +62,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         }
 
         builder.Services.AddEmulator(options, time);
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForEmulator(options));
         var app = builder.Build();
         app.MapEmulator();

@@ -58,7 +58,7 @@ public sealed class LoopbackTests
     }
 
     [Fact]
-    public async Task Stopping_the_emulator_ends_open_streams_at_once()
+    public async Task Stopping_the_emulator_ends_open_streams_without_waiting_for_their_clients()
     {
         var emulator = await TestEmulator.StartAsync();
         await using var stream = await TestStream.OpenAsync(emulator);
@@ -67,7 +67,7 @@ public sealed class LoopbackTests
 
         await emulator.DisposeAsync();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"stopping took {clock.Elapsed}");
         Assert.Equal(0, emulator.Counters.OpenStreams);
     }
 }
