@@ -11,10 +11,7 @@ internal static class Extensions
         builder.AddTwilioSecurity();
         builder.AddReadinessState();
 
-        builder.Services.AddOptions<CallFallbackOptions>()
-            .Bind(builder.Configuration.GetSection(CallFallbackOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<CallFallbackOptions>(builder.Configuration, CallFallbackOptions.SectionName);
 
         builder.Services.AddSingleton<MediaStreamAddress>();
         builder.Services.AddSingleton<WebhookMetrics>();

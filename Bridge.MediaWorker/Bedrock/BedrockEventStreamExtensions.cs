@@ -14,10 +14,7 @@ public static class BedrockEventStreamExtensions
     /// </summary>
     public static TBuilder AddBedrockEventStream<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<BedrockOptions>()
-            .Bind(builder.Configuration.GetSection(BedrockOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<BedrockOptions>(builder.Configuration, BedrockOptions.SectionName);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IBedrockCredentialSource, DefaultChainCredentialSource>();

@@ -49,7 +49,4 @@ internal static class Extensions
             sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken,
             sp.GetRequiredService<ILogger<TwilioCallControl>>()));
     }
-
-    private static void AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class =>
-        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
 }

@@ -14,10 +14,7 @@ public static class NovaSonicExtensions
     public static TBuilder AddNovaSonic<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddBedrockEventStream();
-        builder.Services.AddOptions<NovaSonicOptions>()
-            .Bind(builder.Configuration.GetSection(NovaSonicOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<NovaSonicOptions>(builder.Configuration, NovaSonicOptions.SectionName);
 
         builder.Services.TryAddSingleton(new NovaOpeningPolicy());
         builder.Services.TryAddSingleton(sp => new NovaStreamOpening(sp.GetRequiredService<NovaOpeningPolicy>(), sp.GetRequiredService<TimeProvider>()));
