@@ -10,8 +10,6 @@ public sealed class ReadinessState : IHealthCheck
 {
     private volatile string? _notReadyReason = "starting";
 
-    public bool IsReady => _notReadyReason is null;
-
     public void MarkReady() => _notReadyReason = null;
 
     public void MarkNotReady(string reason) => _notReadyReason = reason;

@@ -88,8 +88,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _startedAt = time.GetTimestamp();
     }
 
-    public CallSummary Summary => _summary;
-
     /// <summary>Runs the call until it ends; returns why it ended. Never throws for anything the call's peers do.</summary>
     public async Task<string> RunAsync(CancellationToken endCallsRequested, CancellationToken aborted)
     {

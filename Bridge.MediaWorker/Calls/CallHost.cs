@@ -45,7 +45,7 @@ public sealed partial class CallHost(
             await Refuse(context, StatusCodes.Status403Forbidden, "signature", signature.Reason);
             return;
         }
-        using var lease = registry.TryAdmit(context.TraceIdentifier);
+        using var lease = registry.TryAdmit();
         if (lease is null)
         {
             await Refuse(context, StatusCodes.Status503ServiceUnavailable, registry.IsDraining ? "draining" : "capacity", "This worker takes no more calls now.");

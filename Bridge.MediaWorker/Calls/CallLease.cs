@@ -5,13 +5,7 @@ public sealed class CallLease : IDisposable
 {
     private readonly CallRegistry _registry;
 
-    internal CallLease(CallRegistry registry, string callSid)
-    {
-        _registry = registry;
-        CallSid = callSid;
-    }
-
-    public string CallSid { get; }
+    internal CallLease(CallRegistry registry) => _registry = registry;
 
     public void Dispose() => _registry.Release(this);
 }

@@ -53,7 +53,7 @@ public sealed partial class CallRegistry
     public CancellationToken EndCallsRequested => _endCalls.Token;
 
     /// <summary>A place for one call, or null when the worker is full or draining.</summary>
-    public CallLease? TryAdmit(string callSid)
+    public CallLease? TryAdmit()
     {
         int count;
         lock (_gate)
@@ -62,7 +62,7 @@ public sealed partial class CallRegistry
             {
                 return null;
             }
-            var lease = new CallLease(this, callSid);
+            var lease = new CallLease(this);
             _active.Add(lease);
             count = _active.Count;
             if (count == 1)

@@ -31,9 +31,6 @@ public sealed class TwilioMediaStream : IAsyncDisposable
 
     public TwilioStartInfo? Start { get; private set; }
 
-    /// <summary>Frames received since the upgrade.</summary>
-    public long FramesReceived { get; private set; }
-
     /// <summary>Reads <c>connected</c> (optional, as Twilio may omit it on reconnects) then <c>start</c>, within the start timeout.</summary>
     public async Task<TwilioStartInfo> ReadStartAsync(CancellationToken cancellationToken)
     {
@@ -174,7 +171,6 @@ public sealed class TwilioMediaStream : IAsyncDisposable
 
     private TwilioFrame Parse(int length)
     {
-        FramesReceived++;
         var error = _parser.Parse(_receiveBuffer.AsSpan(0, length), _payload, out var frame);
         if (error != TwilioProtocolError.None)
         {

@@ -27,13 +27,13 @@ public sealed class CallRegistryTests
     {
         var registry = Registry(maxConcurrent: 2);
 
-        using var first = registry.TryAdmit("CA1");
+        using var first = registry.TryAdmit();
         Assert.True(await ReadyAsync());
-        using var second = registry.TryAdmit("CA2");
+        using var second = registry.TryAdmit();
 
         Assert.NotNull(first);
         Assert.NotNull(second);
-        Assert.Null(registry.TryAdmit("CA3"));
+        Assert.Null(registry.TryAdmit());
         Assert.False(await ReadyAsync());
         Assert.Equal(2, registry.Active);
     }
@@ -42,26 +42,26 @@ public sealed class CallRegistryTests
     public async Task A_released_place_is_free_again_and_readiness_returns()
     {
         var registry = Registry(maxConcurrent: 1);
-        var lease = registry.TryAdmit("CA1")!;
+        var lease = registry.TryAdmit()!;
 
         lease.Dispose();
         lease.Dispose();
 
         Assert.Equal(0, registry.Active);
         Assert.True(await ReadyAsync());
-        Assert.NotNull(registry.TryAdmit("CA2"));
+        Assert.NotNull(registry.TryAdmit());
     }
 
     [Fact]
     public async Task Draining_refuses_new_calls_at_once_and_waits_for_live_ones_to_end()
     {
         var registry = Registry(maxConcurrent: 5, drainSeconds: 30);
-        var live = registry.TryAdmit("CA1")!;
+        var live = registry.TryAdmit()!;
 
         var drain = registry.DrainAsync(CancellationToken.None);
 
         Assert.False(await ReadyAsync());
-        Assert.Null(registry.TryAdmit("CA2"));
+        Assert.Null(registry.TryAdmit());
         await Task.Delay(100);
         Assert.False(drain.IsCompleted);
         Assert.False(registry.EndCallsRequested.IsCancellationRequested);
@@ -74,7 +74,7 @@ public sealed class CallRegistryTests
     public async Task Past_the_drain_deadline_every_live_call_is_asked_to_end()
     {
         var registry = Registry(maxConcurrent: 5, drainSeconds: 0.2);
-        var live = registry.TryAdmit("CA1")!;
+        var live = registry.TryAdmit()!;
         registry.EndCallsRequested.Register(live.Dispose);
 
         await registry.DrainAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));

@@ -39,7 +39,7 @@ public sealed class EcsTaskProtectionTests
         using var protection = new EcsTaskProtection(registry, new HttpClient(agent), configuration, TimeProvider.System, NullLogger<EcsTaskProtection>.Instance);
         await protection.StartAsync(CancellationToken.None);
 
-        var lease = registry.TryAdmit("CA1")!;
+        var lease = registry.TryAdmit()!;
         Assert.True(await agent.Received.WaitAsync(TimeSpan.FromSeconds(5)));
         lease.Dispose();
         Assert.True(await agent.Received.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -60,7 +60,7 @@ public sealed class EcsTaskProtectionTests
         using var protection = new EcsTaskProtection(registry, new HttpClient(agent), new ConfigurationBuilder().Build(), TimeProvider.System, NullLogger<EcsTaskProtection>.Instance);
         await protection.StartAsync(CancellationToken.None);
 
-        using (registry.TryAdmit("CA1"))
+        using (registry.TryAdmit())
         {
             Assert.False(await agent.Received.WaitAsync(TimeSpan.FromMilliseconds(300)));
         }
