@@ -19,6 +19,8 @@ mkdir -p "$(dirname "$json")" artifacts
 dotnet build -c Release Bridge.sln -v quiet -nologo > /dev/null
 dotnet tool restore > /dev/null
 bin() { echo "$1/bin/Release/net10.0/$(basename "$1").dll"; }
+# CPU seconds (user + system) a live process has used so far.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
 
 token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 key=AKIALOADTESTLOCAL001
@@ -56,8 +58,21 @@ dotnet tool run dotnet-counters collect --process-id "$worker" --counters Bridge
 pids+=($!)
 
 dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url http://127.0.0.1:5380/webhook --auth-token "$token" \
-  --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json"
+  --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json" &
+simulator=$!
+simulator_cpu=""
+while kill -0 "$simulator" 2>/dev/null; do
+  simulator_cpu=$(cpu_seconds "$simulator" || echo "$simulator_cpu")
+  sleep 1
+done
+wait "$simulator"
 
 sleep 6
+echo "CPU seconds used (the processes share this machine's $(nproc) cores):"
+for pid in "${pids[@]}"; do
+  [ -r "/proc/$pid/cmdline" ] || continue
+  printf '  %-10s %6s s  %s\n' "$pid" "$(cpu_seconds "$pid")" "$(tr '\0' ' ' < "/proc/$pid/cmdline" | awk '{ print $2 }' | xargs basename)"
+done
+printf '  %-10s %6s s  %s\n' "$simulator" "${simulator_cpu:-?}" "bridge-call.dll (last reading before it exited)"
 echo "Worker metrics (last sample of each bridge histogram, ms): $counters"
 grep -E 'bridge\.latency|bridge\.audio\.queue' "$counters" | tail -n 12 || true
