@@ -17,6 +17,8 @@ internal sealed class HandoffBuffer(int sampleRate)
 
     public int DroppedSamples { get; private set; }
 
+    internal ReadOnlySpan<short> Samples => _samples.WrittenSpan;
+
     public void Append(ReadOnlySpan<short> samples)
     {
         if (_samples.WrittenCount + samples.Length > MaxSamples)
