@@ -11,10 +11,15 @@ namespace Bridge.MediaWorker.Bedrock;
 /// One open bidirectional stream. Input events are framed and signed in order as they are sent; response chunks
 /// arrive on <see cref="Chunks"/>, which completes when the response ends, or faults with a
 /// <see cref="BedrockStreamException"/>. The input stays open until <see cref="CompleteInput"/> — never on silence.
+/// Events that wait unwritten longer than the stall timeout fail the stream as retryable ("inputStalled"): what a
+/// stream can queue is bounded by time, and a stuck connection gives way to a new stream.
 /// </summary>
 public sealed class BedrockEventStream : IAsyncDisposable
 {
+    private const int ResponseReadBytes = 4 * 1024;
+
     private readonly SignedEventFramer _framer;
+    private readonly TimeSpan _stallTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly BedrockTelemetry _telemetry;
@@ -25,11 +30,15 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private readonly Lock _sendLock = new();
     private bool _inputEnded;
     private bool _disposed;
+    private long _waitingSince;
+    private int _queued;
+    private BedrockTransientException? _stalled;
     private Task _run = Task.CompletedTask;
 
-    internal BedrockEventStream(SignedEventFramer framer, TimeProvider time, ILogger logger, BedrockTelemetry telemetry)
+    internal BedrockEventStream(SignedEventFramer framer, TimeSpan stallTimeout, TimeProvider time, ILogger logger, BedrockTelemetry telemetry)
     {
         _framer = framer;
+        _stallTimeout = stallTimeout;
         _time = time;
         _logger = logger;
         _telemetry = telemetry;
@@ -55,23 +64,48 @@ public sealed class BedrockEventStream : IAsyncDisposable
         }
     }
 
-    /// <summary>Frames, signs and queues one event. Returns false when the input has already ended.</summary>
+    /// <summary>Frames, signs and queues one event. Returns false when the input has ended or the stream has stalled.</summary>
     public bool Send(ReadOnlySpan<byte> eventJson)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(SignedEventFramer.MaxFramedLength(eventJson.Length));
         lock (_sendLock)
         {
-            if (!_inputEnded)
+            if (!_inputEnded && !HasStalled())
             {
                 var length = _framer.FrameEvent(eventJson, _time.GetUtcNow(), buffer);
                 if (_outgoing.Writer.TryWrite(new OutgoingFrame(buffer, length)))
                 {
+                    if (Interlocked.Increment(ref _queued) == 1)
+                    {
+                        Volatile.Write(ref _waitingSince, _time.GetTimestamp());
+                    }
                     return true;
                 }
             }
         }
         ArrayPool<byte>.Shared.Return(buffer);
         return false;
+    }
+
+    /// <summary>Under the send lock: true (and the stream failing) when queued events have waited too long.</summary>
+    private bool HasStalled()
+    {
+        var waiting = Volatile.Read(ref _queued);
+        if (_stalled is null && waiting > 0 && _time.GetElapsedTime(Volatile.Read(ref _waitingSince)) > _stallTimeout)
+        {
+            _stalled = new BedrockTransientException("inputStalled",
+                $"{waiting} events waited more than {_stallTimeout.TotalSeconds:0.###} s to be written to the stream");
+            _inputEnded = true;
+            _outgoing.Writer.TryComplete();
+            _ = _abort.CancelAsync();
+        }
+        return _stalled is not null;
+    }
+
+    private void FrameTaken()
+    {
+        Volatile.Write(ref _waitingSince, _time.GetTimestamp());
+        Interlocked.Decrement(ref _queued);
     }
 
     /// <summary>Sends the empty signed message that ends the input; the response then finishes on its own.</summary>
@@ -93,7 +127,8 @@ public sealed class BedrockEventStream : IAsyncDisposable
 
     internal void Start(HttpMessageInvoker http, HttpRequestMessage request)
     {
-        request.Content = new EventStreamRequestContent(_outgoing.Reader);
+        Volatile.Write(ref _waitingSince, _time.GetTimestamp());
+        request.Content = new EventStreamRequestContent(_outgoing.Reader, FrameTaken);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.amazon.eventstream");
         _run = RunAsync(http, request);
     }
@@ -128,8 +163,15 @@ public sealed class BedrockEventStream : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            _responseStarted.TrySetCanceled();
-            _incoming.Writer.TryComplete();
+            if (StallFailure() is { } stalled)
+            {
+                Fail(stalled);
+            }
+            else
+            {
+                _responseStarted.TrySetCanceled();
+                _incoming.Writer.TryComplete();
+            }
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or HttpProtocolException or OperationCanceledException)
         {
@@ -152,7 +194,8 @@ public sealed class BedrockEventStream : IAsyncDisposable
 
     private async Task ReadResponseAsync(Stream body)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        // Held for the whole call, so small: the decoder takes a message in as many pieces as it comes.
+        var buffer = ArrayPool<byte>.Shared.Rent(ResponseReadBytes);
         try
         {
             using var decoder = new EventStreamResponseDecoder(chunk => _incoming.Writer.TryWrite(chunk));
@@ -165,6 +208,14 @@ public sealed class BedrockEventStream : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private BedrockTransientException? StallFailure()
+    {
+        lock (_sendLock)
+        {
+            return _stalled;
         }
     }
 

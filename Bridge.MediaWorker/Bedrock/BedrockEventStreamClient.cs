@@ -20,6 +20,7 @@ public sealed class BedrockEventStreamClient
     private readonly BedrockTelemetry _telemetry;
     private readonly string _region;
     private readonly Uri _endpoint;
+    private readonly TimeSpan _inputStallTimeout;
 
     public BedrockEventStreamClient(
         HttpMessageInvoker http,
@@ -47,6 +48,7 @@ public sealed class BedrockEventStreamClient
         _time = time;
         _loggers = loggers;
         _region = options.Region;
+        _inputStallTimeout = options.InputStallTimeout;
         _endpoint = BedrockEndpoint.Resolve(options.Endpoint, options.Region, environment);
     }
 
@@ -94,7 +96,7 @@ public sealed class BedrockEventStreamClient
         request.Headers.TryAddWithoutValidation("authorization", signature.Authorization);
 
         var chain = new EventSignatureChain(credentials.SecretKey, _region, Service, signature.Signature);
-        var stream = new BedrockEventStream(new SignedEventFramer(chain), _time, _loggers.CreateLogger<BedrockEventStream>(), _telemetry);
+        var stream = new BedrockEventStream(new SignedEventFramer(chain), _inputStallTimeout, _time, _loggers.CreateLogger<BedrockEventStream>(), _telemetry);
         stream.Start(_http, request);
         return stream;
     }

@@ -23,6 +23,13 @@ public sealed class BedrockOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Bedrock:OpenTimeout must be between 1 second and 1 minute.")]
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long events may wait unwritten (the connection or the service not taking them) before the stream is called
+    /// stalled and failed as retryable, so the conversation moves to a new stream. Also bounds what a call can queue.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "Bedrock:InputStallTimeout must be between 100 milliseconds and 1 minute.")]
+    public TimeSpan InputStallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(Region))

@@ -6,9 +6,10 @@ namespace Bridge.MediaWorker.Bedrock;
 
 /// <summary>
 /// The request body of a bidirectional stream: writes framed events as they are queued and stays open until the
-/// queue is completed (the end of the call), never because nothing was sent for a while.
+/// queue is completed (the end of the call), never because nothing was sent for a while. Calls
+/// <paramref name="frameTaken"/> each time it takes a frame to write.
 /// </summary>
-internal sealed class EventStreamRequestContent(ChannelReader<OutgoingFrame> frames) : HttpContent
+internal sealed class EventStreamRequestContent(ChannelReader<OutgoingFrame> frames, Action frameTaken) : HttpContent
 {
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
@@ -19,6 +20,7 @@ internal sealed class EventStreamRequestContent(ChannelReader<OutgoingFrame> fra
         {
             while (frames.TryRead(out var frame))
             {
+                frameTaken();
                 try
                 {
                     await stream.WriteAsync(frame.Buffer.AsMemory(0, frame.Length), cancellationToken).ConfigureAwait(false);

@@ -137,10 +137,77 @@ public sealed class BedrockEventStreamClientTests
         Assert.Equal("modelStreamErrorException", error.ErrorType);
     }
 
-    private static BedrockEventStreamClient Client(ScriptedHttp2Server server, BedrockTelemetry? telemetry = null) => new(
+    [Fact]
+    public async Task A_stream_whose_events_are_not_taken_fails_as_retryable_and_stops_queueing()
+    {
+        var stallTimeout = TimeSpan.FromMilliseconds(300);
+        var requestArrived = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        await using var server = await ScriptedHttp2Server.StartAsync(async context =>
+        {
+            // Answers, then never reads the request body: HTTP/2 flow control stops the client's writes.
+            await context.Response.StartAsync();
+            await context.Response.Body.FlushAsync();
+            requestArrived.TrySetResult();
+            await release.Task;
+        });
+        await using var stream = await Client(server, inputStallTimeout: stallTimeout).OpenAsync("amazon.nova-2-sonic-v1:0", CancellationToken.None);
+        await stream.ResponseStarted.WaitAsync(Wait);
+        await requestArrived.Task.WaitAsync(Wait);
+        var bigEvent = Encoding.UTF8.GetBytes("""{"event":{"audioInput":{"content":"PAD"}}}""".Replace("PAD", new string('A', 32 * 1024), StringComparison.Ordinal));
+
+        var sent = 0;
+        var deadline = DateTime.UtcNow + Wait;
+        while (stream.Send(bigEvent) && DateTime.UtcNow < deadline)
+        {
+            sent++;
+            await Task.Delay(20);
+        }
+
+        var error = await Assert.ThrowsAsync<BedrockTransientException>(async () =>
+        {
+            await foreach (var _ in stream.Chunks.ReadAllAsync().WithCancellation(new CancellationTokenSource(Wait).Token))
+            {
+            }
+        });
+        release.TrySetResult();
+        Assert.Equal("inputStalled", error.ErrorType);
+        Assert.True(sent > 10, $"only {sent} events were sent before the stall was called");
+        Assert.False(stream.IsInputOpen);
+        Assert.False(stream.Send(bigEvent));
+    }
+
+    [Fact]
+    public async Task A_pause_in_sending_is_not_a_stall()
+    {
+        var stallTimeout = TimeSpan.FromMilliseconds(200);
+        var received = 0;
+        await using var server = await ScriptedHttp2Server.StartAsync(async context =>
+        {
+            await context.Response.StartAsync();
+            await context.Response.Body.FlushAsync();
+            await foreach (var _ in ScriptedHttp2Server.ReadMessagesAsync(context.Request.Body))
+            {
+                Interlocked.Increment(ref received);
+            }
+        });
+        await using var stream = await Client(server, inputStallTimeout: stallTimeout).OpenAsync("amazon.nova-2-sonic-v1:0", CancellationToken.None);
+        await stream.ResponseStarted.WaitAsync(Wait);
+
+        Assert.True(stream.Send("""{"event":{"sessionStart":{}}}"""u8));
+        await Task.Delay(stallTimeout * 4);
+        Assert.True(stream.Send("""{"event":{"sessionEnd":{}}}"""u8));
+        Assert.True(stream.Send("""{"event":{"sessionEnd":{}}}"""u8));
+        stream.CompleteInput();
+        await stream.Completion.WaitAsync(Wait);
+
+        Assert.Equal(4, Volatile.Read(ref received));
+    }
+
+    private static BedrockEventStreamClient Client(ScriptedHttp2Server server, BedrockTelemetry? telemetry = null, TimeSpan? inputStallTimeout = null) => new(
         new HttpMessageInvoker(BedrockHttp.CreateHandler()),
         new StaticCredentialSource(new ImmutableCredentials("AKIDTEST", "secret", null)),
-        new BedrockOptions { Region = "us-east-1", Endpoint = server.BaseAddress },
+        new BedrockOptions { Region = "us-east-1", Endpoint = server.BaseAddress, InputStallTimeout = inputStallTimeout ?? TimeSpan.FromSeconds(5) },
         _ => null,
         TimeProvider.System,
         NullLoggerFactory.Instance,
