@@ -56,6 +56,7 @@ rm -f "$counters"
 dotnet tool run dotnet-counters collect --process-id "$worker" --counters Bridge.MediaWorker,System.Runtime \
   --refresh-interval 5 --format csv --output "$counters" > /dev/null 2>&1 &
 pids+=($!)
+sleep 7 # one idle sample first: the baseline the per-call memory figures are measured from
 
 dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url http://127.0.0.1:5380/webhook --auth-token "$token" \
   --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json" &
@@ -76,3 +77,4 @@ done
 printf '  %-10s %6s s  %s\n' "$simulator" "${simulator_cpu:-?}" "bridge-call.dll (last reading before it exited)"
 echo "Worker metrics (last sample of each bridge histogram, ms): $counters"
 grep -E 'bridge\.latency|bridge\.audio\.queue' "$counters" | tail -n 12 || true
+scripts/worker-memory-per-call.sh "$counters" "$calls"
