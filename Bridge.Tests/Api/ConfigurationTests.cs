@@ -21,6 +21,8 @@ public sealed class ConfigurationTests
         { "Bridge.MediaWorker", "Calls__MaxConcurrent", "0", "Calls:MaxConcurrent" },
         { "Bridge.MediaWorker", "Calls__TransferTarget", "reception", "Calls:TransferTarget" },
         { "Bridge.MediaWorker", "Conversation__Voice", "hal9000", "Conversation:Voice" },
+        { "Bridge.Api", "RateLimits__Webhooks__PermitsPerSecond", "0", "RateLimits:Webhooks:PermitsPerSecond" },
+        { "Bridge.MediaWorker", "RateLimits__MediaStreams__Burst", "5", "RateLimits:MediaStreams:Burst" },
     };
 
     [Theory]
