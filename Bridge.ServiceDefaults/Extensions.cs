@@ -49,6 +49,7 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        builder.AddTraceSamplingOptions();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -57,6 +58,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(BridgeTelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
+                .AddTraceSampling()
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(BridgeTelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(aspNetCore =>

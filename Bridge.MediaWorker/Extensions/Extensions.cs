@@ -17,6 +17,7 @@ internal static class Extensions
         builder.AddReadinessState();
         builder.AddClientRateLimit(ClientRateLimit.MediaStreams);
         builder.AddNovaSonic();
+        builder.AlwaysExportWhenFailed(CallHost.CallSpanName);
 
         builder.Services.AddValidatedOptions<AudioOptions>(builder.Configuration, AudioOptions.SectionName);
         builder.Services.AddValidatedOptions<TwilioStreamOptions>(builder.Configuration, TwilioStreamOptions.SectionName);

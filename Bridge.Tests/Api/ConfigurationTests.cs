@@ -25,6 +25,7 @@ public sealed class ConfigurationTests
         { "Bridge.MediaWorker", "RateLimits__MediaStreams__Burst", "5", "RateLimits:MediaStreams:Burst" },
         { "Bridge.Api", "Health__Memory__DegradedHeapPercent", "0", "Health:Memory:DegradedHeapPercent" },
         { "Bridge.MediaWorker", "Health__Memory__UnhealthyWorkingSetPercent", "101", "Health:Memory:UnhealthyWorkingSetPercent" },
+        { "Bridge.Api", "Telemetry__TraceSampleRatio", "1.5", "Telemetry:TraceSampleRatio" },
     };
 
     [Theory]

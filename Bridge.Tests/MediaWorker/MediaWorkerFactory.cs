@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -22,9 +23,18 @@ public sealed class MediaWorkerFactory : WebApplicationFactory<MediaWorkerEntryP
         ["Bedrock:Region"] = "us-east-1",
     };
 
+    private readonly List<Action<IServiceCollection>> _services = [];
+
     public MediaWorkerFactory With(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Adds to (or replaces) the worker's services, after its own.</summary>
+    public MediaWorkerFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -45,5 +55,6 @@ public sealed class MediaWorkerFactory : WebApplicationFactory<MediaWorkerEntryP
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 }
