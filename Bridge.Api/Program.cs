@@ -6,6 +6,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseTrustedForwardedHeaders();
+app.UseClientRateLimits();
 app.UseReadinessLifecycle();
 app.MapDefaultEndpoints();
 app.MapWebhookApi();

@@ -1,4 +1,5 @@
 using Bridge.MediaWorker.Calls;
+using Bridge.Security.RateLimits;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,9 +9,11 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseTrustedForwardedHeaders();
+app.UseClientRateLimits();
 app.UseReadinessLifecycle();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
 app.MapDefaultEndpoints();
-app.Map("/media", (HttpContext context, CallHost calls) => calls.HandleAsync(context));
+app.Map("/media", (HttpContext context, CallHost calls) => calls.HandleAsync(context))
+    .RequireClientRateLimit(ClientRateLimit.MediaStreams);
 
 return app.RunOrReportBadConfiguration();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,13 +49,16 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        builder.AddTraceSamplingOptions();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
+                // On .NET 9+ this is the runtime's own System.Runtime meter: dotnet.gc.*, dotnet.thread_pool.*, dotnet.process.memory.*.
                 .AddRuntimeInstrumentation()
                 .AddMeter(BridgeTelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
+                .AddTraceSampling()
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(BridgeTelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(aspNetCore =>
@@ -71,8 +75,12 @@ public static class Extensions
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddValidatedOptions<MemoryHealthOptions>(builder.Configuration, MemoryHealthOptions.SectionName);
+        builder.Services.TryAddSingleton<IProcessMemory, ProcessMemory>();
+        builder.Services.AddSingleton<MemoryHealthCheck>();
         builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag])
+            .AddCheck<MemoryHealthCheck>("memory", tags: [ReadyTag]);
         return builder;
     }
 

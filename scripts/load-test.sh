@@ -33,6 +33,11 @@ dotnet "$(bin tools/Bridge.Emulator)" --mode loopback --port 5381 --health-port 
   --access-key-id "$key" --secret-access-key "$secret" > artifacts/load-emulator.log 2>&1 &
 pids+=($!)
 
+# Every simulated call comes from 127.0.0.1: the per-client rate limits are raised far above the load, so that the test
+# measures the worker, not the limiter.
+export RateLimits__Webhooks__PermitsPerSecond=10000 RateLimits__Webhooks__Burst=100000
+export RateLimits__MediaStreams__PermitsPerSecond=10000 RateLimits__MediaStreams__Burst=100000
+
 ASPNETCORE_URLS=http://127.0.0.1:5390 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
 Twilio__AuthToken=$token Bedrock__Region=us-east-1 AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:5381 \
 AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret Calls__MaxConcurrent=1000 \

@@ -1,6 +1,7 @@
 using Bridge.Api.Telemetry;
 using Bridge.Api.Twiml;
 using Bridge.Security;
+using Bridge.Security.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -14,6 +15,7 @@ internal static partial class WebhookApi
     public static RouteGroupBuilder MapWebhookApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/webhook")
+            .RequireClientRateLimit(ClientRateLimit.Webhooks)
             .ValidateTwilioRequest()
             .DisableAntiforgery();
 

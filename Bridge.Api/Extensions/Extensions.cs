@@ -1,6 +1,7 @@
 using Bridge.Api.Telemetry;
 using Bridge.Api.Twiml;
 using Bridge.Security;
+using Bridge.Security.RateLimits;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -10,6 +11,7 @@ internal static class Extensions
     {
         builder.AddTwilioSecurity();
         builder.AddReadinessState();
+        builder.AddClientRateLimit(ClientRateLimit.Webhooks);
 
         builder.Services.AddValidatedOptions<CallFallbackOptions>(builder.Configuration, CallFallbackOptions.SectionName);
 

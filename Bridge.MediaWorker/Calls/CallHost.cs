@@ -30,6 +30,9 @@ public sealed partial class CallHost(
     TimeProvider time,
     ILoggerFactory loggers)
 {
+    /// <summary>The trace span of one call, from its start to its end; exported whenever the call fails.</summary>
+    public const string CallSpanName = "call";
+
     private readonly ILogger _logger = loggers.CreateLogger<CallHost>();
 
     public async Task HandleAsync(HttpContext context)
@@ -76,7 +79,7 @@ public sealed partial class CallHost(
         }
 
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CallSid"] = start.CallSid, ["StreamSid"] = start.StreamSid });
-        using var activity = CallTelemetry.Activities.StartActivity("call", ActivityKind.Server);
+        using var activity = CallTelemetry.Activities.StartActivity(CallSpanName, ActivityKind.Server);
         activity?.SetTag("twilio.call_sid", start.CallSid);
         activity?.SetTag("twilio.stream_sid", start.StreamSid);
 
@@ -90,6 +93,7 @@ public sealed partial class CallHost(
         if (start.Encoding != "audio/x-mulaw" || start.SampleRate != 8000 || start.Channels != 1)
         {
             await CloseRefused(stream, "media-format", WebSocketCloseStatus.InvalidPayloadData, $"unsupported media format {start.Encoding}/{start.SampleRate}/{start.Channels}");
+            activity?.SetStatus(ActivityStatusCode.Error, "unsupported media format");
             return;
         }
 

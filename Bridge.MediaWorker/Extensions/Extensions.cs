@@ -4,6 +4,7 @@ using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Twilio;
 using Bridge.Security;
+using Bridge.Security.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -14,7 +15,9 @@ internal static class Extensions
     {
         builder.AddTwilioSecurity();
         builder.AddReadinessState();
+        builder.AddClientRateLimit(ClientRateLimit.MediaStreams);
         builder.AddNovaSonic();
+        builder.AlwaysExportWhenFailed(CallHost.CallSpanName);
 
         builder.Services.AddValidatedOptions<AudioOptions>(builder.Configuration, AudioOptions.SectionName);
         builder.Services.AddValidatedOptions<TwilioStreamOptions>(builder.Configuration, TwilioStreamOptions.SectionName);

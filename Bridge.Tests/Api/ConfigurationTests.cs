@@ -21,6 +21,11 @@ public sealed class ConfigurationTests
         { "Bridge.MediaWorker", "Calls__MaxConcurrent", "0", "Calls:MaxConcurrent" },
         { "Bridge.MediaWorker", "Calls__TransferTarget", "reception", "Calls:TransferTarget" },
         { "Bridge.MediaWorker", "Conversation__Voice", "hal9000", "Conversation:Voice" },
+        { "Bridge.Api", "RateLimits__Webhooks__PermitsPerSecond", "0", "RateLimits:Webhooks:PermitsPerSecond" },
+        { "Bridge.MediaWorker", "RateLimits__MediaStreams__Burst", "5", "RateLimits:MediaStreams:Burst" },
+        { "Bridge.Api", "Health__Memory__DegradedHeapPercent", "0", "Health:Memory:DegradedHeapPercent" },
+        { "Bridge.MediaWorker", "Health__Memory__UnhealthyWorkingSetPercent", "101", "Health:Memory:UnhealthyWorkingSetPercent" },
+        { "Bridge.Api", "Telemetry__TraceSampleRatio", "1.5", "Telemetry:TraceSampleRatio" },
     };
 
     [Theory]
