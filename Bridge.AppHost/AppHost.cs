@@ -49,5 +49,11 @@ if (publicBaseUrl is not null)
     mediaWorker.WithEnvironment("Bridge__PublicBaseUrl", publicBaseUrl);
     api.WithEnvironment("Bridge__PublicBaseUrl", publicBaseUrl);
 }
+else if (!builder.ExecutionContext.IsPublishMode)
+{
+    // Without a public URL only the call simulator can call in, so the worker's hang-ups and transfers go to the
+    // REST API the simulator serves for its calls.
+    mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", Bridge.CallSimulator.Twilio.TwilioCallsApi.DefaultAddress);
+}
 
 builder.Build().Run();

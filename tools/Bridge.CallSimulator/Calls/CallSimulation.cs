@@ -12,8 +12,10 @@ namespace Bridge.CallSimulator.Calls;
 /// Places one simulated inbound call the way Twilio handles it: the signed voice webhook, the TwiML it answers
 /// (followed verb by verb), the signed WebSocket of a <c>&lt;Connect&gt;&lt;Stream&gt;</c>, the stream's status
 /// callbacks, and — when the socket closes while the call is up — the <c>&lt;Connect action&gt;</c> and its TwiML.
+/// With <paramref name="liveCalls"/> (served by <see cref="TwilioCallsApi"/>), a REST API update ends the call or
+/// stops its stream and runs the new TwiML, as Twilio does.
 /// </summary>
-public sealed partial class CallSimulation(HttpClient http, TimeProvider time, ILogger<CallSimulation> logger)
+public sealed partial class CallSimulation(HttpClient http, TimeProvider time, ILogger<CallSimulation> logger, LiveCalls? liveCalls = null)
 {
     public async Task<CallSummary> RunAsync(
         CallSimulationOptions options,
@@ -22,6 +24,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
     {
         var call = new CallIdentity(options.AccountSid, TwilioSid.NewCallSid(), options.From, options.To);
         var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly);
+        var live = liveCalls?.Register(call.AccountSid, call.CallSid, options.AuthToken);
 
         try
         {
@@ -37,7 +40,21 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
                 switch (document.Verbs[i])
                 {
                     case ConnectStreamVerb connect:
-                        var callStillUp = await StreamAsync(state, connect.Stream, options, observer, cancellationToken);
+                        var callStillUp = await StreamAsync(state, connect.Stream, options, observer, live, cancellationToken);
+                        switch (live?.TakeUpdate())
+                        {
+                            case CompleteCall:
+                                state.CallStatus = "completed";
+                                return state.Summary("ended through Twilio's REST API (Status=completed)");
+                            case RedirectCall { Twiml: { } twiml }:
+                                document = twiml;
+                                i = -1;
+                                continue;
+                            case RedirectCall { Url: { } url } redirect:
+                                document = await FollowAsync(state, options, url, redirect.Method, "the REST API's Url", cancellationToken);
+                                i = -1;
+                                continue;
+                        }
                         if (!callStillUp)
                         {
                             return state.Summary("the caller hung up");
@@ -84,6 +101,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
             state.Error = new TwilioWarning(e.Code, e.Detail);
             return state.Summary(e.Code == 0 ? "refused" : $"Twilio error {e.Code} (a caller would hear \"An application error has occurred\")");
         }
+        finally
+        {
+            liveCalls?.Remove(call.CallSid);
+        }
     }
 
     private async Task<TwimlDocument> FollowAsync(
@@ -119,6 +140,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         StreamNoun stream,
         CallSimulationOptions options,
         IMediaStreamObserver? observer,
+        LiveCall? live,
         CancellationToken cancellationToken)
     {
         var streamSid = TwilioSid.NewStreamSid();
@@ -143,14 +165,19 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
 
         var start = new StreamStart(state.Call.AccountSid, state.Call.CallSid, streamSid, stream.Parameters);
         var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer);
-        var running = session.RunAsync(hangUp: cancellationToken);
+        var interruptedByApi = live?.Interrupted ?? CancellationToken.None;
+        using var stopStream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruptedByApi);
+        var running = session.RunAsync(hangUp: stopStream.Token);
         await session.Started;
         LogStreamStarted(logger, state.Call.CallSid, streamSid, streamUrl!);
         await StatusCallbackAsync(state, stream, streamSid, "stream-started", null);
 
         var result = await running;
         state.Stream = result;
-        state.Step($"stream ended: {Describe(result)}");
+        var stoppedForUpdate = result.End == StreamEnd.CallerHungUp && interruptedByApi.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        state.Step(stoppedForUpdate
+            ? "stream ended: a REST API update of the call stopped it (stop sent, socket closed)"
+            : $"stream ended: {Describe(result)}");
         if (result.End == StreamEnd.ServerClosed)
         {
             Warn(state, TwilioErrorCodes.StreamClosedByServer, "the server closed the stream (Twilio's debugger logs this even when the close is intended)");
@@ -160,6 +187,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
             Warn(state, TwilioErrorCodes.StreamBrokenPipe, $"the connection broke without a close handshake ({result.CloseDescription})");
         }
         await StatusCallbackAsync(state, stream, streamSid, "stream-stopped", null);
+        if (stoppedForUpdate)
+        {
+            return true;
+        }
         if (result.End is StreamEnd.CallerHungUp or StreamEnd.MaxDuration)
         {
             state.CallStatus = "completed";

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Bridge.CallSimulator.Audio;
 using Bridge.CallSimulator.Calls;
 using Bridge.CallSimulator.Media;
+using Bridge.CallSimulator.Twilio;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.CallSimulator.Cli;
@@ -60,6 +61,25 @@ public static class CallCommand
             "The caller hangs up at this point of the call whatever happens (at most 1h).",
             TimeSpan.FromMinutes(2), TimeSpan.FromHours(1));
 
+        var restApi = new Option<string>("--rest-api")
+        {
+            Description = "Serve Twilio's REST API for this call here (POST .../Calls/{CallSid}.json: Status=completed, Twiml, Url), " +
+                          "so a bridge's hang-up or transfer ends or redirects the call; 'off' to serve nothing. A local AppHost " +
+                          "points the worker's Twilio:Rest:BaseAddress at the default.",
+            DefaultValueFactory = _ => TwilioCallsApi.DefaultAddress,
+            Validators =
+            {
+                r =>
+                {
+                    var value = r.GetValueOrDefault<string>();
+                    if (value != "off" && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == "http"))
+                    {
+                        r.AddError("--rest-api must be an http:// address such as " + TwilioCallsApi.DefaultAddress + ", or off.");
+                    }
+                },
+            },
+        };
+
         var command = new Command("call",
             "Place one inbound call as Twilio would: POST the signed voice webhook, follow the TwiML, open the " +
             "<Connect><Stream> WebSocket with a signed upgrade, send connected/start/media (20 ms frames in real time)/dtmf/stop, " +
@@ -67,7 +87,7 @@ public static class CallCommand
             "and echoes pending marks), post the stream status callbacks, and when the server closes the socket, request the " +
             "<Connect action> and follow it. Prints a summary and writes what the caller heard to a WAV file.")
         {
-            url, audio, output, speed, dtmf, from, to, quiet, maxDuration, accountSid, authToken, verbose,
+            url, audio, output, speed, dtmf, from, to, quiet, maxDuration, restApi, accountSid, authToken, verbose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -115,12 +135,14 @@ public static class CallCommand
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
             {
                 var logger = logging.CreateLogger<CallSimulation>();
+                var liveCalls = new LiveCalls();
+                await using var api = await StartRestApiAsync(parse.GetValue(restApi)!, liveCalls, cancellationToken);
                 logger.LogInformation("Calling {Url} (auth token from {Source}), caller audio {Seconds:0.0} s at speed {Speed}",
                     options.WebhookUrl, token.Source, callerAudio.Duration.TotalSeconds, options.Media.Speed);
                 try
                 {
                     // Ctrl+C during the stream makes the caller hang up (stop is sent); before it, the call is abandoned.
-                    summary = await new CallSimulation(http, TimeProvider.System, logger).RunAsync(options, cancellationToken: cancellationToken);
+                    summary = await new CallSimulation(http, TimeProvider.System, logger, liveCalls).RunAsync(options, cancellationToken: cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -138,5 +160,28 @@ public static class CallCommand
             return summary.Succeeded ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>The REST API for the call, or nothing (with a warning when its address is taken: the call goes on).</summary>
+    private static async Task<AsyncDisposable> StartRestApiAsync(string address, LiveCalls liveCalls, CancellationToken cancellationToken)
+    {
+        if (address == "off")
+        {
+            return new AsyncDisposable(null);
+        }
+        try
+        {
+            return new AsyncDisposable(await TwilioCallsApi.StartAsync(new Uri(address), liveCalls, cancellationToken));
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"warning: Twilio's REST API cannot be served at {address} ({e.Message}); a bridge's hang-up or transfer will not reach this call.");
+            return new AsyncDisposable(null);
+        }
+    }
+
+    private sealed class AsyncDisposable(IAsyncDisposable? inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => inner?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }
