@@ -207,8 +207,9 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                     }
                     break;
                 case NovaTurnEnd:
-                    await FlushTurnAsync(cancellationToken).ConfigureAwait(false);
+                    // Before the framer's last partial frame is queued: that remainder is no sign that more was coming.
                     NothingPendingUnlessQueued();
+                    await FlushTurnAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 case NovaUsage usage:
                     OnUsage(usage);
