@@ -2,6 +2,7 @@ using Bridge.CallSimulator.Media;
 using Bridge.Emulator;
 using Bridge.MediaWorker.Nova;
 using Bridge.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Bridge.Tests.MediaWorker.Calls;
 
@@ -9,7 +10,7 @@ namespace Bridge.Tests.MediaWorker.Calls;
 /// After a model stream fails mid-answer, the new stream never produced the audio still playing and cannot hear the
 /// caller talk over it: the call interrupts that audio itself.
 /// </summary>
-public sealed class BridgedCallLocalBargeInTests
+public sealed class BridgedCallLocalBargeInTests(ITestOutputHelper output)
 {
     // Start sequence (sessionStart, promptStart, the system prompt's three events, the audio contentStart), then one
     // event per 40 ms of caller audio: the 100th input event is at about 3.8 s of the call.
@@ -34,6 +35,7 @@ public sealed class BridgedCallLocalBargeInTests
         var outcome = await CallRig.RunAsync(new EmulatorOptions { OutputSpeed = 20 }, Caller(),
             emulator => emulator.Faults.InjectIntoNextStream(FailMidAnswer));
         using var metrics = outcome.Metrics;
+        output.WriteLine(outcome.Summary.Message);
         var summary = outcome.Summary;
 
         Assert.Equal(1, summary.Number("Renewals"));
@@ -56,6 +58,7 @@ public sealed class BridgedCallLocalBargeInTests
     {
         var outcome = await CallRig.RunAsync(new EmulatorOptions { OutputSpeed = 20 }, Caller());
         using var metrics = outcome.Metrics;
+        output.WriteLine(outcome.Summary.Message);
 
         Assert.Equal(0, outcome.Summary.Number("Renewals"));
         Assert.Equal(1, outcome.Summary.Number("Interruptions"));
