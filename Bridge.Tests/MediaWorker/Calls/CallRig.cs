@@ -24,8 +24,8 @@ internal static class CallRig
     public sealed record Outcome(
         string EndReason,
         MediaStreamResult Caller,
-        RecordingLogger.Entry Summary,
-        RecordingLogger Log,
+        StructuredLogRecorder.Entry Summary,
+        StructuredLogRecorder Log,
         MetricRecorder Metrics,
         IReadOnlyList<NovaTurn> History);
 
@@ -42,7 +42,7 @@ internal static class CallRig
         var callerRun = twilio.RunAsync(timeout.Token);
 
         var metrics = new MetricRecorder();
-        var log = new RecordingLogger();
+        var log = new StructuredLogRecorder();
         await using var stream = new TwilioMediaStream(sockets.Server, new TwilioStreamOptions(), TimeProvider.System);
         var startInfo = await stream.ReadStartAsync(timeout.Token);
         var registry = new CallRegistry(Options.Create(new CallOptions()), new ReadinessState(), NullLogger<CallRegistry>.Instance);
@@ -70,7 +70,7 @@ internal static class CallRig
         return mulaw;
     }
 
-    public static long Number(this RecordingLogger.Entry entry, string name) => Convert.ToInt64(entry.Values[name]);
+    public static long Number(this StructuredLogRecorder.Entry entry, string name) => Convert.ToInt64(entry.Values[name]);
 
-    public static double Real(this RecordingLogger.Entry entry, string name) => Convert.ToDouble(entry.Values[name]);
+    public static double Real(this StructuredLogRecorder.Entry entry, string name) => Convert.ToDouble(entry.Values[name]);
 }

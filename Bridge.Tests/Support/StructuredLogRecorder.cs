@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Support;
 
-/// <summary>A logger that keeps every event with its structured values, so a test can read what a log line said.</summary>
-public sealed class RecordingLogger : ILogger
+/// <summary>A logger that keeps every event with its name and structured values, so a test can read what a log line said.</summary>
+public sealed class StructuredLogRecorder : ILogger
 {
     public sealed record Entry(LogLevel Level, string EventName, string Message, IReadOnlyDictionary<string, object?> Values);
 
