@@ -13,11 +13,18 @@ namespace Bridge.MediaWorker.Calls;
 /// 20 ms frames, sent no further ahead of playback than <c>Calls:PlaybackLead</c>, the rest waiting in a bounded
 /// queue; barge-in drops the queue and clears Twilio's buffer; DTMF reaches the model as text; tools act on the
 /// call. Ends cleanly from either side: the caller hanging up, a tool, the drain deadline, or a model failure.
+/// <para>
+/// After the session switches model streams, the audio still playing came from a stream that no longer hears the
+/// caller, so no model would signal a barge-in over it: the call does it itself when the caller starts talking
+/// over such stale audio (a local barge-in).
+/// </para>
 /// </summary>
 public sealed partial class BridgedCall : ITwilioStreamListener
 {
     private const int FrameBytes = TwilioMediaStream.FrameBytes;
     private const int FramesPerMessage = 2;
+    private const string ModelBargeIn = "model";
+    private const string LocalBargeIn = "local";
     private static readonly TimeSpan CloseModelTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan EndAfterPlaybackTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan QuietBeforeEnding = TimeSpan.FromSeconds(1.5);
@@ -49,12 +56,18 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private readonly Queue<(long Position, long ArrivedAt)> _arrivals = new();
     private readonly List<Task> _background = [];
     private readonly CallSummary _summary = new();
+    private readonly PlaybackUnderrunMonitor _underruns;
+    private readonly SpeechOnsetDetector _callerOnset;
+    private readonly SemaphoreSlim _callerTalksOverStaleAudio = new(0);
     private readonly long _startedAt;
 
     private long _queuedPosition;
     private long _sentPosition;
     private string _plannedText = "";
     private long _plannedStart;
+    private bool _plannedTextFinal;
+    private int _modelGeneration;
+    private long _staleAudioEnd;
     private long _lastModelAudioAt;
     private long _tokenBase;
     private long _lastTotalTokens;
@@ -85,6 +98,9 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _framer = new OutboundFramer(audio.ModelOutputRate);
         _queue = new AudioFrameQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond));
         _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond) / FrameBytes * FrameBytes;
+        _underruns = new PlaybackUnderrunMonitor(time);
+        _callerOnset = new SpeechOnsetDetector(audio.ModelInputRate);
+        _modelGeneration = session.Generation;
         _startedAt = time.GetTimestamp();
     }
 
@@ -95,6 +111,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         var receive = _stream.RunAsync(this, lifetime.Token);
         var modelOutput = PumpModelOutputAsync(lifetime.Token);
         var sender = SendLoopAsync(lifetime.Token);
+        var localBargeIns = LocalBargeInLoopAsync(lifetime.Token);
         using var drainRegistration = endCallsRequested.Register(() => SayGoodbyeOnShutdown(lifetime));
 
         string reason;
@@ -111,20 +128,26 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         }
 
         await lifetime.CancelAsync().ConfigureAwait(false);
-        await Settle([receive, modelOutput, sender, .. _background]).ConfigureAwait(false);
+        await Settle([receive, modelOutput, sender, localBargeIns, .. _background]).ConfigureAwait(false);
         Finish(reason);
         return reason;
     }
 
-    void ITwilioStreamListener.OnCallerAudio(ReadOnlySpan<byte> mulaw, long timestamp)
+    void ITwilioStreamListener.OnCallerAudio(ReadOnlySpan<byte> mulaw, InboundFrameTiming timing)
     {
         var receivedAt = _time.GetTimestamp();
         _summary.FramesIn++;
         _telemetry.FrameIn();
+        _telemetry.InboundFrame(timing, _stream.InboundTiming.JitterMilliseconds);
         var samples = _chunker.Write(mulaw, _chunks);
         for (var offset = 0; offset < samples; offset += _chunker.ChunkSamples)
         {
-            _session.SendAudio(_chunks.AsSpan(offset, _chunker.ChunkSamples));
+            var chunk = _chunks.AsSpan(offset, _chunker.ChunkSamples);
+            if (_callerOnset.Observe(chunk) && IsPlayingStaleAudio(_session.IsHandingOff))
+            {
+                _callerTalksOverStaleAudio.Release();
+            }
+            _session.SendAudio(chunk);
         }
         if (samples > 0)
         {
@@ -145,9 +168,13 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             return;
         }
         bool finished;
+        var modelSpeaking = _session.IsModelSpeaking;
         lock (_gate)
         {
-            _tracker.MarkEchoed(ours);
+            if (_tracker.MarkEchoed(ours) && _tracker.LeadBytes == 0)
+            {
+                _underruns.PlaybackRanDry(audioPending: _queue.Count > 0 || modelSpeaking);
+            }
             finished = _playing && _queue.Count == 0 && _tracker.LeadBytes == 0;
             _playing &= !finished;
         }
@@ -168,7 +195,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                     await QueueModelAudioAsync(audio, cancellationToken).ConfigureAwait(false);
                     break;
                 case NovaBargeIn:
-                    await BargeInAsync(cancellationToken).ConfigureAwait(false);
+                    await BargeInAsync(ModelBargeIn, cancellationToken).ConfigureAwait(false);
                     break;
                 case NovaTranscript transcript:
                     OnTranscript(transcript);
@@ -180,12 +207,21 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                     }
                     break;
                 case NovaTurnEnd:
+                    // Before the framer's last partial frame is queued: that remainder is no sign that more was coming.
+                    NothingPendingUnlessQueued();
                     await FlushTurnAsync(cancellationToken).ConfigureAwait(false);
                     break;
                 case NovaUsage usage:
                     OnUsage(usage);
                     break;
                 case NovaStreamRenewed renewed:
+                    lock (_gate)
+                    {
+                        // Everything queued so far came from streams that will not hear the caller talk over it.
+                        _modelGeneration = renewed.Generation;
+                        _staleAudioEnd = _queuedPosition;
+                    }
+                    NothingPendingUnlessQueued();
                     _summary.Renewals++;
                     _telemetry.Renewed(renewed.Reason.ToString());
                     LogRenewed(renewed.Generation, renewed.Reason, renewed.BufferedSamples);
@@ -215,6 +251,11 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 _framed = new byte[needed];
             }
             length = _framer.Write(samples, _framed);
+            if (audio.Generation < _modelGeneration)
+            {
+                // A replaced stream's last words, read after the switch.
+                _staleAudioEnd = _queuedPosition + length;
+            }
             if (_queue.Count == 0 && _tracker.LeadBytes < _leadBytes)
             {
                 // Playback has room: this audio should leave at once; how long it takes is the bridge's own delay.
@@ -247,7 +288,9 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             {
                 accepted = _queue.Enqueue(frames.Span);
                 _queuedPosition += accepted;
-                _telemetry.QueueDepth(TimeSpan.FromMilliseconds((double)_queue.Count / PlaybackTracker.BytesPerMillisecond));
+                var queued = (double)_queue.Count / PlaybackTracker.BytesPerMillisecond;
+                _summary.MaxQueuedMilliseconds = Math.Max(_summary.MaxQueuedMilliseconds, queued);
+                _telemetry.QueueDepth(TimeSpan.FromMilliseconds(queued));
             }
             frames = frames[accepted..];
             _wake.Release();
@@ -278,6 +321,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 PlaybackMark mark;
                 long oldestArrival = 0;
                 var startedPlaying = false;
+                TimeSpan? underrun;
                 lock (_gate)
                 {
                     var room = _leadBytes - (int)_tracker.LeadBytes;
@@ -291,6 +335,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                     startedPlaying = !_playing;
                     _playing = true;
                     mark = _tracker.AudioSent(length);
+                    underrun = _underruns.AudioSent();
                     while (_arrivals.TryPeek(out var arrival) && arrival.Position < _sentPosition)
                     {
                         _arrivals.Dequeue();
@@ -307,6 +352,10 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 {
                     _telemetry.OutboundLatency(_time.GetElapsedTime(oldestArrival));
                 }
+                if (underrun is { } hole)
+                {
+                    _telemetry.Underrun(hole);
+                }
                 _summary.FramesOut += length / FrameBytes;
                 _telemetry.FramesOut(length / FrameBytes);
             }
@@ -317,21 +366,33 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         }
     }
 
-    /// <summary>The caller spoke over the model: drop every queued sample, flush Twilio's buffer, note what was heard.</summary>
-    private async Task BargeInAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller spoke over the model: drop every queued sample, flush Twilio's buffer, note what was heard.
+    /// <paramref name="source"/> is <see cref="ModelBargeIn"/> (the model's signal) or <see cref="LocalBargeIn"/>
+    /// (the caller's speech over stale audio, which goes ahead only if such audio is still playing by now).
+    /// </summary>
+    private async Task BargeInAsync(string source, CancellationToken cancellationToken)
     {
         var signalledAt = _time.GetTimestamp();
+        var handingOff = source == LocalBargeIn && _session.IsHandingOff;
         await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        string heard;
+        string said, heard;
+        bool saidWasFinal;
         try
         {
             lock (_gate)
             {
+                if (source == LocalBargeIn && !IsPlayingStaleAudioLocked(handingOff))
+                {
+                    return;
+                }
+                (said, saidWasFinal) = (_plannedText, _plannedTextFinal);
                 heard = HeardPartOfPlannedText();
                 _sentPosition += _queue.Clear();
                 _framer.Discard();
                 _tracker.Cleared();
                 _arrivals.Clear();
+                _underruns.NothingPending();
                 _playing = false;
             }
             await _stream.SendClearAsync(cancellationToken).ConfigureAwait(false);
@@ -342,20 +403,55 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         }
         _space.Release();
         _session.ReportOutputPlaying(false);
-        _telemetry.Interrupted(_time.GetElapsedTime(signalledAt));
+        _telemetry.Interrupted(_time.GetElapsedTime(signalledAt), source);
         _summary.Interruptions++;
-        if (heard.Length > 0)
+        if (source == LocalBargeIn)
         {
-            _session.History.Add(NovaRole.Assistant, heard);
+            _summary.LocalInterruptions++;
+            LogLocalBargeIn(_modelGeneration);
         }
+        RecordTruncatedTurn(said, saidWasFinal, heard);
         LogAssistantInterrupted(heard);
     }
 
+    /// <summary>Local barge-ins, one at a time, as the receive loop notices the caller talking over stale audio.</summary>
+    private async Task LocalBargeInLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _callerTalksOverStaleAudio.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await BargeInAsync(LocalBargeIn, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool IsPlayingStaleAudio(bool handingOff)
+    {
+        lock (_gate)
+        {
+            return IsPlayingStaleAudioLocked(handingOff);
+        }
+    }
+
+    /// <summary>
+    /// Whether the caller is hearing (or is about to hear) audio that no model stream listening now produced: audio
+    /// queued before the last stream switch or from a replaced stream, or anything while the session switches
+    /// streams (the caller's audio is then held for the next stream, and the old one no longer hears it).
+    /// </summary>
+    private bool IsPlayingStaleAudioLocked(bool handingOff)
+    {
+        var pending = _queue.Count > 0 || _tracker.LeadBytes > 0;
+        return pending && (handingOff || HeardPosition() < _staleAudioEnd);
+    }
+
+    /// <summary>
+    /// How far, in queued bytes, the caller has heard: every byte heard or flushed by Twilio, plus those dropped from
+    /// the queue by earlier barge-ins (sent position minus bytes actually sent).
+    /// </summary>
+    private long HeardPosition() => _tracker.HeardBytes + _tracker.FlushedBytes - (_tracker.SentBytes - _sentPosition);
+
     /// <summary>
     /// The part of the assistant's current utterance the caller heard before interrupting (called before the
-    /// queue and Twilio's buffer are cleared). Positions count queued bytes: the utterance's audio began at
-    /// <see cref="_plannedStart"/>; what the caller heard ends after every byte heard or flushed by Twilio, plus
-    /// those dropped from the queue by earlier barge-ins (sent position minus bytes actually sent).
+    /// queue and Twilio's buffer are cleared). The utterance's audio began at <see cref="_plannedStart"/>.
     /// </summary>
     private string HeardPartOfPlannedText()
     {
@@ -364,11 +460,41 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             return "";
         }
         var produced = _queuedPosition - _plannedStart;
-        var heardEnd = _tracker.HeardBytes + _tracker.FlushedBytes - (_tracker.SentBytes - _sentPosition);
-        var fraction = produced <= 0 ? 0 : (double)(heardEnd - _plannedStart) / produced;
+        var fraction = produced <= 0 ? 0 : (double)(HeardPosition() - _plannedStart) / produced;
         var heard = SpokenText.HeardPart(_plannedText, fraction);
         _plannedText = "";
         return heard;
+    }
+
+    /// <summary>
+    /// Keeps the history true to what the caller heard. The model's final transcript may already be in the history
+    /// (it arrives once the model has finished speaking, long before the audio has played): then it is cut back.
+    /// </summary>
+    private void RecordTruncatedTurn(string said, bool saidWasFinal, string heard)
+    {
+        if (saidWasFinal)
+        {
+            if (heard != said)
+            {
+                _session.History.Truncate(NovaRole.Assistant, said, heard);
+            }
+        }
+        else if (heard.Length > 0)
+        {
+            _session.History.Add(NovaRole.Assistant, heard);
+        }
+    }
+
+    /// <summary>A dry spell in playback with nothing queued was the end of what the model had to say, not an underrun.</summary>
+    private void NothingPendingUnlessQueued()
+    {
+        lock (_gate)
+        {
+            if (_queue.Count == 0)
+            {
+                _underruns.NothingPending();
+            }
+        }
     }
 
     private void OnTranscript(NovaTranscript transcript)
@@ -383,6 +509,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 lock (_gate)
                 {
                     _plannedText = transcript.Text;
+                    _plannedTextFinal = false;
                     _plannedStart = _queuedPosition;
                 }
                 break;
@@ -390,7 +517,9 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 _summary.AssistantTurns++;
                 lock (_gate)
                 {
-                    _plannedText = "";
+                    // Now in the history; a barge-in before its audio has played cuts it back there.
+                    _plannedText = transcript.Text;
+                    _plannedTextFinal = true;
                 }
                 LogAssistantSaid(transcript.Text);
                 break;
@@ -572,9 +701,28 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _summary.Duration = _time.GetElapsedTime(_startedAt);
         _summary.EndReason = reason;
         _summary.SecondsHeard = _tracker.HeardBytes / (double)(PlaybackTracker.BytesPerMillisecond * 1000);
+        SummariseAudioPath();
         _telemetry.CallEnded(reason);
-        LogSummary(reason, _summary.Duration, _summary.CallerTurns, _summary.AssistantTurns, _summary.Interruptions,
-            _summary.Renewals, _summary.InputTokens, _summary.OutputTokens, _summary.FramesIn, _summary.FramesOut, _summary.SecondsHeard);
+        LogSummary(reason, _summary.Duration, _summary.CallerTurns, _summary.AssistantTurns, _summary.Interruptions, _summary.LocalInterruptions,
+            _summary.Renewals, _summary.InputTokens, _summary.OutputTokens, _summary.FramesIn, _summary.FramesOut, _summary.SecondsHeard,
+            _summary.InboundGaps, _summary.InboundGapMilliseconds, _summary.InboundFramesLost, _summary.InboundFramesLate, _summary.InboundFramesOutOfOrder,
+            _summary.InboundMeanJitterMilliseconds, _summary.InboundMaxJitterMilliseconds,
+            _summary.Underruns, _summary.UnderrunTime.TotalMilliseconds, _summary.MaxQueuedMilliseconds);
+    }
+
+    private void SummariseAudioPath()
+    {
+        var inbound = _stream.InboundTiming;
+        _telemetry.InboundFramesLost(inbound.Complete());
+        _summary.InboundGaps = inbound.Gaps;
+        _summary.InboundGapMilliseconds = inbound.GapMilliseconds;
+        _summary.InboundFramesLost = inbound.FramesLost;
+        _summary.InboundFramesLate = inbound.FramesLate;
+        _summary.InboundFramesOutOfOrder = inbound.FramesReordered + inbound.FramesDuplicated;
+        _summary.InboundMeanJitterMilliseconds = inbound.MeanJitterMilliseconds;
+        _summary.InboundMaxJitterMilliseconds = inbound.MaxJitterMilliseconds;
+        _summary.Underruns = _underruns.Underruns;
+        _summary.UnderrunTime = _underruns.Total;
     }
 
     [LoggerMessage(Level = LogLevel.Information, EventName = "CallerSaid", Message = "Caller: {Text}")]
@@ -617,6 +765,15 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private partial void LogModelCloseSlow(string error);
 
     [LoggerMessage(Level = LogLevel.Information, EventName = "CallSummary",
-        Message = "Call ended ({Reason}) after {Duration}: {CallerTurns} caller and {AssistantTurns} assistant turns, {Interruptions} interruptions, {Renewals} renewals, {InputTokens} input and {OutputTokens} output tokens, {FramesIn} frames in, {FramesOut} out, {SecondsHeard:0.0} s heard")]
-    private partial void LogSummary(string reason, TimeSpan duration, int callerTurns, int assistantTurns, int interruptions, int renewals, long inputTokens, long outputTokens, long framesIn, long framesOut, double secondsHeard);
+        Message = "Call ended ({Reason}) after {Duration}: {CallerTurns} caller and {AssistantTurns} assistant turns, {Interruptions} interruptions ({LocalInterruptions} local), {Renewals} renewals, {InputTokens} input and {OutputTokens} output tokens, {FramesIn} frames in, {FramesOut} out, {SecondsHeard:0.0} s heard; " +
+            "caller audio: {InboundGaps} gaps ({InboundGapMs} ms), {InboundFramesLost} frames lost, {InboundFramesLate} late, {InboundFramesOutOfOrder} out of order, jitter {InboundJitterMeanMs:0.0} ms mean, {InboundJitterMaxMs:0.0} ms max; " +
+            "playback: {Underruns} underruns ({UnderrunMs:0} ms), queue at most {MaxQueuedMs:0} ms")]
+    private partial void LogSummary(string reason, TimeSpan duration, int callerTurns, int assistantTurns, int interruptions, int localInterruptions, int renewals,
+        long inputTokens, long outputTokens, long framesIn, long framesOut, double secondsHeard,
+        int inboundGaps, long inboundGapMs, long inboundFramesLost, long inboundFramesLate, long inboundFramesOutOfOrder, double inboundJitterMeanMs, double inboundJitterMaxMs,
+        int underruns, double underrunMs, double maxQueuedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, EventName = "LocalBargeIn",
+        Message = "The caller talked over audio from a replaced model stream (stream {Generation} listens now): interrupting it locally")]
+    private partial void LogLocalBargeIn(int generation);
 }

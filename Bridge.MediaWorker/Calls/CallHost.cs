@@ -56,7 +56,7 @@ public sealed partial class CallHost(
         }
 
         var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await using var stream = new TwilioMediaStream(socket, streamOptions.Value);
+        await using var stream = new TwilioMediaStream(socket, streamOptions.Value, time);
         await RunStreamAsync(stream, context.RequestAborted);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Bridge.MediaWorker.Twilio;
 
 namespace Bridge.MediaWorker.Calls;
 
@@ -21,6 +22,13 @@ public sealed class CallTelemetry
     private readonly Histogram<double> _responseLatency;
     private readonly Histogram<double> _bargeInLatency;
     private readonly Histogram<double> _queueDepth;
+    private readonly Histogram<double> _inboundGap;
+    private readonly Counter<long> _inboundLost;
+    private readonly Counter<long> _inboundLate;
+    private readonly Counter<long> _inboundReordered;
+    private readonly Counter<long> _inboundDuplicated;
+    private readonly Histogram<double> _inboundJitter;
+    private readonly Histogram<double> _underrun;
 
     public CallTelemetry(IMeterFactory meterFactory, CallRegistry registry)
     {
@@ -38,6 +46,13 @@ public sealed class CallTelemetry
         _responseLatency = meter.CreateHistogram<double>("bridge.latency.response", "ms", "Caller's end of speech to the model's first audio.");
         _bargeInLatency = meter.CreateHistogram<double>("bridge.latency.barge_in", "ms", "Model's interruption signal to clear sent.");
         _queueDepth = meter.CreateHistogram<double>("bridge.audio.queue", "ms", "Model audio waiting for playback, sampled as audio arrives.");
+        _inboundGap = meter.CreateHistogram<double>("bridge.audio.inbound.gap", "ms", "Jumps in Twilio's media timestamps beyond the previous frame's end (caller audio missing), one per gap.");
+        _inboundLost = meter.CreateCounter<long>("bridge.audio.inbound.lost", "{frame}", "Caller frames never received within the reordering window (64 frames).");
+        _inboundLate = meter.CreateCounter<long>("bridge.audio.inbound.late", "{frame}", "Caller frames that arrived more than Twilio:MediaStream:LateFrameThreshold after their expected arrival.");
+        _inboundReordered = meter.CreateCounter<long>("bridge.audio.inbound.reordered", "{frame}", "Caller frames that arrived behind a frame with a later timestamp.");
+        _inboundDuplicated = meter.CreateCounter<long>("bridge.audio.inbound.duplicated", "{frame}", "Caller frames whose timestamp had already arrived.");
+        _inboundJitter = meter.CreateHistogram<double>("bridge.audio.inbound.jitter", "ms", "RFC 3550 interarrival jitter of the caller's frames, sampled once per second of caller audio per call.");
+        _underrun = meter.CreateHistogram<double>("bridge.audio.outbound.underrun", "ms", "Holes in the assistant's speech: playback ran dry while audio was still owed to the caller, one per underrun.");
     }
 
     public void CallStarted() => _callsStarted.Add(1);
@@ -50,10 +65,11 @@ public sealed class CallTelemetry
 
     public void FramesOut(int frames) => _frames.Add(frames, new KeyValuePair<string, object?>("direction", "out"));
 
-    public void Interrupted(TimeSpan signalToClear)
+    /// <summary>A barge-in; <paramref name="source"/> is <c>model</c> (its interruption signal) or <c>local</c> (caller speech over audio an older model stream produced).</summary>
+    public void Interrupted(TimeSpan signalToClear, string source)
     {
-        _interruptions.Add(1);
-        _bargeInLatency.Record(signalToClear.TotalMilliseconds);
+        _interruptions.Add(1, new KeyValuePair<string, object?>("source", source));
+        _bargeInLatency.Record(signalToClear.TotalMilliseconds, new KeyValuePair<string, object?>("source", source));
     }
 
     public void Renewed(string reason) => _renewals.Add(1, new KeyValuePair<string, object?>("reason", reason));
@@ -67,4 +83,40 @@ public sealed class CallTelemetry
     public void ResponseLatency(TimeSpan latency) => _responseLatency.Record(latency.TotalMilliseconds);
 
     public void QueueDepth(TimeSpan queued) => _queueDepth.Record(queued.TotalMilliseconds);
+
+    /// <summary>Records what a caller frame showed of the inbound path; nothing for an unremarkable frame.</summary>
+    public void InboundFrame(in InboundFrameTiming timing, double jitterMilliseconds)
+    {
+        if (timing.GapMilliseconds > 0)
+        {
+            _inboundGap.Record(timing.GapMilliseconds);
+        }
+        InboundFramesLost(timing.FramesLost);
+        if (timing.Late)
+        {
+            _inboundLate.Add(1);
+        }
+        if (timing.Reordered)
+        {
+            _inboundReordered.Add(1);
+        }
+        if (timing.Duplicate)
+        {
+            _inboundDuplicated.Add(1);
+        }
+        if (timing.JitterSampled)
+        {
+            _inboundJitter.Record(jitterMilliseconds);
+        }
+    }
+
+    public void InboundFramesLost(int frames)
+    {
+        if (frames > 0)
+        {
+            _inboundLost.Add(frames);
+        }
+    }
+
+    public void Underrun(TimeSpan length) => _underrun.Record(length.TotalMilliseconds);
 }

@@ -20,19 +20,25 @@ public sealed class CallerSpeechMonitor(TimeProvider time)
 
     public void Observe(ReadOnlySpan<short> samples)
     {
+        if (IsSpeech(samples))
+        {
+            Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Whether these samples are loud enough to be speech (their mean level reaches <see cref="SpeechLevel"/>).</summary>
+    public static bool IsSpeech(ReadOnlySpan<short> samples)
+    {
         if (samples.IsEmpty)
         {
-            return;
+            return false;
         }
         long level = 0;
         foreach (var sample in samples)
         {
             level += Math.Abs((int)sample);
         }
-        if (level / samples.Length >= SpeechLevel)
-        {
-            Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
-        }
+        return level / samples.Length >= SpeechLevel;
     }
 
     /// <summary>The model finished a turn: what the caller said before now has been answered.</summary>

@@ -40,6 +40,33 @@ public sealed class NovaConversationHistory
         }
     }
 
+    /// <summary>
+    /// The listener heard only <paramref name="heard"/> of <paramref name="said"/>, which was already recorded as the
+    /// end of the last turn (the model reports what it said before it has been played): keeps only what was heard.
+    /// Returns false when the last turn does not end with <paramref name="said"/> (then nothing changes).
+    /// </summary>
+    public bool Truncate(NovaRole role, string said, string heard)
+    {
+        var saidText = said.Trim();
+        lock (_lock)
+        {
+            if (saidText.Length == 0 || _turns.Count == 0 || _turns[^1].Role != role || !_turns[^1].Text.EndsWith(saidText, StringComparison.Ordinal))
+            {
+                return false;
+            }
+            var kept = (_turns[^1].Text[..^saidText.Length] + heard.Trim()).Trim();
+            if (kept.Length == 0)
+            {
+                _turns.RemoveAt(_turns.Count - 1);
+            }
+            else
+            {
+                _turns[^1] = _turns[^1] with { Text = kept };
+            }
+            return true;
+        }
+    }
+
     public IReadOnlyList<NovaTurn> Turns
     {
         get

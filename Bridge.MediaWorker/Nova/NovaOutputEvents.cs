@@ -5,8 +5,11 @@ namespace Bridge.MediaWorker.Nova;
 /// <summary>What the session reports, in the order the model produced it.</summary>
 public abstract record NovaOutputEvent;
 
-/// <summary>Model speech: PCM16 little-endian mono at the session's output rate.</summary>
-public sealed record NovaAudioOutput(ReadOnlyMemory<byte> Pcm) : NovaOutputEvent
+/// <summary>
+/// Model speech: PCM16 little-endian mono at the session's output rate, from the stream <paramref name="Generation"/>
+/// (see <see cref="NovaStreamRenewed"/>). A stream only hears the caller talk over audio it produced itself.
+/// </summary>
+public sealed record NovaAudioOutput(ReadOnlyMemory<byte> Pcm, int Generation) : NovaOutputEvent
 {
     public ReadOnlySpan<short> Samples => MemoryMarshal.Cast<byte, short>(Pcm.Span);
 }

@@ -5,9 +5,10 @@ namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
 /// Turns one stream's output events into <see cref="NovaOutputEvent"/>s, remembering what each content is (its type,
-/// role and generation stage) and whether model audio is in flight. One per stream; used by one reader.
+/// role and generation stage) and whether model audio is in flight. One per stream (<c>generation</c> tags its audio);
+/// used by one reader.
 /// </summary>
-internal sealed class NovaOutputInterpreter
+internal sealed class NovaOutputInterpreter(int generation = 1)
 {
     private readonly Dictionary<string, ContentInfo> _contents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NovaToolUse> _toolUses = new(StringComparer.Ordinal);
@@ -55,7 +56,7 @@ internal sealed class NovaOutputInterpreter
                 _openAudio.Add(id);
             }
             _bargeInReported = false;
-            into.Add(new NovaAudioOutput(pcm));
+            into.Add(new NovaAudioOutput(pcm, generation));
         }
         else if (output.TextOutput is { Content: { } text } textOutput)
         {

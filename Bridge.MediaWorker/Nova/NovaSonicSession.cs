@@ -83,6 +83,18 @@ public sealed class NovaSonicSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The model is in the middle of speaking: the current stream has an audio content open.</summary>
+    public bool IsModelSpeaking
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current.Interpreter.AudioInFlight;
+            }
+        }
+    }
+
     /// <summary>True while a new stream is being opened and the caller's audio is held for it.</summary>
     public bool IsHandingOff
     {

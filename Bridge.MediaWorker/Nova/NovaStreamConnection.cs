@@ -18,6 +18,7 @@ internal sealed class NovaStreamConnection : IAsyncDisposable
     {
         _stream = stream;
         Generation = generation;
+        Interpreter = new NovaOutputInterpreter(generation);
         _events = new NovaInputEvents(NewName("prompt"));
         _audioContentName = NewName("audio");
         _audio = new AudioInputWriter(_events.PromptName, _audioContentName);
@@ -27,7 +28,7 @@ internal sealed class NovaStreamConnection : IAsyncDisposable
 
     public BedrockEventStream Stream => _stream;
 
-    public NovaOutputInterpreter Interpreter { get; } = new();
+    public NovaOutputInterpreter Interpreter { get; }
 
     /// <summary>
     /// Opens a stream and sends the start sequence: sessionStart, promptStart, the system prompt, the history,

@@ -6,8 +6,8 @@ namespace Bridge.MediaWorker.Twilio;
 /// </summary>
 public interface ITwilioStreamListener
 {
-    /// <summary>20 ms of the caller's µ-law audio, with Twilio's timestamp (ms since the stream began).</summary>
-    void OnCallerAudio(ReadOnlySpan<byte> mulaw, long timestamp);
+    /// <summary>20 ms of the caller's µ-law audio, with what its timing showed of the path from Twilio.</summary>
+    void OnCallerAudio(ReadOnlySpan<byte> mulaw, InboundFrameTiming timing);
 
     void OnDtmf(char digit);
 

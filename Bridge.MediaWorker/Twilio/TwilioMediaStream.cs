@@ -22,14 +22,18 @@ public sealed class TwilioMediaStream : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private TwilioFrameWriter? _writer;
 
-    public TwilioMediaStream(WebSocket socket, TwilioStreamOptions options)
+    public TwilioMediaStream(WebSocket socket, TwilioStreamOptions options, TimeProvider time)
     {
         _socket = socket;
         _options = options;
         _receiveBuffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes);
+        InboundTiming = new InboundTimingMonitor(options.LateFrameThreshold, time);
     }
 
     public TwilioStartInfo? Start { get; private set; }
+
+    /// <summary>Gaps, loss, lateness and jitter of the caller's frames so far; read it once the stream has ended.</summary>
+    public InboundTimingMonitor InboundTiming { get; }
 
     /// <summary>Reads <c>connected</c> (optional, as Twilio may omit it on reconnects) then <c>start</c>, within the start timeout.</summary>
     public async Task<TwilioStartInfo> ReadStartAsync(CancellationToken cancellationToken)
@@ -85,7 +89,7 @@ public sealed class TwilioMediaStream : IAsyncDisposable
             switch (frame.Event)
             {
                 case TwilioEventKind.Media:
-                    listener.OnCallerAudio(_payload.AsSpan(0, frame.PayloadLength), frame.MediaTimestamp);
+                    listener.OnCallerAudio(_payload.AsSpan(0, frame.PayloadLength), InboundTiming.Observe(frame.MediaTimestamp));
                     break;
                 case TwilioEventKind.Dtmf:
                     listener.OnDtmf(frame.Digit);

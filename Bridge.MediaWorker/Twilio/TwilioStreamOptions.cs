@@ -14,4 +14,11 @@ public sealed class TwilioStreamOptions
     /// <summary>How long after the upgrade Twilio has to send <c>connected</c> and <c>start</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Twilio:MediaStream:StartTimeout must be between 1 second and 1 minute.")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A caller frame arriving this much later than expected (its timestamp plus the fastest recent transit) counts
+    /// as late in the audio-path metrics. 60 ms: three frames, about what a small jitter buffer would absorb.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.020", "00:00:05", ErrorMessage = "Twilio:MediaStream:LateFrameThreshold must be between 20 ms and 5 s.")]
+    public TimeSpan LateFrameThreshold { get; set; } = TimeSpan.FromMilliseconds(60);
 }

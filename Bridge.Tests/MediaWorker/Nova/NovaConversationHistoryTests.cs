@@ -47,4 +47,31 @@ public sealed class NovaConversationHistoryTests
             [new NovaTurn(NovaRole.User, "I need a taxi to the station"), new NovaTurn(NovaRole.Assistant, "Sure.")],
             history.ForNewStream());
     }
+
+    [Fact]
+    public void Truncating_keeps_only_what_was_heard_of_the_last_assistant_turn()
+    {
+        var history = new NovaConversationHistory();
+        history.Add(NovaRole.User, "What are your hours?");
+        history.Add(NovaRole.Assistant, "Hello.");
+        history.Add(NovaRole.Assistant, "We open at nine and close at five.");
+
+        Assert.True(history.Truncate(NovaRole.Assistant, "We open at nine and close at five.", "We open at"));
+
+        Assert.Equal(new NovaTurn(NovaRole.Assistant, "Hello. We open at"), history.Turns[^1]);
+    }
+
+    [Fact]
+    public void Truncating_to_nothing_removes_the_turn_and_a_turn_that_does_not_match_is_left_alone()
+    {
+        var history = new NovaConversationHistory();
+        history.Add(NovaRole.User, "Hi");
+        history.Add(NovaRole.Assistant, "Good morning, how can I help?");
+
+        Assert.False(history.Truncate(NovaRole.Assistant, "Something else entirely.", "Some"));
+        Assert.False(history.Truncate(NovaRole.User, "Hi", ""));
+        Assert.True(history.Truncate(NovaRole.Assistant, "Good morning, how can I help?", ""));
+
+        Assert.Equal([new NovaTurn(NovaRole.User, "Hi")], history.Turns);
+    }
 }

@@ -331,6 +331,38 @@ public sealed class MediaStreamSessionTests : IDisposable
         Assert.Empty(_server.Events("stop"));
     }
 
+    [Fact]
+    public async Task Dropped_frames_are_never_sent_and_leave_gaps_in_the_timestamps()
+    {
+        await StartAsync(new MediaStreamOptions { Impairment = new LineImpairment { DropFrames = 0.25 } });
+
+        await StepAsync(Frame * 10);
+        await _server.WaitUntilAsync(s => s.Events("media").Count == 8, "eight media frames");
+        await Task.Delay(50);
+
+        var media = _server.Events("media").Select(m => m.GetProperty("media")).ToList();
+        Assert.Equal(["1", "2", "3", "5", "6", "7", "9", "10"], media.Select(m => m.GetProperty("chunk").GetString()));
+        Assert.Equal(["20", "40", "60", "100", "120", "140", "180", "200"], media.Select(m => m.GetProperty("timestamp").GetString()));
+        await EndAsync();
+    }
+
+    [Fact]
+    public async Task Jittered_frames_are_held_back_but_keep_their_order()
+    {
+        await StartAsync(new MediaStreamOptions { Impairment = new LineImpairment { Jitter = TimeSpan.FromMilliseconds(100), Seed = 3 } });
+
+        await StepAsync(Frame * 10);
+        await Task.Delay(100);
+        var onTime = _server.Events("media").Count;
+        await StepAsync(TimeSpan.FromMilliseconds(100));
+        await _server.WaitUntilAsync(s => s.Events("media").Count >= 10, "the first ten media frames");
+
+        Assert.InRange(onTime, 0, 9);
+        var chunks = _server.Events("media").Select(m => int.Parse(m.GetProperty("media").GetProperty("chunk").GetString()!)).ToList();
+        Assert.Equal(Enumerable.Range(1, chunks.Count), chunks);
+        await EndAsync();
+    }
+
     private async Task StartAsync(MediaStreamOptions options, CancellationToken hangUp = default)
     {
         _options = options;
@@ -350,6 +382,17 @@ public sealed class MediaStreamSessionTests : IDisposable
             var step = target - _time.GetUtcNow() < Frame ? target - _time.GetUtcNow() : Frame;
             _time.Advance(step);
             await WaitForTicksAsync();
+        }
+    }
+
+    /// <summary>Advances the clock 5 ms at a time with a real pause between steps, for when frames are not one per tick.</summary>
+    private async Task StepAsync(TimeSpan by)
+    {
+        var step = TimeSpan.FromMilliseconds(5);
+        for (var done = TimeSpan.Zero; done < by; done += step)
+        {
+            _time.Advance(step);
+            await Task.Delay(10);
         }
     }
 

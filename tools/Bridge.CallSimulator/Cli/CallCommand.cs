@@ -80,6 +80,27 @@ public static class CallCommand
             },
         };
 
+        var dropFrames = new Option<double>("--drop-frames")
+        {
+            Description = "Never send this share of the caller's frames (spread evenly; their timestamps leave gaps), e.g. 1% or 0.01. At most 50%.",
+            HelpName = "share",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                var percent = text.EndsWith('%');
+                if (!double.TryParse(percent ? text[..^1] : text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ||
+                    (percent ? value / 100 : value) is < 0 or > 0.5)
+                {
+                    result.AddError($"--drop-frames must be a share from 0 to 50% (like 1% or 0.01), not '{text}'.");
+                    return 0;
+                }
+                return percent ? value / 100 : value;
+            },
+        };
+        var jitter = CommonOptions.Duration("--jitter",
+            "Hold each caller frame back by a random delay up to this (frames keep their order, so they bunch up), e.g. 30ms.",
+            TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
         var command = new Command("call",
             "Place one inbound call as Twilio would: POST the signed voice webhook, follow the TwiML, open the " +
             "<Connect><Stream> WebSocket with a signed upgrade, send connected/start/media (20 ms frames in real time)/dtmf/stop, " +
@@ -87,7 +108,7 @@ public static class CallCommand
             "and echoes pending marks), post the stream status callbacks, and when the server closes the socket, request the " +
             "<Connect action> and follow it. Prints a summary and writes what the caller heard to a WAV file.")
         {
-            url, audio, output, speed, dtmf, from, to, quiet, maxDuration, restApi, accountSid, authToken, verbose,
+            url, audio, output, speed, dtmf, from, to, quiet, maxDuration, dropFrames, jitter, restApi, accountSid, authToken, verbose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -127,6 +148,7 @@ public static class CallCommand
                     Speed = parse.GetValue(speed),
                     HangUpAfterQuiet = parse.GetValue(quiet),
                     MaxDuration = parse.GetValue(maxDuration),
+                    Impairment = new LineImpairment { DropFrames = parse.GetValue(dropFrames), Jitter = parse.GetValue(jitter) },
                 },
             };
 

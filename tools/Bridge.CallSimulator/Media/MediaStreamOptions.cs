@@ -19,6 +19,9 @@ public sealed record MediaStreamOptions
     /// <summary>Keep what the caller heard (8 kHz µ-law, silence where nothing played).</summary>
     public bool RecordHeardAudio { get; init; } = true;
 
+    /// <summary>Caller frames dropped or delayed on the way to the bridge.</summary>
+    public LineImpairment Impairment { get; init; } = LineImpairment.None;
+
     /// <summary>Real time to wait for the server's close frame once the caller hung up.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -15,6 +15,7 @@ namespace Bridge.CallSimulator.Media;
 public sealed partial class MediaStreamSession
 {
     private static readonly TimeSpan FrameTime = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan JitterStep = TimeSpan.FromMilliseconds(5);
     private const long MaxMessageBytes = 64L * 1024 * 1024;
 
     /// <summary>Twilio buffers at most 10 minutes of outbound audio.</summary>
@@ -132,8 +133,12 @@ public sealed partial class MediaStreamSession
 
     private async Task TickLoopAsync(CancellationToken stop)
     {
-        // Timers tick at 1 ms at best: at high speeds one wake-up catches up on every frame due.
-        var period = TimeSpan.FromMilliseconds(Math.Max(1, Math.Floor(FrameTime.TotalMilliseconds / _options.Speed)));
+        // Timers tick at 1 ms at best: at high speeds one wake-up catches up on every frame due. Delayed frames are
+        // released at 5 ms steps of stream time.
+        var step = _options.Impairment.Jitter > TimeSpan.Zero ? JitterStep : FrameTime;
+        var period = TimeSpan.FromMilliseconds(Math.Max(1, Math.Floor(step.TotalMilliseconds / _options.Speed)));
+        var random = new Random(_options.Impairment.Seed);
+        var held = new Queue<(long Chunk, long TimestampMs, TimeSpan ReleaseAt)>();
         using var timer = new PeriodicTimer(period, _time);
         var origin = _time.GetTimestamp();
         var dtmf = _options.Dtmf.OrderBy(d => d.At).ToList();
@@ -144,7 +149,8 @@ public sealed partial class MediaStreamSession
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                var due = (long)(_time.GetElapsedTime(origin).Ticks * _options.Speed / FrameTime.Ticks);
+                var now = _time.GetElapsedTime(origin) * _options.Speed;
+                var due = now.Ticks / FrameTime.Ticks;
                 while (_ticks < due)
                 {
                     var streamTime = FrameTime * (_ticks + 1);
@@ -155,7 +161,11 @@ public sealed partial class MediaStreamSession
                             return;
                         }
                         _ticks++;
-                        _outbound.Writer.TryWrite(Outbound.Media(_ticks, (long)streamTime.TotalMilliseconds));
+                        if (!_options.Impairment.Drops(_ticks))
+                        {
+                            held.Enqueue((_ticks, (long)streamTime.TotalMilliseconds, streamTime + _options.Impairment.NextDelay(random)));
+                        }
+                        ReleaseHeldFrames(held, now);
                         while (nextDtmf < dtmf.Count && dtmf[nextDtmf].At <= streamTime)
                         {
                             _outbound.Writer.TryWrite(Outbound.Dtmf(dtmf[nextDtmf++].Digit));
@@ -171,11 +181,25 @@ public sealed partial class MediaStreamSession
                         }
                     }
                 }
+                lock (_gate)
+                {
+                    ReleaseHeldFrames(held, now);
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // The server closed the socket, the connection broke, or the caller was cancelled.
+        }
+    }
+
+    /// <summary>Sends the held caller frames whose time has come, in order (a later frame never overtakes one held longer).</summary>
+    private void ReleaseHeldFrames(Queue<(long Chunk, long TimestampMs, TimeSpan ReleaseAt)> held, TimeSpan now)
+    {
+        while (held.TryPeek(out var frame) && frame.ReleaseAt <= now)
+        {
+            held.Dequeue();
+            _outbound.Writer.TryWrite(Outbound.Media(frame.Chunk, frame.TimestampMs));
         }
     }
 
