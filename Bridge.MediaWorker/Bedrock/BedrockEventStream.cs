@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Threading.Channels;
+using Bridge.MediaWorker.Buffers;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.MediaWorker.Bedrock;
@@ -67,7 +67,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
     /// <summary>Frames, signs and queues one event. Returns false when the input has ended or the stream has stalled.</summary>
     public bool Send(ReadOnlySpan<byte> eventJson)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(SignedEventFramer.MaxFramedLength(eventJson.Length));
+        var buffer = RentedBuffers.Rent<byte>(SignedEventFramer.MaxFramedLength(eventJson.Length));
         lock (_sendLock)
         {
             if (!_inputEnded && !HasStalled())
@@ -83,7 +83,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
                 }
             }
         }
-        ArrayPool<byte>.Shared.Return(buffer);
+        RentedBuffers.Return(buffer);
         return false;
     }
 
@@ -118,7 +118,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
                 return;
             }
             _inputEnded = true;
-            var buffer = ArrayPool<byte>.Shared.Rent(SignedEventFramer.EndOfInputLength);
+            var buffer = RentedBuffers.Rent<byte>(SignedEventFramer.EndOfInputLength);
             var length = _framer.FrameEndOfInput(_time.GetUtcNow(), buffer);
             _outgoing.Writer.TryWrite(new OutgoingFrame(buffer, length));
             _outgoing.Writer.TryComplete();
@@ -130,6 +130,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
         Volatile.Write(ref _waitingSince, _time.GetTimestamp());
         request.Content = new EventStreamRequestContent(_outgoing.Reader, FrameTaken);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.amazon.eventstream");
+        _telemetry.RequestStarted();
         _run = RunAsync(http, request);
     }
 
@@ -189,13 +190,14 @@ public sealed class BedrockEventStream : IAsyncDisposable
                 _outgoing.Writer.TryComplete();
             }
             response?.Dispose();
+            _telemetry.RequestFinished();
         }
     }
 
     private async Task ReadResponseAsync(Stream body)
     {
         // Held for the whole call, so small: the decoder takes a message in as many pieces as it comes.
-        var buffer = ArrayPool<byte>.Shared.Rent(ResponseReadBytes);
+        var buffer = RentedBuffers.Rent<byte>(ResponseReadBytes);
         try
         {
             using var decoder = new EventStreamResponseDecoder(chunk => _incoming.Writer.TryWrite(chunk));
@@ -207,7 +209,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            RentedBuffers.Return(buffer);
         }
     }
 

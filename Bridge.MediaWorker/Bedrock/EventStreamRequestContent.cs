@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Net;
 using System.Threading.Channels;
+using Bridge.MediaWorker.Buffers;
 
 namespace Bridge.MediaWorker.Bedrock;
 
@@ -27,7 +27,7 @@ internal sealed class EventStreamRequestContent(ChannelReader<OutgoingFrame> fra
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(frame.Buffer);
+                    RentedBuffers.Return(frame.Buffer);
                 }
             }
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);

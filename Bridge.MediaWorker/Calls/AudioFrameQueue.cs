@@ -1,4 +1,4 @@
-using System.Buffers;
+using Bridge.MediaWorker.Buffers;
 
 namespace Bridge.MediaWorker.Calls;
 
@@ -30,7 +30,7 @@ public sealed class AudioFrameQueue(int capacityBytes) : IDisposable
         {
             if (_tailLength == SegmentBytes)
             {
-                _tail = ArrayPool<byte>.Shared.Rent(SegmentBytes);
+                _tail = RentedBuffers.Rent<byte>(SegmentBytes);
                 _segments.Enqueue(_tail);
                 _tailLength = 0;
             }
@@ -80,7 +80,7 @@ public sealed class AudioFrameQueue(int capacityBytes) : IDisposable
 
     private void ReleaseHead()
     {
-        ArrayPool<byte>.Shared.Return(_segments.Dequeue());
+        RentedBuffers.Return(_segments.Dequeue());
         _headOffset = 0;
         if (_segments.Count == 0)
         {

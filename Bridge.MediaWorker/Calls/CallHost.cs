@@ -27,6 +27,7 @@ public sealed partial class CallHost(
     IOptions<CallOptions> calls,
     IOptions<TwilioStreamOptions> streamOptions,
     CallTelemetry telemetry,
+    WorkerResourceGauges gauges,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -56,6 +57,7 @@ public sealed partial class CallHost(
         }
 
         var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var counted = gauges.MediaStreamOpened();
         await using var stream = new TwilioMediaStream(socket, streamOptions.Value, time);
         await RunStreamAsync(stream, context.RequestAborted);
     }

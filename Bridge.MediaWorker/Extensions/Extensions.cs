@@ -26,6 +26,7 @@ internal static class Extensions
 
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddSingleton<CallTelemetry>();
+        builder.Services.AddSingleton<WorkerResourceGauges>();
         builder.Services.AddSingleton<CallHost>();
         builder.Services.AddHostedService<CallDrainService>();
         builder.Services.AddHttpClient<EcsTaskProtection>();

@@ -1,5 +1,5 @@
-using System.Buffers;
 using Bridge.MediaWorker.Bedrock;
+using Bridge.MediaWorker.Buffers;
 
 namespace Bridge.MediaWorker.Nova;
 
@@ -76,7 +76,7 @@ internal sealed class NovaStreamConnection : IAsyncDisposable
 
     public void SendAudio(ReadOnlySpan<short> samples)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_audio.MaxLength(samples.Length));
+        var buffer = RentedBuffers.Rent<byte>(_audio.MaxLength(samples.Length));
         try
         {
             var length = _audio.Write(samples, buffer);
@@ -84,7 +84,7 @@ internal sealed class NovaStreamConnection : IAsyncDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            RentedBuffers.Return(buffer);
         }
     }
 

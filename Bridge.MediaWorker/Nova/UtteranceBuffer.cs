@@ -1,5 +1,5 @@
-using System.Buffers;
 using Bridge.Audio;
+using Bridge.MediaWorker.Buffers;
 
 namespace Bridge.MediaWorker.Nova;
 
@@ -41,7 +41,7 @@ internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
                 {
                     _segments.Enqueue(_tail);
                 }
-                _tail = ArrayPool<byte>.Shared.Rent(SegmentBytes);
+                _tail = RentedBuffers.Rent<byte>(SegmentBytes);
                 _tailLength = 0;
             }
             var piece = Math.Min(samples.Length, SegmentBytes - _tailLength);
@@ -58,11 +58,11 @@ internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
     {
         while (_segments.TryDequeue(out var segment))
         {
-            ArrayPool<byte>.Shared.Return(segment);
+            RentedBuffers.Return(segment);
         }
         if (_tail is not null)
         {
-            ArrayPool<byte>.Shared.Return(_tail);
+            RentedBuffers.Return(_tail);
             _tail = null;
         }
         _headOffset = 0;
@@ -105,7 +105,7 @@ internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
                 _count -= excess;
                 return;
             }
-            ArrayPool<byte>.Shared.Return(_segments.Dequeue());
+            RentedBuffers.Return(_segments.Dequeue());
             _headOffset = 0;
             _count -= inHead;
             excess -= inHead;
