@@ -194,7 +194,17 @@ public sealed class TwilioMediaStream : IAsyncDisposable
                 // The buffer is full and the message goes on.
                 throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
             }
-            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length, _options.MaxMessageBytes - length), cancellationToken);
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length, _options.MaxMessageBytes - length), cancellationToken);
+            }
+            catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted && e.InnerException is null)
+            {
+                // The WebSocket itself refused a frame (text that is not UTF-8, or bad framing): it has sent its close
+                // (1007 or 1002) and aborted the connection. Raised as a protocol error so the call logs why it ended.
+                throw new TwilioStreamClosedException(WebSocketCloseStatus.InvalidPayloadData, "a frame the WebSocket refused (text that is not UTF-8, or bad framing)");
+            }
             switch (result.MessageType)
             {
                 case WebSocketMessageType.Close:
