@@ -443,6 +443,8 @@ public sealed class NovaSonicSession : IAsyncDisposable
         lock (_lock)
         {
             current = _current;
+            // A call that ends while the caller speaks would otherwise keep the utterance's pooled buffer.
+            _utterance.Clear();
         }
         await current.DisposeAsync().ConfigureAwait(false);
         _renewalTimer?.Dispose();
