@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Bridge.CallSimulator.Media;
+using Bridge.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Bridge.Tests.Reliability;
+
+/// <summary>
+/// Thousands of malformed inputs on concurrent streams while good calls run on the same worker: each malformed
+/// stream is closed with the close status its fault deserves and a logged reason; the good calls lose nothing.
+/// FUZZ_INPUTS and FUZZ_SEED (environment) change the count and replay a seed.
+/// </summary>
+[Collection(ReliabilityCollection.Name)]
+public sealed class MalformedInputFuzzTests(ITestOutputHelper output)
+{
+    private const int GoodCalls = 4;
+    private const int Lanes = 24;
+    private static readonly TimeSpan PerInputTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// A caller hears a gap once returned audio stops for longer than the playback lead (300 ms); on a shared 2-core
+    /// runner a scheduling stall can reach a few hundred ms, so the bar is one second — a closed or stalled call
+    /// stops for the rest of the test.
+    /// </summary>
+    private static readonly TimeSpan LongestAllowedSilence = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task Malformed_inputs_close_only_their_own_streams_while_good_calls_keep_their_audio()
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_INPUTS"), CultureInfo.InvariantCulture, out var n) ? n : 10_000;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Random.Shared.Next();
+        output.WriteLine($"FUZZ_SEED={seed} FUZZ_INPUTS={count}");
+
+        await using var worker = await InProcessMediaWorker.StartAsync();
+        var baseline = await WorkerResourceAssert.WarmUpAsync(worker);
+        using var hangUp = new CancellationTokenSource();
+        var good = new List<LoopbackCall>();
+        for (var i = 0; i < GoodCalls; i++)
+        {
+            good.Add(await LoopbackCall.StartAsync(worker.Streams, TimeSpan.FromMinutes(10), hangUp.Token, CancellationToken.None));
+        }
+
+        var inputs = MalformedInputs.Generate(seed, count).ToList();
+        var wrong = new ConcurrentBag<string>();
+        var byKind = new ConcurrentDictionary<MalformedKind, int>();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), new ParallelOptions { MaxDegreeOfParallelism = Lanes }, async (index, _) =>
+        {
+            var input = inputs[index];
+            using var timeout = new CancellationTokenSource(PerInputTimeout);
+            var outcome = await MalformedInputSender.SendAsync(worker.Streams, input, timeout.Token);
+            byKind.AddOrUpdate(input.Kind, 1, (_, c) => c + 1);
+            var expected = input.IsAnsweredBy(outcome);
+            if (!expected)
+            {
+                wrong.Add($"#{index} {input}: expected {(input.Expected?.ToString() ?? "403")}, got {outcome.Describe()}");
+            }
+        });
+        var fuzzTime = clock.Elapsed;
+        await hangUp.CancelAsync();
+        var results = await Task.WhenAll(good.Select(c => c.Result));
+
+        output.WriteLine($"{inputs.Count} malformed inputs in {fuzzTime.TotalSeconds:0.0} s ({inputs.Count / fuzzTime.TotalSeconds:0} per second), {Lanes} at a time: " +
+            string.Join(", ", byKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
+        for (var i = 0; i < good.Count; i++)
+        {
+            output.WriteLine($"good call {i + 1}: {results[i].End}, {good[i].Frames.Sent} frames sent, {good[i].Frames.Returned} back, {good[i].Lost} lost, longest silence {good[i].LongestSilence.TotalMilliseconds:0} ms");
+        }
+
+        Assert.True(wrong.IsEmpty, $"FUZZ_SEED={seed}: {wrong.Count} of {inputs.Count} inputs were not answered as they should be:\n" + string.Join('\n', wrong.Take(15)));
+        var reasons = worker.Logs.Count(e => e.Message.StartsWith("Refused a media stream (", StringComparison.Ordinal) || e.Message.StartsWith("Closing the call: ", StringComparison.Ordinal));
+        Assert.True(reasons == inputs.Count, $"FUZZ_SEED={seed}: {reasons} logged reasons for {inputs.Count} refused streams");
+        for (var i = 0; i < good.Count; i++)
+        {
+            Assert.Equal(StreamEnd.CallerHungUp, results[i].End);
+            Assert.True(good[i].Frames.Returned > 0, $"good call {i + 1} got no audio back");
+            Assert.True(good[i].Lost == 0, $"FUZZ_SEED={seed}: good call {i + 1} lost {good[i].Lost} frames");
+            Assert.True(good[i].LongestSilence < LongestAllowedSilence, $"FUZZ_SEED={seed}: good call {i + 1} went silent for {good[i].LongestSilence.TotalMilliseconds:0} ms");
+        }
+        await WorkerResourceAssert.BackToIdleAsync(worker, baseline, output);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net.WebSockets;
+using Bridge.CallSimulator.Media;
+using Bridge.CallSimulator.Twilio;
+using Bridge.Security;
+
+namespace Bridge.Tests.Support;
+
+/// <summary>
+/// Twilio's side of a media stream opened straight on a worker, as it would be after our webhook answered: the
+/// stream parameters with a stream token issued (like the webhook does) with the auth token, and the upgrade signed
+/// over the public URL Twilio would have dialed. Skips the api, so thousands of streams cost little.
+/// </summary>
+public sealed class DirectStream(Uri mediaUrl, string authToken, string publicMediaUrl)
+{
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+
+    private readonly StreamToken _tokens = new(authToken, TimeProvider.System);
+
+    public Uri MediaUrl => mediaUrl;
+
+    /// <summary>What Twilio's start would carry for a new call: its SIDs and the signed parameters.</summary>
+    public StreamStart NewStart(TimeSpan? tokenLifetime = null)
+    {
+        var callSid = TwilioSid.NewCallSid();
+        var parameters = new Dictionary<string, string>
+        {
+            [StreamToken.CallSidParameter] = callSid,
+            ["from"] = "+15555550100",
+            ["to"] = "+15555550199",
+        };
+        var token = _tokens.Issue(parameters, tokenLifetime ?? TimeSpan.FromMinutes(5));
+        return new StreamStart(AccountSid, callSid, TwilioSid.NewStreamSid(), [.. parameters, new(StreamToken.ParameterName, token)]);
+    }
+
+    /// <summary>A WebSocket to the worker with Twilio's signature (or a wrong one), not yet connected.</summary>
+    public ClientWebSocket NewSocket(bool signed = true)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader(TwilioRequestSigner.WebSocketHeaderName,
+            TwilioRequestSigner.SignWebSocketUpgrade(signed ? authToken : "not-the-auth-token", publicMediaUrl));
+        return socket;
+    }
+
+    public async Task<ClientWebSocket> ConnectAsync(CancellationToken cancellationToken, bool signed = true)
+    {
+        var socket = NewSocket(signed);
+        try
+        {
+            await socket.ConnectAsync(mediaUrl, cancellationToken);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Amazon.Runtime;
+using Bridge.Emulator;
+using Bridge.MediaWorker;
+using Bridge.MediaWorker.Bedrock;
+using Bridge.MediaWorker.Nova;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Tests.Support;
+
+/// <summary>
+/// The real media worker on real Kestrel (WebSockets over TCP) in this process, with the Nova Sonic emulator
+/// in-process as its Bedrock: fast enough for thousands of streams, and its gauges readable with a
+/// <see cref="WorkerGauges"/>. Settings are ordinary configuration keys (<see cref="With"/>), so new ones (rate
+/// limits, say) are one line.
+/// </summary>
+public sealed class InProcessMediaWorker : IAsyncDisposable
+{
+    public const string AuthToken = "fa17fa17fa17fa17fa17fa17fa17fa17";
+    public const string PublicBaseUrl = "https://voice.example.com";
+
+    private readonly Factory _factory;
+
+    private InProcessMediaWorker(Factory factory, EmulatorServer emulator, Uri baseAddress)
+    {
+        _factory = factory;
+        Emulator = emulator;
+        BaseAddress = baseAddress;
+        MediaUrl = new Uri($"ws://{baseAddress.Authority}/media");
+        Streams = new DirectStream(MediaUrl, AuthToken, PublicBaseUrl.Replace("https://", "wss://", StringComparison.Ordinal) + "/media");
+        Gauges = new WorkerGauges(factory.Services);
+    }
+
+    public EmulatorServer Emulator { get; }
+
+    public Uri BaseAddress { get; }
+
+    public Uri MediaUrl { get; }
+
+    public DirectStream Streams { get; }
+
+    public WorkerGauges Gauges { get; }
+
+    public CapturedLogs Logs => _factory.Logs;
+
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Starts the emulator (loopback unless told otherwise) and the worker, with test-friendly settings.</summary>
+    public static async Task<InProcessMediaWorker> StartAsync(
+        Action<EmulatorOptions>? emulator = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var emulatorOptions = new EmulatorOptions { Port = 0, Mode = EmulatorMode.Loopback };
+        emulator?.Invoke(emulatorOptions);
+        // Silent: thousands of streams would flood the test output; the worker's warnings are kept in Logs.
+        var server = await EmulatorServer.StartAsync(emulatorOptions, TimeProvider.System, _ => { });
+
+        var factory = new Factory(new Dictionary<string, string?>
+        {
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Bridge:PublicBaseUrl"] = PublicBaseUrl,
+            ["Bedrock:Region"] = EmulatorDefaults.Region,
+            ["Bedrock:Endpoint"] = server.BaseAddress.ToString(),
+            ["Calls:MaxConcurrent"] = "2000",
+            ["Twilio:MediaStream:StartTimeout"] = "00:00:02",
+        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal)))
+            .First();
+        return new InProcessMediaWorker(factory, server, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Gauges.Dispose();
+        await _factory.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<MediaWorkerEntryPoint>
+    {
+        public CapturedLogs Logs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+            builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<IBedrockCredentialSource>(new StaticCredentialSource(
+                    new ImmutableCredentials(EmulatorDefaults.AccessKeyId, EmulatorDefaults.SecretAccessKey, null)));
+                // Quick retries; a breaker that does not open: these tests fail streams on purpose, many at a time.
+                services.AddSingleton(new NovaOpeningPolicy { FirstRetryDelay = TimeSpan.FromMilliseconds(50), BreakAfterAtLeast = int.MaxValue });
+            });
+        }
+    }
+}
