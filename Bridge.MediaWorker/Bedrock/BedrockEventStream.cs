@@ -23,7 +23,8 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly BedrockTelemetry _telemetry;
-    private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>(new() { SingleReader = true });
+    // Two readers: the request body, and ReturnUnsentFrames once the stream is over.
+    private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>();
     private readonly Channel<BedrockChunk> _incoming = Channel.CreateUnbounded<BedrockChunk>(new() { SingleWriter = true });
     private readonly TaskCompletionSource _responseStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abort = new();
@@ -190,7 +191,17 @@ public sealed class BedrockEventStream : IAsyncDisposable
                 _outgoing.Writer.TryComplete();
             }
             response?.Dispose();
+            ReturnUnsentFrames();
             _telemetry.RequestFinished();
+        }
+    }
+
+    /// <summary>Frames queued but never written (the stream failed or was abandoned) go back to the pool.</summary>
+    private void ReturnUnsentFrames()
+    {
+        while (_outgoing.Reader.TryRead(out var frame))
+        {
+            RentedBuffers.Return(frame.Buffer);
         }
     }
 
@@ -285,6 +296,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
         {
             // The failure has already been reported through Chunks.
         }
+        ReturnUnsentFrames();
         _abort.Dispose();
     }
 }
