@@ -175,6 +175,11 @@ public sealed class BedrockEventStream : IAsyncDisposable
                 _incoming.Writer.TryComplete();
             }
         }
+        catch (Amazon.Runtime.EventStreams.EventStreamChecksumFailureException exception)
+        {
+            // A frame damaged on the way: nothing says the next stream will be.
+            Fail(new BedrockTransientException("corruptFrame", exception.Message, exception));
+        }
         catch (Exception exception) when (exception is HttpRequestException or IOException or HttpProtocolException or OperationCanceledException)
         {
             Fail(new BedrockTransientException("connectionError", exception.Message, exception));
