@@ -125,6 +125,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         {
             reason = await ModelEndedAsync(modelOutput).ConfigureAwait(false);
             await CloseModelAsync().ConfigureAwait(false);
+            await AwaitCallerCloseAsync(receive).ConfigureAwait(false);
         }
 
         await lifetime.CancelAsync().ConfigureAwait(false);
@@ -656,6 +657,22 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             // Twilio then asks the webhook's connect-ended, which apologises: never silence on an open line.
             await _stream.CloseAsync(WebSocketCloseStatus.InternalServerError, "the assistant is unavailable", CancellationToken.None).ConfigureAwait(false);
             return "model-failed";
+        }
+    }
+
+    /// <summary>
+    /// Cancelling the receive loop aborts the WebSocket, and with the caller's audio still arriving the reset can
+    /// overtake our close frame: let Twilio answer the close first (the loop then ends by itself).
+    /// </summary>
+    private async Task AwaitCallerCloseAsync(Task receive)
+    {
+        try
+        {
+            await receive.WaitAsync(CloseModelTimeout, _time).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A timeout or the loop's own failure: either way the loop is settled below.
         }
     }
 

@@ -14,6 +14,8 @@ public sealed class TwilioMediaStream : IAsyncDisposable
     /// <summary>20 ms at 8 kHz µ-law. Twilio's frames are this size; a payload buffer twice as large leaves room.</summary>
     public const int FrameBytes = 160;
 
+    private static readonly TimeSpan PeerCloseTimeout = TimeSpan.FromSeconds(1);
+
     private readonly WebSocket _socket;
     private readonly TwilioStreamOptions _options;
     private readonly TwilioFrameParser _parser = new();
@@ -162,12 +164,36 @@ public sealed class TwilioMediaStream : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await AwaitPeerCloseAsync();
         ArrayPool<byte>.Shared.Return(_receiveBuffer);
         _sendLock.Dispose();
         _socket.Dispose();
-        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// After our close, Twilio may still be sending audio: disposing then resets the connection, and the reset can
+    /// overtake the close frame (Twilio would see a dropped connection, not why). Drops what is left, briefly,
+    /// until Twilio's own close arrives.
+    /// </summary>
+    private async Task AwaitPeerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+        using var timeout = new CancellationTokenSource(PeerCloseTimeout);
+        try
+        {
+            while ((await _socket.ReceiveAsync(_receiveBuffer.AsMemory(), timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Gone, silent, or another read is still waiting for the close: the socket is released either way.
+        }
     }
 
     private TwilioFrameWriter Writer() =>
