@@ -16,6 +16,7 @@ public sealed class LoopbackCall : IMediaStreamObserver
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
+    private long _firstSentAt;
     private long _lastMediaAt;
     private long _firstMediaAt;
     private TimeSpan _longestSilence;
@@ -78,7 +79,32 @@ public sealed class LoopbackCall : IMediaStreamObserver
         return call;
     }
 
-    void IMediaStreamObserver.CallerFrameSent(long chunk, long timestamp) => Frames.CallerFrameSent(chunk, timestamp);
+    /// <summary>
+    /// Of the frames sent in the last part of the call (from <paramref name="fraction"/> of its sending time to the
+    /// grace period), the share that came back: did the audio keep flowing after a fault?
+    /// </summary>
+    public double ReturnedShareAfter(double fraction)
+    {
+        long first;
+        lock (_gate)
+        {
+            first = _firstSentAt;
+        }
+        var last = Frames.LastSentAt - (long)(Grace.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        var from = first + (long)((last - first) * fraction);
+        var sent = Frames.SentBefore(last) - Frames.SentBefore(from);
+        var lost = Frames.LostBefore(last) - Frames.LostBefore(from);
+        return sent <= 0 ? 0 : (double)(sent - lost) / sent;
+    }
+
+    void IMediaStreamObserver.CallerFrameSent(long chunk, long timestamp)
+    {
+        Frames.CallerFrameSent(chunk, timestamp);
+        lock (_gate)
+        {
+            _firstSentAt = _firstSentAt == 0 ? timestamp : _firstSentAt;
+        }
+    }
 
     void IMediaStreamObserver.ServerMessageHandled(ServerMessageKind kind, ReadOnlySpan<byte> payload, long timestamp)
     {
