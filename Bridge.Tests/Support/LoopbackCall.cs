@@ -75,8 +75,16 @@ public sealed class LoopbackCall : IMediaStreamObserver
             MaxDuration = length,
             RecordHeardAudio = false,
         }, TimeProvider.System, NullLogger.Instance, call);
-        call.Result = session.RunAsync(hangUp);
+        call.Result = RunAndReleaseAsync(session, socket, hangUp);
         return call;
+    }
+
+    private static async Task<MediaStreamResult> RunAndReleaseAsync(MediaStreamSession session, ClientWebSocket socket, CancellationToken hangUp)
+    {
+        using (socket)
+        {
+            return await session.RunAsync(hangUp);
+        }
     }
 
     /// <summary>

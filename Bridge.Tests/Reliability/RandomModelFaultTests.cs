@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Bridge.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Bridge.Tests.Reliability;
+
+/// <summary>
+/// Many short concurrent calls while the emulator fails a random share of their model streams in every way it
+/// can: each call recovers or ends politely, and afterwards the worker holds nothing — no call, WebSocket, model
+/// stream, pooled buffer or timer beyond its idle baseline. FAULT_CALLS and FAULT_SEED (environment) change the
+/// count and replay a seed.
+/// </summary>
+[Collection(ReliabilityCollection.Name)]
+public sealed class RandomModelFaultTests(ITestOutputHelper output)
+{
+    private const int Concurrent = 100;
+    private static readonly TimeSpan CallLength = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Fault plans and their weights; a trigger after 7 to 40 input events lands anywhere in a call's 1.5 s.</summary>
+    private static readonly (string Plan, int Weight)[] Mix =
+    [
+        ("", 30),
+        ("throttle", 10),
+        ("exception=modelStreamErrorException", 10),
+        ("exception=internalServerException", 8),
+        ("reset", 8),
+        ("corrupt-crc", 8),
+        ("exception=modelTimeoutException", 8),
+        ("exception=throttlingException", 6),
+        ("exception=serviceUnavailableException", 6),
+        ("exception=validationException", 6),
+    ];
+
+    [Fact]
+    public async Task After_a_thousand_calls_with_random_model_faults_nothing_is_left_behind()
+    {
+        var calls = int.TryParse(Environment.GetEnvironmentVariable("FAULT_CALLS"), CultureInfo.InvariantCulture, out var n) ? n : 1000;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("FAULT_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Random.Shared.Next();
+        output.WriteLine($"FAULT_SEED={seed} FAULT_CALLS={calls}");
+
+        await using var worker = await InProcessMediaWorker.StartAsync();
+        var baseline = await WorkerResourceAssert.WarmUpAsync(worker);
+        var counters = worker.Emulator.Counters;
+        var (exceptions, resets, refused) = (counters.ExceptionsSent, counters.StreamsReset, counters.RequestsRefused);
+        var random = new Random(seed);
+        for (var i = 0; i < calls; i++)
+        {
+            worker.Emulator.Faults.InjectIntoNextStream(RandomPlan(random));
+        }
+
+        var outcomes = new ConcurrentDictionary<CallOutcome, int>();
+        var broken = new ConcurrentBag<string>();
+        var silent = new ConcurrentBag<string>();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, calls), new ParallelOptions { MaxDegreeOfParallelism = Concurrent }, async (index, _) =>
+        {
+            var call = await LoopbackCall.StartAsync(worker.Streams, CallLength, CancellationToken.None, CancellationToken.None);
+            var result = await call.Result.WaitAsync(TimeSpan.FromSeconds(60));
+            var outcome = CallOutcomes.Of(result);
+            outcomes.AddOrUpdate(outcome, 1, (_, c) => c + 1);
+            if (outcome == CallOutcome.Broken)
+            {
+                broken.Add($"call {index}: {CallOutcomes.Describe(result)}");
+            }
+            else if (outcome == CallOutcome.Recovered && call.Frames.Returned == 0)
+            {
+                silent.Add($"call {index}: no audio came back in {result.Duration.TotalSeconds:0.0} s");
+            }
+        });
+
+        output.WriteLine($"{calls} calls in {clock.Elapsed.TotalSeconds:0.0} s, {Concurrent} at a time: " +
+            string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}")) +
+            $"; the emulator sent {counters.ExceptionsSent - exceptions} exception frames, reset {counters.StreamsReset - resets} streams, refused {counters.RequestsRefused - refused} opens");
+        Assert.True(broken.IsEmpty, $"FAULT_SEED={seed}: {broken.Count} calls neither recovered nor ended politely:\n" + string.Join('\n', broken.Take(10)));
+        Assert.True(silent.IsEmpty, $"FAULT_SEED={seed}: {silent.Count} calls went on without audio:\n" + string.Join('\n', silent.Take(10)));
+        Assert.True(outcomes.GetValueOrDefault(CallOutcome.Recovered) > 0 && outcomes.GetValueOrDefault(CallOutcome.EndedPolitely) > 0,
+            "the faults should leave some calls recovered and end others");
+        await WorkerResourceAssert.BackToIdleAsync(worker, baseline, output);
+    }
+
+    private static string RandomPlan(Random random)
+    {
+        var pick = random.Next(Mix.Sum(m => m.Weight));
+        foreach (var (plan, weight) in Mix)
+        {
+            if ((pick -= weight) < 0)
+            {
+                return plan is "" or "throttle" ? plan : $"{plan}@{random.Next(7, 41)}";
+            }
+        }
+        throw new UnreachableException();
+    }
+}
