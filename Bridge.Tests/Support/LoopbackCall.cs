@@ -49,6 +49,17 @@ public sealed class LoopbackCall : IMediaStreamObserver
         }
     }
 
+    /// <summary>Frames lost among those sent in the first <paramref name="span"/> of the call.</summary>
+    public long LostInFirst(TimeSpan span)
+    {
+        long first;
+        lock (_gate)
+        {
+            first = _firstSentAt;
+        }
+        return Frames.LostBefore(first + (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency));
+    }
+
     /// <summary>The longest time between two media messages from the worker.</summary>
     public TimeSpan LongestSilence
     {
