@@ -2,8 +2,12 @@
 # Load test of one media worker (Release build) against the Nova Sonic emulator in loopback mode, 8 kHz both
 # ways, driven by the call simulator's load command. Everything listens on 127.0.0.1 only.
 #
-#   scripts/load-test.sh [CALLS] [DURATION] [RAMP] [JSON]
+#   scripts/load-test.sh [CALLS] [DURATION] [RAMP] [JSON] [-- more bridge-call load options]
 #   scripts/load-test.sh 500 60s 20s artifacts/load-500.json
+#   API_PORT=6380 EMULATOR_PORT=6381 EMULATOR_HEALTH_PORT=6382 WORKER_PORT=6390 scripts/load-test.sh 20 60s 10s
+#
+# Ports (environment): API_PORT (5380), EMULATOR_PORT (5381), EMULATOR_HEALTH_PORT (5382), WORKER_PORT (5390), so
+# that a second run does not collide with one already going; LOG_PREFIX (artifacts/load) names the services' logs.
 #
 # Prints the load generator's report (round-trip latency p50/p95/p99, late and lost frames, worker CPU and
 # memory). The worker's own bridge-added latency histograms are in its metrics (bridge.latency.inbound/outbound).
@@ -14,6 +18,13 @@ calls=${1:-100}
 duration=${2:-60s}
 ramp=${3:-20s}
 json=${4:-artifacts/load-${calls}.json}
+shift $(( $# < 4 ? $# : 4 ))
+[[ "${1:-}" == "--" ]] && shift
+api_port=${API_PORT:-5380}
+emulator_port=${EMULATOR_PORT:-5381}
+emulator_health_port=${EMULATOR_HEALTH_PORT:-5382}
+worker_port=${WORKER_PORT:-5390}
+logs=${LOG_PREFIX:-artifacts/load}
 mkdir -p "$(dirname "$json")" artifacts
 
 dotnet build -c Release Bridge.sln -v quiet -nologo > /dev/null
@@ -29,8 +40,8 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-dotnet "$(bin tools/Bridge.Emulator)" --mode loopback --port 5381 --health-port 5382 \
-  --access-key-id "$key" --secret-access-key "$secret" > artifacts/load-emulator.log 2>&1 &
+dotnet "$(bin tools/Bridge.Emulator)" --mode loopback --port "$emulator_port" --health-port "$emulator_health_port" \
+  --access-key-id "$key" --secret-access-key "$secret" > "$logs-emulator.log" 2>&1 &
 pids+=($!)
 
 # Every simulated call comes from 127.0.0.1: the per-client rate limits are raised far above the load, so that the test
@@ -38,19 +49,19 @@ pids+=($!)
 export RateLimits__Webhooks__PermitsPerSecond=10000 RateLimits__Webhooks__Burst=100000
 export RateLimits__MediaStreams__PermitsPerSecond=10000 RateLimits__MediaStreams__Burst=100000
 
-ASPNETCORE_URLS=http://127.0.0.1:5390 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-Twilio__AuthToken=$token Bedrock__Region=us-east-1 AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:5381 \
+ASPNETCORE_URLS=http://127.0.0.1:$worker_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+Twilio__AuthToken=$token Bedrock__Region=us-east-1 AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:$emulator_port \
 AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret Calls__MaxConcurrent=1000 \
-  dotnet "$(bin Bridge.MediaWorker)" > artifacts/load-worker.log 2>&1 &
+  dotnet "$(bin Bridge.MediaWorker)" > "$logs-worker.log" 2>&1 &
 worker=$!
 pids+=($worker)
 
-env ASPNETCORE_URLS=http://127.0.0.1:5380 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  Twilio__AuthToken="$token" services__media-worker__http__0=http://127.0.0.1:5390 \
-  dotnet "$(bin Bridge.Api)" > artifacts/load-api.log 2>&1 &
+env ASPNETCORE_URLS=http://127.0.0.1:$api_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  Twilio__AuthToken="$token" services__media-worker__http__0=http://127.0.0.1:$worker_port \
+  dotnet "$(bin Bridge.Api)" > "$logs-api.log" 2>&1 &
 pids+=($!)
 
-for url in http://127.0.0.1:5382/health/readiness http://127.0.0.1:5390/health/readiness http://127.0.0.1:5380/health/readiness; do
+for url in http://127.0.0.1:$emulator_health_port/health/readiness http://127.0.0.1:$worker_port/health/readiness http://127.0.0.1:$api_port/health/readiness; do
   for _ in $(seq 1 60); do curl -fs "$url" > /dev/null && break; sleep 0.5; done
   curl -fs "$url" > /dev/null || { echo "not ready: $url" >&2; exit 1; }
 done
@@ -63,8 +74,8 @@ dotnet tool run dotnet-counters collect --process-id "$worker" --counters Bridge
 pids+=($!)
 sleep 7 # one idle sample first: the baseline the per-call memory figures are measured from
 
-dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url http://127.0.0.1:5380/webhook --auth-token "$token" \
-  --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json" &
+dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url "http://127.0.0.1:$api_port/webhook" --auth-token "$token" \
+  --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json" "$@" &
 simulator=$!
 simulator_cpu=""
 while kill -0 "$simulator" 2>/dev/null; do

@@ -28,6 +28,9 @@ public static class LoadCommand
             TimeSpan.FromSeconds(30), LoadOptions.MaxDuration);
         var lateAfter = CommonOptions.Duration("--late-after", "A frame whose round trip takes longer than this is late.",
             TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        var warmUp = CommonOptions.Duration("--warm-up",
+            "After the ramp, how long the worker's memory may still grow; the memory slope (KB/min) counts only what follows.",
+            TimeSpan.FromSeconds(30), LoadOptions.MaxDuration);
         var workerPid = new Option<int?>("--worker-pid")
         {
             Description = "The media worker's process id: its CPU (percent of one core) and resident memory are sampled every second.",
@@ -41,7 +44,7 @@ public static class LoadCommand
             "and lost frames, and optionally the worker's CPU and memory. Bounded: at most 1000 calls and 1 hour, and only " +
             "localhost or loopback addresses are called.")
         {
-            url, calls, ramp, duration, lateAfter, workerPid, json, accountSid, authToken, verbose,
+            url, calls, ramp, duration, lateAfter, warmUp, workerPid, json, accountSid, authToken, verbose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -59,6 +62,7 @@ public static class LoadCommand
                 Ramp = parse.GetValue(ramp),
                 Duration = parse.GetValue(duration),
                 LateAfter = parse.GetValue(lateAfter),
+                WarmUp = parse.GetValue(warmUp),
                 WorkerPid = parse.GetValue(workerPid),
             };
             if (options.Problem() is { } problem)
@@ -144,6 +148,9 @@ public static class LoadCommand
         if (r.Worker is { } w)
         {
             Row("Worker", $"{w.Name} (pid {w.Pid}): CPU mean {w.MeanCpuPercent:0.0}%, max {w.MaxCpuPercent:0.0}% of one core; RSS max {w.MaxRssMegabytes:0.0} MB");
+            Row("Memory slope", w.RssSlopeKbPerMinute is { } slope
+                ? string.Create(CultureInfo.InvariantCulture, $"{slope:+0.0;-0.0} KB/min of RSS over {w.SlopeSamples} samples after {w.WarmUpSeconds:0} s")
+                : $"— (fewer than {MemorySlope.MinimumSamples} samples after the {w.WarmUpSeconds:0} s warm-up)");
         }
         if (r.FramesReturned == 0 && r.FramesSent > 0)
         {

@@ -27,6 +27,9 @@ public sealed record LoadOptions
     /// <summary>Frames sent in the last stretch of a call are not counted lost if they do not come back.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Memory is expected to grow until this long after the ramp; the memory slope counts only what follows.</summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The media worker's process id, to sample its CPU and memory.</summary>
     public int? WorkerPid { get; init; }
 
@@ -35,6 +38,7 @@ public sealed record LoadOptions
         Calls is < 1 or > MaxCalls ? $"--calls must be between 1 and {MaxCalls}." :
         Duration <= TimeSpan.Zero || Duration > MaxDuration ? $"--duration must be above 0 and at most {MaxDuration}." :
         Ramp < TimeSpan.Zero || Ramp >= Duration ? "--ramp must be shorter than --duration." :
+        WarmUp < TimeSpan.Zero ? "--warm-up must not be negative." :
         !Bridge.CallSimulator.Calls.CallSimulationOptions.IsLoopback(WebhookUrl) ? $"--url {WebhookUrl} is not on this machine: load tests only call localhost or loopback addresses." :
         null;
 }

@@ -53,7 +53,10 @@ public sealed record LoadResult
     public WorkerUsage? Worker { get; init; }
 }
 
-public sealed record WorkerUsage(int Pid, string Name, double? MeanCpuPercent, double MaxCpuPercent, double MaxRssMegabytes);
+/// <param name="RssSlopeKbPerMinute">Least-squares slope of resident memory after the warm-up; null when the run was too short.</param>
+/// <param name="SlopeSamples">How many once-a-second samples the slope is over.</param>
+public sealed record WorkerUsage(int Pid, string Name, double? MeanCpuPercent, double MaxCpuPercent, double MaxRssMegabytes,
+    double? RssSlopeKbPerMinute = null, int SlopeSamples = 0, double WarmUpSeconds = 0);
 
 /// <summary>A live view of a running load test.</summary>
 public sealed record LoadProgress(

@@ -33,7 +33,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
         // A hard stop well after the planned end, whatever the system under test does.
         using var deadline = new CancellationTokenSource(options.Duration + TimeSpan.FromSeconds(30), time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        using var sampler = options.WorkerPid is { } pid ? new ProcessSampler(pid, time) : null;
+        using var sampler = options.WorkerPid is { } pid ? new ProcessSampler(pid, time, options.Ramp + options.WarmUp) : null;
         var simulation = new CallSimulation(http, time, loggers.CreateLogger<CallSimulation>());
 
         async Task RunCallAsync(int index)
@@ -132,7 +132,9 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
             InvalidMessages = summaries.Sum(s => (long)(s.Stream?.Warnings.Count ?? 0)),
             Worker = sampler is null ? null : new WorkerUsage(options.WorkerPid!.Value, sampler.Name,
                 sampler.MeanCpuPercent is { } cpu ? Math.Round(cpu, 1) : null, Math.Round(sampler.MaxCpuPercent, 1),
-                Math.Round(sampler.MaxRssBytes / 1048576.0, 1)),
+                Math.Round(sampler.MaxRssBytes / 1048576.0, 1),
+                sampler.RssSlope.KilobytesPerMinute is { } slope ? Math.Round(slope, 1) : null, sampler.RssSlope.Samples,
+                (options.Ramp + options.WarmUp).TotalSeconds),
         };
     }
 

@@ -15,12 +15,17 @@ public sealed class ProcessSampler : IDisposable
     private double _cpuSum;
     private int _samples;
 
-    public ProcessSampler(int pid, TimeProvider time)
+    private readonly long _startedAt;
+
+    /// <param name="warmUp">Memory samples before this (from the start) do not count toward <see cref="RssSlope"/>.</param>
+    public ProcessSampler(int pid, TimeProvider time, TimeSpan warmUp = default)
     {
+        RssSlope = new MemorySlope(warmUp);
         _process = Process.GetProcessById(pid);
         _time = time;
         _lastCpu = _process.TotalProcessorTime;
         _lastTimestamp = time.GetTimestamp();
+        _startedAt = _lastTimestamp;
         MaxRssBytes = _process.WorkingSet64;
         Name = _process.ProcessName;
     }
@@ -36,6 +41,9 @@ public sealed class ProcessSampler : IDisposable
     public long LastRssBytes { get; private set; }
 
     public long MaxRssBytes { get; private set; }
+
+    /// <summary>How resident memory moves after the warm-up (KB per minute): flat for a worker that leaks nothing.</summary>
+    public MemorySlope RssSlope { get; }
 
     /// <summary>Reads the process once; false when it has exited.</summary>
     public bool Sample()
@@ -62,6 +70,7 @@ public sealed class ProcessSampler : IDisposable
             _lastTimestamp = now;
             LastRssBytes = _process.WorkingSet64;
             MaxRssBytes = Math.Max(MaxRssBytes, LastRssBytes);
+            RssSlope.Add(_time.GetElapsedTime(_startedAt, now), LastRssBytes);
             return true;
         }
         catch (InvalidOperationException)
