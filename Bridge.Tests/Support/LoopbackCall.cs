@@ -99,10 +99,10 @@ public sealed class LoopbackCall : IMediaStreamObserver
     }
 
     /// <summary>
-    /// Of the frames sent in the last part of the call (from <paramref name="fraction"/> of its sending time to the
-    /// grace period), the share that came back: did the audio keep flowing after a fault?
+    /// Of the frames sent between two points of the call (fractions of its sending time, the grace period excluded),
+    /// the share that came back: did the audio keep flowing after a fault?
     /// </summary>
-    public double ReturnedShareAfter(double fraction)
+    public double ReturnedShareBetween(double from, double to)
     {
         long first;
         lock (_gate)
@@ -110,9 +110,10 @@ public sealed class LoopbackCall : IMediaStreamObserver
             first = _firstSentAt;
         }
         var last = Frames.LastSentAt - (long)(Grace.TotalSeconds * TimeProvider.System.TimestampFrequency);
-        var from = first + (long)((last - first) * fraction);
-        var sent = Frames.SentBefore(last) - Frames.SentBefore(from);
-        var lost = Frames.LostBefore(last) - Frames.LostBefore(from);
+        var start = first + (long)((last - first) * from);
+        var end = first + (long)((last - first) * to);
+        var sent = Frames.SentBefore(end) - Frames.SentBefore(start);
+        var lost = Frames.LostBefore(end) - Frames.LostBefore(start);
         return sent <= 0 ? 0 : (double)(sent - lost) / sent;
     }
 
