@@ -67,6 +67,9 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             ["Bedrock:Endpoint"] = server.BaseAddress.ToString(),
             ["Calls:MaxConcurrent"] = "2000",
             ["Twilio:MediaStream:StartTimeout"] = "00:00:02",
+            // Every stream of these tests comes from 127.0.0.1: the per-client limit is raised far above the load.
+            ["RateLimits:MediaStreams:PermitsPerSecond"] = "10000",
+            ["RateLimits:MediaStreams:Burst"] = "100000",
         }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
         factory.UseKestrel(0);
         factory.StartServer();

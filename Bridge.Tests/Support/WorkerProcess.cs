@@ -55,6 +55,8 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             ["AWS_ACCESS_KEY_ID"] = EmulatorDefaults.AccessKeyId,
             ["AWS_SECRET_ACCESS_KEY"] = EmulatorDefaults.SecretAccessKey,
             ["Calls__MaxConcurrent"] = "500",
+            ["RateLimits__MediaStreams__PermitsPerSecond"] = "10000",
+            ["RateLimits__MediaStreams__Burst"] = "100000",
         };
         foreach (var (name, value) in settings)
         {
