@@ -71,7 +71,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         for (var i = 0; i < calls; i++)
         {
             Assert.True(results[i].End == StreamEnd.MaxDuration,
-                $"call {i + 1} was cut: {results[i].End} {results[i].CloseStatus} \"{results[i].CloseDescription}\" after {results[i].Duration.TotalSeconds:0.0} s of {live[i].Frames.Sent * 0.02:0.0} s");
+                $"call {i + 1} was cut: {results[i].End} {results[i].CloseStatus} \"{results[i].CloseDescription}\" after {results[i].Duration.TotalSeconds:0.0} s of its {(CallLength + TimeSpan.FromMilliseconds(40 * i)).TotalSeconds:0.0} s");
             Assert.True(live[i].LongestSilence < TimeSpan.FromSeconds(1), $"call {i + 1} went silent for {live[i].LongestSilence.TotalMilliseconds:0} ms");
         }
         Assert.True(exitCode == 0, $"the worker {(exitCode is null ? "did not exit" : $"exited with {exitCode}")} after its calls ended");
