@@ -17,12 +17,13 @@ public sealed class BridgedCallLocalBargeInTests(ITestOutputHelper output)
     private const string FailMidAnswer = "exception=modelStreamErrorException@100";
 
     // 2.5 s of speech: the emulator answers at about 3.1 s with a 2.5 s echo, which plays until about 5.6 s.
-    // The stream fails at about 3.8 s; the caller talks again at 4.4 s, over the failed stream's echo.
+    // The stream fails at about 3.8 s; the caller talks again at 4.7 s, over the failed stream's echo. The margins
+    // (0.9 s after the failure, 0.7 s before the echo ends) keep the order on a busy machine.
     private static MediaStreamOptions Caller() => new()
     {
         Audio = SimulatedCaller.Saying(
             CallRig.Speech(TimeSpan.FromSeconds(2.5)),
-            SimulatedCaller.Silence(TimeSpan.FromSeconds(1.9)),
+            SimulatedCaller.Silence(TimeSpan.FromSeconds(2.2)),
             CallRig.Speech(TimeSpan.FromSeconds(0.8)),
             SimulatedCaller.Silence(TimeSpan.FromSeconds(1))),
         HangUpAfterQuiet = TimeSpan.FromSeconds(1),
