@@ -73,6 +73,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private long _lastTotalTokens;
     private Func<CancellationToken, Task>? _endAfterPlayback;
     private bool _playing;
+    private bool _goodbyeDeadlinePassed;
 
     public BridgedCall(
         TwilioMediaStream stream,
@@ -607,8 +608,30 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     {
         LogGoodbyeOnShutdown();
         _session.SendText(_options.GoodbyeOnShutdown);
-        // If the model does not end the call itself, the line closes and Twilio's connect-ended apologises.
-        lifetime.CancelAfter(GoodbyeOnShutdownTimeout);
+        lock (_background)
+        {
+            _background.Add(CloseAtGoodbyeDeadlineAsync(lifetime));
+        }
+    }
+
+    /// <summary>
+    /// If the model does not end the call itself, the line closes with 1001 and Twilio's connect-ended apologises.
+    /// The close goes out while the receive loop still runs, so Twilio's answer ends the loop and the close frame
+    /// is not overtaken by a reset; the loop is cancelled only if Twilio does not answer.
+    /// </summary>
+    private async Task CloseAtGoodbyeDeadlineAsync(CancellationTokenSource lifetime)
+    {
+        try
+        {
+            await Task.Delay(GoodbyeOnShutdownTimeout, _time, lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        Volatile.Write(ref _goodbyeDeadlinePassed, true);
+        await _stream.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the bridge is shutting down", CancellationToken.None).ConfigureAwait(false);
+        lifetime.CancelAfter(CloseModelTimeout);
     }
 
     private async Task<string> CallerEndedAsync(Task<bool> receive)
@@ -616,7 +639,9 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         try
         {
             var stopped = await receive.ConfigureAwait(false);
-            return Volatile.Read(ref _endAfterPlayback) is not null ? "tool" : stopped ? "caller-hung-up" : "socket-closed";
+            return Volatile.Read(ref _endAfterPlayback) is not null ? "tool"
+                : Volatile.Read(ref _goodbyeDeadlinePassed) ? "drain-deadline"
+                : stopped ? "caller-hung-up" : "socket-closed";
         }
         catch (TwilioStreamClosedException e)
         {

@@ -77,6 +77,29 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.True(exitCode == 0, $"the worker {(exitCode is null ? "did not exit" : $"exited with {exitCode}")} after its calls ended");
     }
 
+    [Fact]
+    public async Task A_call_still_up_at_the_drain_deadline_is_asked_to_say_goodbye_then_closed_with_1001()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, Mode = EmulatorMode.Loopback }, TimeProvider.System, _ => { });
+        await using var worker = await WorkerProcess.StartAsync(emulator, new Dictionary<string, string> { ["Calls__DrainTimeout"] = "00:00:01" }, TimeSpan.FromSeconds(60));
+        var call = await LoopbackCall.StartAsync(worker.Streams, TimeSpan.FromSeconds(60), CancellationToken.None, CancellationToken.None);
+        await WaitUntilAsync(() => call.FirstMediaAt != 0, TimeSpan.FromSeconds(15));
+
+        var terminated = Stopwatch.GetTimestamp();
+        worker.Terminate();
+        var result = await call.Result.WaitAsync(TimeSpan.FromSeconds(40));
+        var endedAfter = Stopwatch.GetElapsedTime(terminated);
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        output.WriteLine($"ended {endedAfter.TotalSeconds:0.0} s after SIGTERM: {result.End} {result.CloseStatus} \"{result.CloseDescription}\"; exit {exitCode}");
+        // The loopback "model" never says goodbye, so the line closes 10 s after the goodbye was asked for — with a
+        // close frame Twilio can act on (its connect-ended apologises), not a dropped connection.
+        Assert.Equal(StreamEnd.ServerClosed, result.End);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, result.CloseStatus);
+        Assert.InRange(endedAfter.TotalSeconds, 10, 20);
+        Assert.Equal(0, exitCode);
+    }
+
     private static async Task<HttpStatusCode> NewCallStatusAsync(DirectStream streams)
     {
         using var socket = streams.NewSocket();
