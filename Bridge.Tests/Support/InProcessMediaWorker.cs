@@ -16,8 +16,8 @@ namespace Bridge.Tests.Support;
 /// <summary>
 /// The real media worker on real Kestrel (WebSockets over TCP) in this process, with the Nova Sonic emulator
 /// in-process as its Bedrock: fast enough for thousands of streams, and its gauges readable with a
-/// <see cref="WorkerGauges"/>. Settings are ordinary configuration keys (<see cref="With"/>), so new ones (rate
-/// limits, say) are one line.
+/// <see cref="WorkerGauges"/>. Settings are ordinary configuration keys, so new ones (rate limits, say) are one
+/// line; services a test adds (an exporter, say) come after the worker's own.
 /// </summary>
 public sealed class InProcessMediaWorker : IAsyncDisposable
 {
@@ -52,7 +52,9 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
 
     /// <summary>Starts the emulator (loopback unless told otherwise) and the worker, with test-friendly settings.</summary>
     public static async Task<InProcessMediaWorker> StartAsync(
-        Action<EmulatorOptions>? emulator = null, IReadOnlyDictionary<string, string?>? settings = null)
+        Action<EmulatorOptions>? emulator = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var emulatorOptions = new EmulatorOptions { Port = 0, Mode = EmulatorMode.Loopback };
         emulator?.Invoke(emulatorOptions);
@@ -70,7 +72,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             // Every stream of these tests comes from 127.0.0.1: the per-client limit is raised far above the load.
             ["RateLimits:MediaStreams:PermitsPerSecond"] = "10000",
             ["RateLimits:MediaStreams:Burst"] = "100000",
-        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services);
         factory.UseKestrel(0);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -86,7 +88,8 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
         await Emulator.DisposeAsync();
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<MediaWorkerEntryPoint>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices)
+        : WebApplicationFactory<MediaWorkerEntryPoint>
     {
         public CapturedLogs Logs { get; } = new();
 
@@ -104,6 +107,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
                     new ImmutableCredentials(EmulatorDefaults.AccessKeyId, EmulatorDefaults.SecretAccessKey, null)));
                 // Quick retries; a breaker that does not open: these tests fail streams on purpose, many at a time.
                 services.AddSingleton(new NovaOpeningPolicy { FirstRetryDelay = TimeSpan.FromMilliseconds(50), BreakAfterAtLeast = int.MaxValue });
+                extraServices?.Invoke(services);
             });
         }
     }

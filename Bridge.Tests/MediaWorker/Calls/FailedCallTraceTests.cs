@@ -10,28 +10,21 @@ using OpenTelemetry.Trace;
 namespace Bridge.Tests.MediaWorker.Calls;
 
 /// <summary>With no traces sampled, the real worker still exports the span of a call that fails.</summary>
-public sealed class FailedCallTraceTests : IDisposable
+public sealed class FailedCallTraceTests
 {
     private readonly List<Activity> _exported = [];
-    private readonly MediaWorkerFactory _factory;
-
-    public FailedCallTraceTests() =>
-        _factory = new MediaWorkerFactory()
-            .With("Telemetry:TraceSampleRatio", "0")
-            .WithServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_exported)));
-
-    public void Dispose() => _factory.Dispose();
 
     [Fact]
     public async Task A_call_refused_for_a_forged_stream_token_is_exported_with_its_error()
     {
-        var media = _factory.StartMediaEndpoint();
+        await using var worker = await InProcessMediaWorker.StartAsync(
+            settings: new Dictionary<string, string?> { ["Telemetry:TraceSampleRatio"] = "0" },
+            services: services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_exported)));
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
-        using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("X-Twilio-Signature", TwilioTestSigner.Sign(MediaWorkerFactory.AuthToken, media.ToString(), []));
-        await socket.ConnectAsync(media, timeout.Token);
+        using var socket = worker.Streams.NewSocket();
+        await socket.ConnectAsync(worker.MediaUrl, timeout.Token);
         await SendAsync(socket, """{"event":"connected","protocol":"Call","version":"1.0.0"}""", timeout.Token);
         await SendAsync(socket, StartFrame(callSid, token: "v1.4102444800.forged"), timeout.Token);
         var buffer = new byte[1024];
@@ -40,15 +33,15 @@ public sealed class FailedCallTraceTests : IDisposable
         }
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
-        var call = await ExportedCallSpanAsync(callSid, timeout.Token);
+        var call = await ExportedCallSpanAsync(worker.Services, callSid, timeout.Token);
         Assert.Equal(ActivityStatusCode.Error, call.Status);
         Assert.Equal("stream token BadSignature", call.StatusDescription);
     }
 
     /// <summary>The call span ends as the handler returns, just after the socket closes: wait for it.</summary>
-    private async Task<Activity> ExportedCallSpanAsync(string callSid, CancellationToken cancellationToken)
+    private async Task<Activity> ExportedCallSpanAsync(IServiceProvider services, string callSid, CancellationToken cancellationToken)
     {
-        var tracer = _factory.Services.GetRequiredService<TracerProvider>();
+        var tracer = services.GetRequiredService<TracerProvider>();
         while (true)
         {
             tracer.ForceFlush();

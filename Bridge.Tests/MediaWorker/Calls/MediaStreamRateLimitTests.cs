@@ -9,23 +9,22 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bridge.Tests.MediaWorker.Calls;
 
 /// <summary>The media worker's per-client limit on WebSocket upgrades, behind a proxy on loopback that names the client.</summary>
-public sealed class MediaStreamRateLimitTests : IDisposable
+public sealed class MediaStreamRateLimitTests
 {
     private const string Abuser = "203.0.113.7";
     private const string Twilio = "198.51.100.9";
     private const int Burst = 4;
 
-    private readonly MediaWorkerFactory _factory = new MediaWorkerFactory()
-        .With("RateLimits:MediaStreams:PermitsPerSecond", "1")
-        .With("RateLimits:MediaStreams:Burst", Burst.ToString());
-
-    public void Dispose() => _factory.Dispose();
-
     [Fact]
     public async Task Upgrades_over_the_limit_get_429_before_the_upgrade_and_its_signature_check_while_another_client_is_served()
     {
-        var media = _factory.StartMediaEndpoint();
-        var meters = _factory.Services.GetRequiredService<IMeterFactory>();
+        await using var worker = await InProcessMediaWorker.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["RateLimits:MediaStreams:PermitsPerSecond"] = "1",
+            ["RateLimits:MediaStreams:Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var media = worker.MediaUrl;
+        var meters = worker.Services.GetRequiredService<IMeterFactory>();
         using var rateLimited = new MeasurementRecorder(meters, RateLimitMetrics.MeterName, RateLimitMetrics.RateLimitedName);
         using var refused = new MeasurementRecorder(meters, CallTelemetry.MeterName, "bridge.calls.rejected");
 
