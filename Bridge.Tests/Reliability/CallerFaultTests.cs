@@ -10,7 +10,7 @@ namespace Bridge.Tests.Reliability;
 /// moment the caller left to the moment the emulator's stream ended.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
-public sealed class CallerFaultTests(CallerFaultTests.Worker worker, ITestOutputHelper output) : IClassFixture<CallerFaultTests.Worker>
+public sealed class CallerFaultTests(WarmedUpWorker worker, ITestOutputHelper output) : IClassFixture<WarmedUpWorker>
 {
     private const int Repeats = 5;
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(1);
@@ -66,20 +66,5 @@ public sealed class CallerFaultTests(CallerFaultTests.Worker worker, ITestOutput
             Assert.True(Stopwatch.GetTimestamp() < deadline, $"not within {timeout.TotalSeconds:0} s");
             await Task.Delay(2);
         }
-    }
-
-    public sealed class Worker : IAsyncLifetime
-    {
-        public InProcessMediaWorker Instance { get; private set; } = null!;
-
-        public WorkerResources Baseline { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            Instance = await InProcessMediaWorker.StartAsync();
-            Baseline = await WorkerResourceAssert.WarmUpAsync(Instance);
-        }
-
-        public async Task DisposeAsync() => await Instance.DisposeAsync();
     }
 }

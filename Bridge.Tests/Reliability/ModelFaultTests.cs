@@ -8,7 +8,7 @@ namespace Bridge.Tests.Reliability;
 /// conversation (and its audio keeps coming back), or it ends politely so that Twilio plays the apology.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
-public sealed class ModelFaultTests(ModelFaultTests.Worker worker, ITestOutputHelper output) : IClassFixture<ModelFaultTests.Worker>
+public sealed class ModelFaultTests(WarmedUpWorker worker, ITestOutputHelper output) : IClassFixture<WarmedUpWorker>
 {
     private static readonly TimeSpan CallLength = TimeSpan.FromSeconds(4);
 
@@ -57,20 +57,5 @@ public sealed class ModelFaultTests(ModelFaultTests.Worker worker, ITestOutputHe
             Assert.True(streams >= (plans.StartsWith("throttle", StringComparison.Ordinal) ? 1 : 2), $"{fault}: {streams} model streams opened");
         }
         await WorkerResourceAssert.BackToIdleAsync(worker.Instance, worker.Baseline, output);
-    }
-
-    public sealed class Worker : IAsyncLifetime
-    {
-        public InProcessMediaWorker Instance { get; private set; } = null!;
-
-        public WorkerResources Baseline { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            Instance = await InProcessMediaWorker.StartAsync();
-            Baseline = await WorkerResourceAssert.WarmUpAsync(Instance);
-        }
-
-        public async Task DisposeAsync() => await Instance.DisposeAsync();
     }
 }
