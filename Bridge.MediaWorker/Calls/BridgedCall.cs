@@ -55,6 +55,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private readonly SemaphoreSlim _space = new(0);
     private readonly Queue<(long Position, long ArrivedAt)> _arrivals = new();
     private readonly List<Task> _background = [];
+    private readonly Queue<NovaOutputEvent> _readAhead = new();
     private readonly CallSummary _summary = new();
     private readonly PlaybackUnderrunMonitor _underruns;
     private readonly SpeechOnsetDetector _callerOnset;
@@ -189,7 +190,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
 
     private async Task PumpModelOutputAsync(CancellationToken cancellationToken)
     {
-        await foreach (var output in _session.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        while (await NextModelOutputAsync(cancellationToken).ConfigureAwait(false) is { } output)
         {
             switch (output)
             {
@@ -296,10 +297,102 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             }
             frames = frames[accepted..];
             _wake.Release();
-            if (!frames.IsEmpty)
+            if (!frames.IsEmpty && !await WaitForRoomAsync(cancellationToken).ConfigureAwait(false))
             {
-                await _space.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
+        }
+    }
+
+    /// <summary>The next model event: one read ahead while the queue was full, else the next from the session.</summary>
+    private async ValueTask<NovaOutputEvent?> NextModelOutputAsync(CancellationToken cancellationToken)
+    {
+        if (_readAhead.TryDequeue(out var output))
+        {
+            return output;
+        }
+        while (await _session.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (_session.Events.TryRead(out output))
+            {
+                return output;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Waits for playback to make room in a full queue — while still reading the model's events, so that an
+    /// interruption behind more audio is acted on at once, not after that audio has waited its turn. Returns false
+    /// when the model signalled a barge-in: the audio being queued, and any read ahead of the signal, is dropped.
+    /// </summary>
+    private async Task<bool> WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var room = _space.WaitAsync(waiting.Token);
+            var more = _session.Events.WaitToReadAsync(waiting.Token).AsTask();
+            await Task.WhenAny(room, more).ConfigureAwait(false);
+            await waiting.CancelAsync().ConfigureAwait(false);
+            var gotRoom = await Succeeded(room).ConfigureAwait(false);
+            var events = await Succeeded(more).ConfigureAwait(false) && more.Result;
+            cancellationToken.ThrowIfCancellationRequested();
+            while (events && _session.Events.TryRead(out var output))
+            {
+                _readAhead.Enqueue(output);
+            }
+            if (_readAhead.Any(o => o is NovaBargeIn))
+            {
+                DropAudioReadAheadOfBargeIn();
+                if (gotRoom)
+                {
+                    _space.Release();
+                }
+                return false;
+            }
+            if (gotRoom)
+            {
+                return true;
+            }
+            if (more.IsCompletedSuccessfully && !more.Result)
+            {
+                // The session's events have ended: only playback can make room now.
+                await _space.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+
+    private void DropAudioReadAheadOfBargeIn()
+    {
+        var kept = new Queue<NovaOutputEvent>(_readAhead.Count);
+        var beforeBargeIn = true;
+        while (_readAhead.TryDequeue(out var output))
+        {
+            beforeBargeIn &= output is not NovaBargeIn;
+            if (!(beforeBargeIn && output is NovaAudioOutput))
+            {
+                kept.Enqueue(output);
+            }
+        }
+        while (kept.TryDequeue(out var output))
+        {
+            _readAhead.Enqueue(output);
+        }
+    }
+
+    /// <summary>Whether <paramref name="wait"/> finished (rather than being cancelled); a fault is rethrown.</summary>
+    private static async Task<bool> Succeeded(Task wait)
+    {
+        try
+        {
+            await wait.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -25,7 +25,10 @@ public sealed class CallOptions
     [Range(typeof(TimeSpan), "00:00:00.060", "00:00:05", ErrorMessage = "Calls:PlaybackLead must be between 60 ms and 5 s.")]
     public TimeSpan PlaybackLead { get; set; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>The most model audio a call keeps waiting for playback; beyond it the model's stream is read no faster than it plays.</summary>
+    /// <summary>
+    /// The most model audio a call keeps waiting for playback; beyond it no more is queued until playback makes room,
+    /// while the model's events are still read, so that an interruption is seen at once.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Calls:MaxQueuedAudio must be between 1 second and 5 minutes.")]
     public TimeSpan MaxQueuedAudio { get; set; } = TimeSpan.FromSeconds(30);
 

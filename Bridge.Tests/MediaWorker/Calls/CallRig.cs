@@ -29,7 +29,8 @@ internal static class CallRig
         MetricRecorder Metrics,
         IReadOnlyList<NovaTurn> History);
 
-    public static async Task<Outcome> RunAsync(EmulatorOptions model, MediaStreamOptions caller, Action<EmulatorServer>? beforeTheCall = null)
+    public static async Task<Outcome> RunAsync(
+        EmulatorOptions model, MediaStreamOptions caller, Action<EmulatorServer>? beforeTheCall = null, CallOptions? options = null)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         await using var emulator = await EmulatorServer.StartAsync(model);
@@ -49,7 +50,7 @@ internal static class CallRig
         var call = new BridgedCall(
             stream, startInfo, session, [],
             new AudioOptions { ModelInputRate = EmulatedNova.InputRate, ModelOutputRate = 16_000 },
-            new CallOptions(), new CallTelemetry(metrics.Factory, registry), TimeProvider.System, log);
+            options ?? new CallOptions(), new CallTelemetry(metrics.Factory, registry), TimeProvider.System, log);
 
         var reason = await call.RunAsync(CancellationToken.None, timeout.Token);
         await stream.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
