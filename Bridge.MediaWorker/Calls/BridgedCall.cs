@@ -146,11 +146,11 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         for (var offset = 0; offset < samples; offset += _chunker.ChunkSamples)
         {
             var chunk = _chunks.AsSpan(offset, _chunker.ChunkSamples);
-            if (_callerOnset.Observe(chunk) && IsPlayingStaleAudio(_session.IsHandingOff))
+            var speech = _session.SendAudio(chunk);
+            if (_callerOnset.Observe(speech, chunk.Length) && IsPlayingStaleAudio(_session.IsHandingOff))
             {
                 _callerTalksOverStaleAudio.Release();
             }
-            _session.SendAudio(chunk);
         }
         if (samples > 0)
         {

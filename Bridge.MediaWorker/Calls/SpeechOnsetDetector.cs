@@ -19,12 +19,15 @@ public sealed class SpeechOnsetDetector(int sampleRate)
     private long _quietSamples;
     private bool _reported;
 
-    /// <summary>Feeds caller audio; returns true at the chunk where an utterance's onset is reached.</summary>
-    public bool Observe(ReadOnlySpan<short> samples)
+    /// <summary>
+    /// Feeds a chunk of <paramref name="samples"/> caller samples, judged <paramref name="speech"/> or not by
+    /// <see cref="CallerSpeechMonitor"/>; returns true at the chunk where an utterance's onset is reached.
+    /// </summary>
+    public bool Observe(bool speech, int samples)
     {
-        if (!CallerSpeechMonitor.IsSpeech(samples))
+        if (!speech)
         {
-            _quietSamples += samples.Length;
+            _quietSamples += samples;
             if (_quietSamples >= _pauseSamples)
             {
                 _speechSamples = 0;
@@ -33,7 +36,7 @@ public sealed class SpeechOnsetDetector(int sampleRate)
             return false;
         }
         _quietSamples = 0;
-        _speechSamples += samples.Length;
+        _speechSamples += samples;
         if (_reported || _speechSamples < _minimumSpeechSamples)
         {
             return false;

@@ -18,12 +18,15 @@ public sealed class CallerSpeechMonitor(TimeProvider time)
     /// <summary>The caller spoke after the model last answered: a reply is due.</summary>
     public bool AwaitingReply => Volatile.Read(ref _lastSpeechAt) > Volatile.Read(ref _lastAnsweredAt);
 
-    public void Observe(ReadOnlySpan<short> samples)
+    /// <summary>Notes the caller's audio; returns whether it was speech.</summary>
+    public bool Observe(ReadOnlySpan<short> samples)
     {
-        if (IsSpeech(samples))
+        if (!IsSpeech(samples))
         {
-            Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
+            return false;
         }
+        Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
+        return true;
     }
 
     /// <summary>Whether these samples are loud enough to be speech (their mean level reaches <see cref="SpeechLevel"/>).</summary>

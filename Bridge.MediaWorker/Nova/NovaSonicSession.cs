@@ -109,22 +109,23 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     /// <summary>
     /// Sends caller audio (PCM16 mono at the setup's input rate, ideally about 32 ms at a time). Never blocks on
-    /// the network; during a handoff the audio is held and replayed to the new stream.
+    /// the network; during a handoff the audio is held and replayed to the new stream. Returns whether the samples
+    /// were speech (<see cref="CallerSpeech"/>'s judgement), so the caller need not measure them again.
     /// </summary>
-    public void SendAudio(ReadOnlySpan<short> samples)
+    public bool SendAudio(ReadOnlySpan<short> samples)
     {
-        CallerSpeech.Observe(samples);
+        var speech = CallerSpeech.Observe(samples);
         NovaStreamConnection current;
         lock (_lock)
         {
             if (_closing)
             {
-                return;
+                return speech;
             }
             if (_handoff is { } handoff)
             {
                 handoff.Append(samples);
-                return;
+                return speech;
             }
             _current.SendAudio(samples);
             current = _current;
@@ -139,6 +140,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
         }
         // A renewal held back while the caller spoke may go once they have paused.
         RenewIfDueAndQuiet(current);
+        return speech;
     }
 
     /// <summary>

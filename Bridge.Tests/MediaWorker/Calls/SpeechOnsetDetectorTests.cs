@@ -1,3 +1,4 @@
+using Bridge.MediaWorker.Nova;
 using Bridge.MediaWorker.Calls;
 
 namespace Bridge.Tests.MediaWorker.Calls;
@@ -20,7 +21,7 @@ public sealed class SpeechOnsetDetectorTests
         }
         for (var n = 0; n < chunks; n++)
         {
-            if (_detector.Observe(chunk))
+            if (_detector.Observe(CallerSpeechMonitor.IsSpeech(chunk), chunk.Length))
             {
                 onsets.Add(firstIndex + n);
             }
