@@ -347,7 +347,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 DropAudioReadAheadOfBargeIn();
                 if (gotRoom)
                 {
-                    _space.Release();
+                    SignalRoom();
                 }
                 return false;
             }
@@ -361,6 +361,19 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 await _space.WaitAsync(cancellationToken).ConfigureAwait(false);
                 return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// Playback made room (or dropped the queue): wakes a wait for room. At most one signal is kept, since the
+    /// waiter looks at the queue again; otherwise every frame sent would bank one, and the next time the queue is
+    /// full the waiter would spin through them.
+    /// </summary>
+    private void SignalRoom()
+    {
+        if (_space.CurrentCount == 0)
+        {
+            _space.Release();
         }
     }
 
@@ -437,7 +450,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                         oldestArrival = oldestArrival == 0 ? arrival.ArrivedAt : oldestArrival;
                     }
                 }
-                _space.Release();
+                SignalRoom();
                 if (startedPlaying)
                 {
                     _session.ReportOutputPlaying(true);
@@ -496,7 +509,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         {
             _sendTurn.Release();
         }
-        _space.Release();
+        SignalRoom();
         _session.ReportOutputPlaying(false);
         _telemetry.Interrupted(_time.GetElapsedTime(signalledAt), source);
         _summary.Interruptions++;
