@@ -831,13 +831,10 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             {
                 await task.ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or WebSocketException or TwilioStreamClosedException or ChannelClosedException or IOException)
-            {
-                // Expected as the call's pieces stop one after another.
-            }
             catch (Exception)
             {
-                // Already reported where it happened; the call is over either way.
+                // Cancellations and closed sockets are expected as the call's pieces stop one after another; any
+                // other failure was reported where it happened. The call is over either way.
             }
         }
     }
