@@ -97,7 +97,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _logger = logger;
         _chunker = new InboundChunker(audio);
         _chunks = new short[_chunker.GetMaxOutputLength(4 * FrameBytes)];
-        _framer = new OutboundFramer(audio.ModelOutputRate);
+        _framer = new OutboundFramer(audio);
         _queue = new AudioFrameQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond));
         _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond) / FrameBytes * FrameBytes;
         _underruns = new PlaybackUnderrunMonitor(time);
