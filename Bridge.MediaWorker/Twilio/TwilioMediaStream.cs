@@ -1,4 +1,4 @@
-using System.Buffers;
+using Bridge.MediaWorker.Buffers;
 using System.Net.WebSockets;
 
 namespace Bridge.MediaWorker.Twilio;
@@ -28,7 +28,7 @@ public sealed class TwilioMediaStream : IAsyncDisposable
     {
         _socket = socket;
         _options = options;
-        _receiveBuffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes);
+        _receiveBuffer = RentedBuffers.Rent<byte>(options.MaxMessageBytes);
         InboundTiming = new InboundTimingMonitor(options.LateFrameThreshold, time);
     }
 
@@ -167,7 +167,7 @@ public sealed class TwilioMediaStream : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await AwaitPeerCloseAsync();
-        ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        RentedBuffers.Return(_receiveBuffer);
         _sendLock.Dispose();
         _socket.Dispose();
     }
