@@ -92,7 +92,7 @@ public sealed partial class CallHost(
             activity?.SetStatus(ActivityStatusCode.Error, "stream token " + token);
             return;
         }
-        if (start.Encoding != "audio/x-mulaw" || start.SampleRate != 8000 || start.Channels != 1)
+        if (start.Encoding != "audio/x-mulaw" || start.SampleRate != TelephoneFrame.SampleRate || start.Channels != 1)
         {
             await CloseRefused(stream, "media-format", WebSocketCloseStatus.InvalidPayloadData, $"unsupported media format {start.Encoding}/{start.SampleRate}/{start.Channels}");
             activity?.SetStatus(ActivityStatusCode.Error, "unsupported media format");

@@ -1,3 +1,4 @@
+using Bridge.Audio;
 namespace Bridge.MediaWorker.Twilio;
 
 /// <summary>
@@ -9,7 +10,7 @@ namespace Bridge.MediaWorker.Twilio;
 /// </summary>
 public sealed class PlaybackTracker
 {
-    public const int BytesPerMillisecond = 8;
+    public const int BytesPerMillisecond = TelephoneFrame.SampleRate / 1000;
 
     private readonly Queue<(long Sequence, long Position)> _pending = new();
     private long _nextSequence;

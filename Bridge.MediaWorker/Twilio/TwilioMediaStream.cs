@@ -1,3 +1,4 @@
+using Bridge.Audio;
 using Bridge.MediaWorker.Buffers;
 using System.Net.WebSockets;
 
@@ -12,7 +13,7 @@ namespace Bridge.MediaWorker.Twilio;
 public sealed class TwilioMediaStream : IAsyncDisposable
 {
     /// <summary>20 ms at 8 kHz µ-law. Twilio's frames are this size; a payload buffer twice as large leaves room.</summary>
-    public const int FrameBytes = 160;
+    public const int FrameBytes = TelephoneFrame.Samples;
 
     private static readonly TimeSpan PeerCloseTimeout = TimeSpan.FromSeconds(1);
 
