@@ -185,25 +185,20 @@ public static class CallCommand
     }
 
     /// <summary>The REST API for the call, or nothing (with a warning when its address is taken: the call goes on).</summary>
-    private static async Task<AsyncDisposable> StartRestApiAsync(string address, LiveCalls liveCalls, CancellationToken cancellationToken)
+    private static async Task<TwilioCallsApi?> StartRestApiAsync(string address, LiveCalls liveCalls, CancellationToken cancellationToken)
     {
         if (address == "off")
         {
-            return new AsyncDisposable(null);
+            return null;
         }
         try
         {
-            return new AsyncDisposable(await TwilioCallsApi.StartAsync(new Uri(address), liveCalls, cancellationToken));
+            return await TwilioCallsApi.StartAsync(new Uri(address), liveCalls, cancellationToken);
         }
         catch (IOException e)
         {
             Console.Error.WriteLine($"warning: Twilio's REST API cannot be served at {address} ({e.Message}); a bridge's hang-up or transfer will not reach this call.");
-            return new AsyncDisposable(null);
+            return null;
         }
-    }
-
-    private sealed class AsyncDisposable(IAsyncDisposable? inner) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => inner?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

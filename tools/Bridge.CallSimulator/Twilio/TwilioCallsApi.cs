@@ -46,7 +46,7 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var api = new TwilioCallsApi(app, calls);
-        app.MapPost("/2010-04-01/Accounts/{accountSid}/Calls/{callSid}.json", api.UpdateCallAsync);
+        app.MapPost($"/{CallIdentity.ApiVersion}/Accounts/{{accountSid}}/Calls/{{callSid}}.json", api.UpdateCallAsync);
         await app.StartAsync(cancellationToken);
         api.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return api;
@@ -56,7 +56,7 @@ public sealed class TwilioCallsApi : IAsyncDisposable
     {
         if (!_calls.TryGet(callSid, out var call) || call.AccountSid != accountSid)
         {
-            return Error(HttpStatusCode.NotFound, NotFound, $"The requested resource /2010-04-01/Accounts/{accountSid}/Calls/{callSid}.json was not found");
+            return Error(HttpStatusCode.NotFound, NotFound, $"The requested resource /{CallIdentity.ApiVersion}/Accounts/{accountSid}/Calls/{callSid}.json was not found");
         }
         if (!IsAuthenticated(request, call))
         {
@@ -88,7 +88,7 @@ public sealed class TwilioCallsApi : IAsyncDisposable
             ["sid"] = callSid,
             ["account_sid"] = accountSid,
             ["status"] = status,
-            ["api_version"] = "2010-04-01",
+            ["api_version"] = CallIdentity.ApiVersion,
         });
     }
 
