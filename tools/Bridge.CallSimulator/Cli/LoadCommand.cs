@@ -76,15 +76,7 @@ public static class LoadCommand
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
             {
                 var test = new LoadTest(http, TimeProvider.System, logging);
-                try
-                {
-                    result = await RunWithProgressAsync(test, options, cancellationToken);
-                }
-                catch (ArgumentException e) when (e.ParamName == "options")
-                {
-                    Console.Error.WriteLine(e.Message);
-                    return 2;
-                }
+                result = await RunWithProgressAsync(test, options, cancellationToken);
             }
 
             Print(result);

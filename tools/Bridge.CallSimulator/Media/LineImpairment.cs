@@ -18,8 +18,6 @@ public sealed record LineImpairment
     /// <summary>Seeds the delays, so a run can be repeated.</summary>
     public int Seed { get; init; } = 1;
 
-    public bool IsNone => DropFrames <= 0 && Jitter <= TimeSpan.Zero;
-
     /// <summary>Whether frame <paramref name="chunk"/> (from 1) is dropped: the n-th is when ⌊n·p⌋ moves on.</summary>
     public bool Drops(long chunk) => DropFrames > 0 && Math.Floor(chunk * DropFrames) > Math.Floor((chunk - 1) * DropFrames);
 

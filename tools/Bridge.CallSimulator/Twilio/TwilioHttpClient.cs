@@ -36,7 +36,7 @@ public sealed class TwilioHttpClient(HttpClient http, string authToken)
             {
                 using var response = await http.SendAsync(request, cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                return new TwilioHttpResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+                return new TwilioHttpResponse((int)response.StatusCode, body);
             }
             catch (HttpRequestException e)
             {
@@ -50,7 +50,7 @@ public sealed class TwilioHttpClient(HttpClient http, string authToken)
     }
 }
 
-public sealed record TwilioHttpResponse(int StatusCode, string? ContentType, string Body)
+public sealed record TwilioHttpResponse(int StatusCode, string Body)
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 }

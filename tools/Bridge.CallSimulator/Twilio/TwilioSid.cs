@@ -9,8 +9,6 @@ public static class TwilioSid
 
     public static string NewStreamSid() => New("MZ");
 
-    public static string NewAccountSid() => New("AC");
-
     public static bool IsAccountSid(string value) =>
         value.Length == 34 && value.StartsWith("AC", StringComparison.Ordinal) && value.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF") is false;
 
