@@ -76,6 +76,8 @@ for tool in aws jq; do
 done
 repositories="$("$tofu" -chdir="$environment_dir" output -json repository_urls)"
 region="$("$tofu" -chdir="$environment_dir" output -raw region)"
+# One login serves every repository: they are in the same account and region (one registry).
+password="$(aws ecr get-login-password --region "$region")"
 
 for service in "${services[@]}"; do
   url="$(jq -er --arg service "$service" '.[$service]' <<<"$repositories")"
@@ -83,7 +85,7 @@ for service in "${services[@]}"; do
   repository="${url#*/}"
   # The SDK pushes straight to the registry; these two variables are its credentials.
   DOTNET_CONTAINER_REGISTRY_UNAME=AWS \
-  DOTNET_CONTAINER_REGISTRY_PWORD="$(aws ecr get-login-password --region "$region")" \
+  DOTNET_CONTAINER_REGISTRY_PWORD="$password" \
     dotnet publish "$(project_of "$service")" -c Release -r "$runtime" -t:PublishContainer \
       -p:ContainerRegistry="$registry" \
       -p:ContainerRepository="$repository" \
