@@ -42,6 +42,30 @@ public abstract class Resampler
             : new PolyphaseResampler(inputRate, outputRate);
     }
 
+    /// <summary>
+    /// Converts a whole recording (not a stream) and compensates the filter's delay: the input is padded with the
+    /// delay's worth of silence and the output's leading delay dropped, so the result lines up with the input and is
+    /// exactly as long (⌊length · out / in⌋ samples).
+    /// </summary>
+    public static short[] ConvertWhole(ReadOnlySpan<short> input, int inputRate, int outputRate)
+    {
+        var resampler = Create(inputRate, outputRate);
+        if (resampler.IsPassThrough)
+        {
+            return input.ToArray();
+        }
+
+        var padding = (int)Math.Ceiling(resampler.Delay.TotalSeconds * inputRate);
+        var padded = new short[input.Length + padding];
+        input.CopyTo(padded);
+        var converted = new short[resampler.GetOutputLength(padded.Length)];
+        var written = resampler.Process(padded, converted);
+
+        var skip = Math.Min(written, (int)Math.Round(resampler.Delay.TotalSeconds * outputRate));
+        var length = Math.Min(written - skip, (int)((long)input.Length * outputRate / inputRate));
+        return converted.AsSpan(skip, length).ToArray();
+    }
+
     /// <summary>The most samples <see cref="Process"/> can write for <paramref name="inputLength"/> samples, in any state.</summary>
     public int GetMaxOutputLength(int inputLength)
     {

@@ -31,7 +31,7 @@ public static class CallerAudioLoader
         }
         else if (Resampler.SupportedRates.Contains(wav.SampleRate))
         {
-            telephone = ResampleWithBridgeAudio(mono, wav.SampleRate);
+            telephone = Resampler.ConvertWhole(mono, wav.SampleRate, TelephoneRate);
         }
         else
         {
@@ -62,21 +62,6 @@ public static class CallerAudioLoader
             mono[i] = (short)(sum / wav.Channels);
         }
         return mono;
-    }
-
-    /// <summary>The whole file through one streaming resampler, then its delay trimmed and its tail flushed with silence.</summary>
-    private static short[] ResampleWithBridgeAudio(short[] pcm, int rate)
-    {
-        var resampler = Resampler.Create(rate, TelephoneRate);
-        var delayInput = (int)Math.Ceiling(resampler.Delay.TotalSeconds * rate);
-        var input = new short[pcm.Length + delayInput];
-        pcm.CopyTo(input, 0);
-
-        var output = new short[resampler.GetOutputLength(input.Length)];
-        var written = resampler.Process(input, output);
-        var skip = Math.Min(written, (int)Math.Round(resampler.Delay.TotalSeconds * TelephoneRate));
-        var length = Math.Min(written - skip, (int)((long)pcm.Length * TelephoneRate / rate));
-        return output.AsSpan(skip, length).ToArray();
     }
 
     private static short[] ResampleSimply(short[] pcm, int rate)

@@ -104,7 +104,7 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
     {
         var seconds = (double)utterance.Length / _inputRate;
         var spoken = seconds.ToString("0.0", CultureInfo.InvariantCulture);
-        var echo = UtteranceResampler.Convert(utterance, _inputRate, _voice!.OutputRate);
+        var echo = Resampler.ConvertWhole(utterance, _inputRate, _voice!.OutputRate);
         _voice.Say(new Turn(
             UserTranscript: $"[caller spoke for {spoken} s]",
             AssistantText: $"[echoing {spoken} s of caller audio]",
