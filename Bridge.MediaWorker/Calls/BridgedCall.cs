@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Bridge.Audio;
+using Bridge.MediaWorker.Buffers;
 using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Nova;
 using Bridge.MediaWorker.Twilio;
@@ -44,7 +45,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private readonly short[] _chunks;
     private readonly OutboundFramer _framer;
     private byte[] _framed = new byte[4 * 1024];
-    private readonly AudioFrameQueue _queue;
+    private readonly PooledByteQueue _queue;
     private readonly PlaybackTracker _tracker = new();
     private readonly byte[] _sendBuffer = new byte[FramesPerMessage * FrameBytes];
     private readonly int _leadBytes;
@@ -98,7 +99,8 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _chunker = new InboundChunker(audio);
         _chunks = new short[_chunker.GetMaxOutputLength(4 * FrameBytes)];
         _framer = new OutboundFramer(audio);
-        _queue = new AudioFrameQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond));
+        // In one-second segments of µ-law.
+        _queue = new PooledByteQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond), TelephoneFrame.SampleRate);
         _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond) / FrameBytes * FrameBytes;
         _underruns = new PlaybackUnderrunMonitor(time);
         _callerOnset = new SpeechOnsetDetector(audio.ModelInputRate);

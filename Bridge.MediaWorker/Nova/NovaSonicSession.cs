@@ -355,7 +355,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
             // hears the utterance from its start.
             if (CallerSpeech.AwaitingReply)
             {
-                _utterance.CopyTo(_handoff);
+                _utterance.MoveTo(_handoff);
             }
             _utterance.Clear();
             _renewalDue = false;

@@ -85,7 +85,7 @@ public sealed class UtteranceBufferTests
     private static short[] Replayed(UtteranceBuffer buffer)
     {
         var handoff = new HandoffBuffer(SampleRate);
-        buffer.CopyTo(handoff);
+        buffer.MoveTo(handoff);
         return handoff.Samples.ToArray();
     }
 

@@ -1,13 +1,13 @@
-using Bridge.MediaWorker.Calls;
+using Bridge.MediaWorker.Buffers;
 
-namespace Bridge.Tests.MediaWorker.Calls;
+namespace Bridge.Tests.MediaWorker.Buffers;
 
-public sealed class AudioFrameQueueTests
+public sealed class PooledByteQueueTests
 {
     [Fact]
     public void Audio_comes_out_in_the_order_it_went_in_across_segments()
     {
-        using var queue = new AudioFrameQueue(capacityBytes: 40_000);
+        using var queue = new PooledByteQueue(capacityBytes: 40_000, segmentBytes: 8000);
         var audio = Enumerable.Range(0, 25_000).Select(i => (byte)(i * 7)).ToArray();
         var output = new List<byte>();
         var buffer = new byte[333];
@@ -28,7 +28,7 @@ public sealed class AudioFrameQueueTests
     [Fact]
     public void Only_what_fits_under_the_capacity_is_accepted()
     {
-        using var queue = new AudioFrameQueue(capacityBytes: 1_000);
+        using var queue = new PooledByteQueue(capacityBytes: 1_000, segmentBytes: 8000);
 
         Assert.Equal(800, queue.Enqueue(new byte[800]));
         Assert.Equal(200, queue.Enqueue(new byte[800]));
@@ -38,7 +38,7 @@ public sealed class AudioFrameQueueTests
     [Fact]
     public void Clear_drops_everything_queued()
     {
-        using var queue = new AudioFrameQueue(capacityBytes: 100_000);
+        using var queue = new PooledByteQueue(capacityBytes: 100_000, segmentBytes: 8000);
         queue.Enqueue(new byte[20_000]);
 
         Assert.Equal(20_000, queue.Clear());
