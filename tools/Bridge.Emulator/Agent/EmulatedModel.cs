@@ -83,6 +83,12 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
             }
 
             _loopbackResampler ??= Resampler.Create(_inputRate, voice.OutputRate);
+            if (_loopbackResampler.IsPassThrough)
+            {
+                // Same rate both ways (the load test): the caller's samples go back as they are, with no copy.
+                output.Event(_events!.AudioOutput(_loopbackContentId, MemoryMarshal.AsBytes(samples)));
+                return;
+            }
             var converted = new short[_loopbackResampler.GetOutputLength(samples.Length)];
             var written = _loopbackResampler.Process(samples, converted);
             output.Event(_events!.AudioOutput(_loopbackContentId, MemoryMarshal.AsBytes(converted.AsSpan(0, written))));
