@@ -11,7 +11,7 @@ namespace Bridge.CallSimulator.Audio;
 /// </summary>
 public static class CallerAudioLoader
 {
-    public const int TelephoneRate = 8000;
+    public const int TelephoneRate = TelephoneFrame.SampleRate;
 
     public sealed record Loaded(byte[] MuLaw, string? Warning);
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Bridge.Audio;
 
 namespace Bridge.CallSimulator.Audio;
 
@@ -62,7 +63,7 @@ public static class WavFile
     public static void WriteMuLaw(string path, ReadOnlySpan<byte> mulaw)
     {
         using var file = File.Create(path);
-        Write(file, FormatMuLaw, 8000, 1, 8, mulaw);
+        Write(file, FormatMuLaw, TelephoneFrame.SampleRate, 1, 8, mulaw);
     }
 
     public static void WritePcm16(string path, int sampleRate, ReadOnlySpan<short> samples)

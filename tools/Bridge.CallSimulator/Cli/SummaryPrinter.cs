@@ -2,6 +2,7 @@ using System.Globalization;
 using Bridge.CallSimulator.Calls;
 using Bridge.CallSimulator.Media;
 using Spectre.Console;
+using Bridge.Audio;
 
 namespace Bridge.CallSimulator.Cli;
 
@@ -36,7 +37,7 @@ public static class SummaryPrinter
             Row(table, "Time to first audio", Seconds(stream.TimeToFirstAudio));
             Row(table, "Reply after caller speech", Seconds(stream.ReplyLatency));
             Row(table, "Heard audio", Seconds(stream.HeardAudio));
-            Row(table, "Audio received", $"{stream.MediaMessagesReceived} media messages, {stream.AudioBytesReceived / 8000.0:0.00} s");
+            Row(table, "Audio received", $"{stream.MediaMessagesReceived} media messages, {stream.AudioBytesReceived / (double)TelephoneFrame.SampleRate:0.00} s");
             Row(table, "Interruptions (clear)", $"{stream.Clears}, dropping {stream.DroppedAudio.TotalSeconds:0.00} s");
             Row(table, "Unplayed at the end", Seconds(stream.UnplayedAudio));
             Row(table, "Marks", $"{stream.MarksReceived} received, {stream.MarksEchoed} echoed");

@@ -5,7 +5,7 @@ namespace Bridge.CallSimulator.Media;
 /// <summary>What the caller says: 8 kHz µ-law, read one 20 ms frame at a time when the frame is sent.</summary>
 public abstract class CallerAudio
 {
-    public const int FrameBytes = 160;
+    public const int FrameBytes = TelephoneFrame.Samples;
 
     /// <summary>How long the caller speaks; afterwards the line carries silence, like a real phone line.</summary>
     public abstract TimeSpan Duration { get; }
@@ -25,7 +25,7 @@ public abstract class CallerAudio
         /// <summary>About −30 dBFS: quieter frames are taken for the pause after speech.</summary>
         private const int SpeechLevel = 1024;
 
-        public override TimeSpan Duration { get; } = TimeSpan.FromSeconds(mulaw.Length / 8000.0);
+        public override TimeSpan Duration { get; } = TimeSpan.FromSeconds(mulaw.Length / (double)TelephoneFrame.SampleRate);
 
         public override TimeSpan SpeechEnd { get; } = FindSpeechEnd(mulaw);
 
@@ -44,7 +44,7 @@ public abstract class CallerAudio
                 if (Math.Abs((int)MuLaw.Decode(mulaw[i])) >= SpeechLevel)
                 {
                     var frameEnd = Math.Min(mulaw.Length, (i / FrameBytes + 1) * FrameBytes);
-                    return TimeSpan.FromSeconds(frameEnd / 8000.0);
+                    return TimeSpan.FromSeconds(frameEnd / (double)TelephoneFrame.SampleRate);
                 }
             }
             return TimeSpan.Zero;

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Bridge.CallSimulator.Twilio;
 using Microsoft.Extensions.Logging;
+using Bridge.Audio;
 
 namespace Bridge.CallSimulator.Media;
 
@@ -14,12 +15,12 @@ namespace Bridge.CallSimulator.Media;
 /// </summary>
 public sealed partial class MediaStreamSession
 {
-    private static readonly TimeSpan FrameTime = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan FrameTime = TelephoneFrame.Duration;
     private static readonly TimeSpan JitterStep = TimeSpan.FromMilliseconds(5);
     private const long MaxMessageBytes = 64L * 1024 * 1024;
 
     /// <summary>Twilio buffers at most 10 minutes of outbound audio.</summary>
-    private const long MaxBufferedBytes = 10L * 60 * 8000;
+    private const long MaxBufferedBytes = 10L * 60 * TelephoneFrame.SampleRate;
     private const int BufferLimitWarning = 31931;
 
     private readonly WebSocket _socket;
@@ -479,7 +480,7 @@ public sealed partial class MediaStreamSession
         return index < 0 ? null : tick + index / PlaybackClock.FrameBytes;
     }
 
-    private static TimeSpan Bytes(long mulawBytes) => TimeSpan.FromSeconds(mulawBytes / 8000.0);
+    private static TimeSpan Bytes(long mulawBytes) => TimeSpan.FromSeconds(mulawBytes / (double)TelephoneFrame.SampleRate);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid}: the caller hangs up ({End}) at {Seconds:0.00} s of stream time")]
     private static partial void LogCallerHangsUp(ILogger logger, string callSid, StreamEnd end, double seconds);

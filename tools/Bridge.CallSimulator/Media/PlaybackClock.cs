@@ -1,3 +1,4 @@
+using Bridge.Audio;
 namespace Bridge.CallSimulator.Media;
 
 /// <summary>
@@ -9,8 +10,8 @@ namespace Bridge.CallSimulator.Media;
 /// </summary>
 public sealed class PlaybackClock
 {
-    public const int FrameBytes = 160;
-    public const byte Silence = 0xFF;
+    public const int FrameBytes = TelephoneFrame.Samples;
+    public const byte Silence = MuLaw.Silence;
 
     private readonly Queue<byte[]> _chunks = new();
     private readonly Queue<(string Name, long Offset)> _pendingMarks = new();

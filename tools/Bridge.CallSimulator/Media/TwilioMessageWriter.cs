@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Bridge.Audio;
 
 namespace Bridge.CallSimulator.Media;
 
@@ -46,7 +47,7 @@ public sealed class TwilioMessageWriter
         _json.WriteEndObject();
         _json.WriteStartObject("mediaFormat");
         _json.WriteString("encoding", "audio/x-mulaw");
-        _json.WriteNumber("sampleRate", 8000);
+        _json.WriteNumber("sampleRate", TelephoneFrame.SampleRate);
         _json.WriteNumber("channels", 1);
         _json.WriteEndObject();
         _json.WriteEndObject();
