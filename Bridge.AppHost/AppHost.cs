@@ -53,7 +53,7 @@ else if (!builder.ExecutionContext.IsPublishMode)
 {
     // Without a public URL only the call simulator can call in, so the worker's hang-ups and transfers go to the
     // REST API the simulator serves for its calls.
-    mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", Bridge.CallSimulator.Twilio.TwilioCallsApi.DefaultAddress);
+    mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", Bridge.TwilioStandIn.Twilio.TwilioCallsApi.DefaultAddress);
 }
 
 builder.Build().Run();

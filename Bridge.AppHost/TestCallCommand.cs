@@ -1,6 +1,6 @@
 using Bridge.CallSimulator.Audio;
-using Bridge.CallSimulator.Calls;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
-using Bridge.CallSimulator.Media;
-using Bridge.CallSimulator.Twilio;
+using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Twilio;
 using Bridge.Security;
 
 namespace Bridge.Tests.Support;

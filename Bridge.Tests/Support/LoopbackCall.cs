@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using Bridge.CallSimulator.Load;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.Support;

@@ -1,5 +1,5 @@
 using Bridge.Audio;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Emulator;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Nova;
@@ -7,7 +7,7 @@ using Bridge.MediaWorker.Twilio;
 using Microsoft.Extensions.Hosting;
 using Bridge.Tests.MediaWorker.Nova;
 using Bridge.Tests.Support;
-using Bridge.Tests.Tools.CallSimulator;
+using Bridge.Tests.Tools.TwilioStandIn;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using Bridge.CallSimulator.Cli;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 
 namespace Bridge.Tests.Tools.CallSimulator;
 

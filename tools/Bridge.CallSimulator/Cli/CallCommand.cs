@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Bridge.CallSimulator.Audio;
-using Bridge.CallSimulator.Calls;
-using Bridge.CallSimulator.Media;
-using Bridge.CallSimulator.Twilio;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.CallSimulator.Cli;

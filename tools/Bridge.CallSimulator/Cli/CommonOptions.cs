@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Bridge.CallSimulator.Media;
-using Bridge.CallSimulator.Twilio;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Twilio;
 
 namespace Bridge.CallSimulator.Cli;
 
@@ -35,7 +36,7 @@ public static class CommonOptions
     public static Option<string> AccountSid() => new("--account-sid")
     {
         Description = "The account SID sent in every request (AC + 32 hex digits).",
-        DefaultValueFactory = _ => Calls.CallSimulationOptions.DefaultAccountSid,
+        DefaultValueFactory = _ => CallSimulationOptions.DefaultAccountSid,
         Validators =
         {
             result =>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Bridge.CallSimulator.Calls;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.CallSimulator.Load;

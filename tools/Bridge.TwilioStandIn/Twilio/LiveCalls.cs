@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+
+namespace Bridge.TwilioStandIn.Twilio;
+
+/// <summary>What Twilio's REST API was asked to do to a live call.</summary>
+public abstract record CallUpdate;
+
+/// <summary><c>Status=completed</c>: Twilio ends the call.</summary>
+public sealed record CompleteCall : CallUpdate;
+
+/// <summary><c>Twiml=…</c> or <c>Url=…</c>: the call leaves what it was doing (a stream stops) and runs this instead.</summary>
+public sealed record RedirectCall(TwimlDocument? Twiml, Uri? Url, HttpMethod Method) : CallUpdate;
+
+/// <summary>
+/// The simulator's calls in progress, by CallSid: the REST API updates them, the simulation reads the update when
+/// the stream it interrupted has stopped.
+/// </summary>
+public sealed class LiveCalls
+{
+    private readonly ConcurrentDictionary<string, LiveCall> _calls = new(StringComparer.Ordinal);
+
+    public LiveCall Register(string accountSid, string callSid, string authToken)
+    {
+        var call = new LiveCall(accountSid, authToken);
+        _calls[callSid] = call;
+        return call;
+    }
+
+    public void Remove(string callSid)
+    {
+        if (_calls.TryRemove(callSid, out var call))
+        {
+            call.Dispose();
+        }
+    }
+
+    public bool TryGet(string callSid, out LiveCall call) => _calls.TryGetValue(callSid, out call!);
+}
+
+/// <summary>One call in progress: who owns it, and the update that interrupts what it is doing.</summary>
+public sealed class LiveCall(string accountSid, string authToken) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _interrupted = new();
+    private CallUpdate? _update;
+
+    public string AccountSid { get; } = accountSid;
+
+    public string AuthToken { get; } = authToken;
+
+    /// <summary>Cancelled when an update arrives: the stream in progress stops (Twilio sends <c>stop</c> and closes).</summary>
+    public CancellationToken Interrupted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _interrupted.Token;
+            }
+        }
+    }
+
+    /// <summary>Records <paramref name="update"/> unless one is already waiting to be acted on.</summary>
+    public bool TryUpdate(CallUpdate update)
+    {
+        lock (_gate)
+        {
+            if (_update is not null)
+            {
+                return false;
+            }
+            _update = update;
+            _interrupted.Cancel();
+            return true;
+        }
+    }
+
+    /// <summary>The update to act on now, if any; a later update may interrupt what the call runs next.</summary>
+    public CallUpdate? TakeUpdate()
+    {
+        lock (_gate)
+        {
+            var update = _update;
+            if (update is not null)
+            {
+                _update = null;
+                _interrupted.Dispose();
+                _interrupted = new CancellationTokenSource();
+            }
+            return update;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _interrupted.Dispose();
+        }
+    }
+}
