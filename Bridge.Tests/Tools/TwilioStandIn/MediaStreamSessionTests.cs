@@ -182,6 +182,40 @@ public sealed class MediaStreamSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_listener_hears_every_frame_as_it_plays_with_how_much_came_from_the_server()
+    {
+        var listener = new ListeningEar();
+        await StartAsync(new MediaStreamOptions { Listener = listener, RecordHeardAudio = false });
+        await AdvanceAsync(Frame * 2);
+        await _server.SendAudioAsync(Enumerable.Repeat((byte)0x10, 240).ToArray());
+        await _observer.WaitForAsync(1);
+        await AdvanceAsync(Frame * 3);
+        var result = await EndAsync();
+
+        Assert.Empty(result.HeardMuLaw);
+        Assert.Equal([(0L, 0), (1, 0), (2, 160), (3, 80), (4, 0)], listener.Frames.Select(f => (f.Tick, f.Played)));
+        Assert.All(listener.Frames[3].Bytes[..80], b => Assert.Equal(0x10, b));
+        Assert.All(listener.Frames[3].Bytes[80..], b => Assert.Equal(PlaybackClock.Silence, b));
+    }
+
+    [Fact]
+    public async Task A_key_pressed_on_the_keypad_goes_out_as_dtmf_at_the_next_tick()
+    {
+        var keypad = new CallerKeypad();
+        await StartAsync(new MediaStreamOptions { Keypad = keypad });
+        await AdvanceAsync(Frame * 2);
+        Assert.Empty(_server.Events("dtmf"));
+
+        Assert.True(keypad.Press('7'));
+        Assert.False(keypad.Press('x'));
+        await AdvanceAsync(Frame);
+        await _server.WaitUntilAsync(s => s.Events("dtmf").Count == 1, "the dtmf");
+
+        Assert.Equal("7", _server.Events("dtmf")[0].GetProperty("dtmf").GetProperty("digit").GetString());
+        Assert.Equal(1, (await EndAsync()).DtmfSent);
+    }
+
+    [Fact]
     public async Task The_reply_latency_runs_from_the_end_of_the_callers_speech_to_the_first_audio_heard()
     {
         // 100 ms of loud speech, then 200 ms of silence in the file.
@@ -410,6 +444,13 @@ public sealed class MediaStreamSessionTests : IDisposable
     }
 
     public void Dispose() => _sockets.Dispose();
+
+    private sealed class ListeningEar : IHeardAudioSink
+    {
+        public List<(long Tick, int Played, byte[] Bytes)> Frames { get; } = [];
+
+        public void Played(long tick, ReadOnlySpan<byte> frame, int playedBytes) => Frames.Add((tick, playedBytes, frame.ToArray()));
+    }
 
     private sealed class CountingObserver : IMediaStreamObserver
     {

@@ -22,8 +22,8 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         IMediaStreamObserver? observer = null,
         CancellationToken cancellationToken = default)
     {
-        var call = new CallIdentity(options.AccountSid, TwilioSid.NewCallSid(), options.From, options.To);
-        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly);
+        var call = new CallIdentity(options.AccountSid, options.CallSid ?? TwilioSid.NewCallSid(), options.From, options.To);
+        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly, options.Progress);
         var live = liveCalls?.Register(call.AccountSid, call.CallSid, options.AuthToken);
 
         try
@@ -315,7 +315,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         _ => $"the connection broke ({result.CloseDescription})",
     };
 
-    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly)
+    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly, IProgress<string>? progress)
     {
         public bool LoopbackOnly { get; } = loopbackOnly;
 
@@ -337,7 +337,11 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
 
         private readonly List<string> _steps = [];
 
-        public void Step(string step) => _steps.Add(step);
+        public void Step(string step)
+        {
+            _steps.Add(step);
+            progress?.Report(step);
+        }
 
         public CallSummary Summary(string outcome) => new()
         {

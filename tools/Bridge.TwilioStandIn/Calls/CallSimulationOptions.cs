@@ -14,11 +14,17 @@ public sealed record CallSimulationOptions
 
     public string AccountSid { get; init; } = DefaultAccountSid;
 
+    /// <summary>The call's SID (CA + 32 hex digits); a new one when not given.</summary>
+    public string? CallSid { get; init; }
+
     public string From { get; init; } = "+14155550100";
 
     public string To { get; init; } = "+15005550006";
 
     public MediaStreamOptions Media { get; init; } = new();
+
+    /// <summary>Told each step as it happens (what <see cref="CallSummary.Steps"/> lists at the end).</summary>
+    public IProgress<string>? Progress { get; init; }
 
     /// <summary>Time to open the WebSocket before Twilio gives up (31901).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -2,7 +2,7 @@ namespace Bridge.TwilioStandIn.Media;
 
 /// <summary>
 /// When each caller message goes out: a frame per 20 ms tick unless the line drops it, held back by the line's
-/// jitter (released in order: a later frame never overtakes one held longer), and each DTMF press at its time.
+/// jitter (released in order: a later frame never overtakes one held longer), and each DTMF press at its time (planned, or pressed live on the keypad).
 /// Not thread-safe: the session's tick loop owns it.
 /// </summary>
 internal sealed class CallerFrameSchedule(MediaStreamOptions options, MediaStreamSender sender)
@@ -23,6 +23,10 @@ internal sealed class CallerFrameSchedule(MediaStreamOptions options, MediaStrea
         while (_nextDtmf < _dtmf.Count && _dtmf[_nextDtmf].At <= streamTime)
         {
             sender.Post(Outbound.Dtmf(_dtmf[_nextDtmf++].Digit));
+        }
+        while (options.Keypad is { } keypad && keypad.TryTake(out var key))
+        {
+            sender.Post(Outbound.Dtmf(key));
         }
     }
 

@@ -19,6 +19,12 @@ public sealed record MediaStreamOptions
     /// <summary>Keep what the caller heard (8 kHz µ-law, silence where nothing played).</summary>
     public bool RecordHeardAudio { get; init; } = true;
 
+    /// <summary>Also hears each frame as it plays (the softphone's speakers).</summary>
+    public IHeardAudioSink? Listener { get; init; }
+
+    /// <summary>Keys a live caller presses during the call, besides the planned <see cref="Dtmf"/>.</summary>
+    public CallerKeypad? Keypad { get; init; }
+
     /// <summary>Caller frames dropped or delayed on the way to the bridge.</summary>
     public LineImpairment Impairment { get; init; } = LineImpairment.None;
 

@@ -51,7 +51,7 @@ public sealed class MediaStreamSession
         _logger = logger;
         _observer = observer;
         _sender = new MediaStreamSender(socket, stream, options.Audio, time, logger, observer);
-        _playback = new StreamPlayback(stream, logger, _sender, options.RecordHeardAudio);
+        _playback = new StreamPlayback(stream, logger, _sender, options.RecordHeardAudio, options.Listener);
     }
 
     /// <summary>Completes when the stream has been started (<c>start</c> sent) or could not be.</summary>

@@ -22,16 +22,18 @@ internal sealed class StreamPlayback
     private readonly List<TwilioWarning> _warnings = [];
     private readonly List<string> _notes = [];
     private readonly HashSet<int> _reportedCodes = [];
-    private readonly MemoryStream? _heard;
+    private readonly HeardAudioRecording? _recording;
+    private readonly IHeardAudioSink? _listener;
     private readonly byte[] _frame = new byte[PlaybackClock.FrameBytes];
     private bool _bufferWarned;
 
-    public StreamPlayback(StreamStart stream, ILogger logger, MediaStreamSender sender, bool recordHeardAudio)
+    public StreamPlayback(StreamStart stream, ILogger logger, MediaStreamSender sender, bool recordHeardAudio, IHeardAudioSink? listener)
     {
         _stream = stream;
         _logger = logger;
         _sender = sender;
-        _heard = recordHeardAudio ? new MemoryStream() : null;
+        _recording = recordHeardAudio ? new HeardAudioRecording() : null;
+        _listener = listener;
     }
 
     public PlaybackClock Clock { get; } = new();
@@ -46,7 +48,7 @@ internal sealed class StreamPlayback
 
     public IReadOnlyList<string> Notes => _notes;
 
-    public byte[] HeardMuLaw => _heard?.ToArray() ?? [];
+    public byte[] HeardMuLaw => _recording?.ToArray() ?? [];
 
     public void Handle(ServerMessage message)
     {
@@ -92,23 +94,17 @@ internal sealed class StreamPlayback
     /// <summary>One 20 ms step of playback: the marks it reaches are echoed, the next frame starts playing.</summary>
     public void Tick()
     {
+        var tick = Clock.Ticks;
+        var playedBefore = Clock.PlayedBytes;
         Clock.Tick(_frame, _echo);
-        _heard?.Write(_frame);
+        var played = (int)(Clock.PlayedBytes - playedBefore);
+        _recording?.Played(tick, _frame, played);
+        _listener?.Played(tick, _frame, played);
         EchoMarks();
     }
 
     /// <summary>The first tick from <paramref name="tick"/> on that played anything but silence, in the recording.</summary>
-    public long? FirstAudioTickFrom(long tick)
-    {
-        if (_heard is null || _heard.Length == 0)
-        {
-            return null;
-        }
-        var heard = _heard.GetBuffer().AsSpan(0, (int)_heard.Length);
-        var from = (int)Math.Min(tick * PlaybackClock.FrameBytes, heard.Length);
-        var index = heard[from..].IndexOfAnyExcept(PlaybackClock.Silence);
-        return index < 0 ? null : tick + index / PlaybackClock.FrameBytes;
-    }
+    public long? FirstAudioTickFrom(long tick) => _recording?.FirstAudioTickFrom(tick);
 
     private void Warn(int code, string problem)
     {
