@@ -51,9 +51,14 @@ if (publicBaseUrl is not null)
 }
 else if (!builder.ExecutionContext.IsPublishMode)
 {
-    // Without a public URL only the call simulator can call in, so the worker's hang-ups and transfers go to the
-    // REST API the simulator serves for its calls.
+    // Without a public URL only the softphone and the call simulator can call in, so the worker's hang-ups and
+    // transfers go to the REST API they serve for their calls.
     mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", Bridge.TwilioStandIn.Twilio.TwilioCallsApi.DefaultAddress);
+}
+
+if (!builder.ExecutionContext.IsPublishMode)
+{
+    builder.AddSoftphone(api, mediaWorker, twilioAuthToken, publicBaseUrl);
 }
 
 builder.Build().Run();

@@ -15,5 +15,6 @@ app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSecond
 app.MapDefaultEndpoints();
 app.Map("/media", (HttpContext context, CallHost calls) => calls.HandleAsync(context))
     .RequireClientRateLimit(ClientRateLimit.MediaStreams);
+app.MapCallEventFeed();
 
 return app.RunOrReportBadConfiguration();

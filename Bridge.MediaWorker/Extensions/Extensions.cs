@@ -39,6 +39,7 @@ internal static class Extensions
             : new CallOptions().DrainTimeout;
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(15));
 
+        builder.AddCallEventFeed();
         builder.AddTwilioCallControl();
         builder.Services.AddSingleton<ICallTool, HangUpTool>();
         builder.Services.AddSingleton<ICallTool, TransferCallTool>();
