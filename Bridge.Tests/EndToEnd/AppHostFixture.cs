@@ -47,10 +47,13 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Calls__TransferTarget", TransferTarget)
             .WithEnvironment("Conversation__RenewStreamAfter", "00:00:03")
             .WithEnvironment("Conversation__RenewalQuietWait", "00:00:06");
+        // The softphone serves Twilio's REST API on an ephemeral port here, not the fixed local one.
+        builder.CreateResourceBuilder<ProjectResource>("softphone")
+            .WithEnvironment("Softphone__RestApi", "http://127.0.0.1:0");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
-        ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator"], _stopping.Token);
+        ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator", "softphone"], _stopping.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("media-worker", timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
     }
