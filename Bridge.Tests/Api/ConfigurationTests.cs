@@ -26,6 +26,10 @@ public sealed class ConfigurationTests
         { "Bridge.Api", "Health__Memory__DegradedHeapPercent", "0", "Health:Memory:DegradedHeapPercent" },
         { "Bridge.MediaWorker", "Health__Memory__UnhealthyWorkingSetPercent", "101", "Health:Memory:UnhealthyWorkingSetPercent" },
         { "Bridge.Api", "Telemetry__TraceSampleRatio", "1.5", "Telemetry:TraceSampleRatio" },
+        { "Bridge.MediaWorker", "Development__CallEvents", "true", "Development:CallEvents" },
+        { "Bridge.Softphone", "Softphone__WebhookUrl", "", "Softphone:WebhookUrl" },
+        { "Bridge.Softphone", "Softphone__RestApi", "http://10.1.2.3:5099", "Softphone:RestApi" },
+        { "Bridge.Softphone", "Twilio__AuthToken", "", "Twilio:AuthToken" },
     };
 
     [Theory]
@@ -36,6 +40,7 @@ public sealed class ConfigurationTests
         {
             ["Twilio__AuthToken"] = GoodToken,
             ["Bedrock__Region"] = "us-east-1",
+            ["Softphone__WebhookUrl"] = "http://127.0.0.1:5080/webhook",
             [variable] = value,
         };
 
