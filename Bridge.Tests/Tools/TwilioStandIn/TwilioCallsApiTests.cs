@@ -104,15 +104,42 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
         Assert.Equal(20404, notFound.Code);
     }
 
+    [Fact]
+    public async Task A_second_stand_in_shares_the_address_and_a_hang_up_sent_there_reaches_its_call()
+    {
+        var secondCalls = new LiveCalls();
+        await using var second = await TwilioCallsApi.ServeOrShareAsync(_api.BaseAddress, secondCalls);
+        Assert.Equal(_api.BaseAddress, second.SharedWith);
+        Assert.NotEqual(_api.BaseAddress.Port, second.BaseAddress.Port);
+        _bridge.OnStream = async server =>
+        {
+            await server.WaitUntilAsync(s => s.StreamSid is not null, "start");
+            var start = server.Events("start").Single().GetProperty("start");
+            // The worker knows one address: the first stand-in's, which forwards to the second's call.
+            await WorkerCallControl(FakeBridge.AuthToken).HangUpAsync(
+                start.GetProperty("accountSid").GetString()!, start.GetProperty("callSid").GetString()!, CancellationToken.None);
+            await server.Finished;
+        };
+
+        var summary = await CallAsync(secondCalls);
+
+        Assert.Equal("ended through Twilio's REST API (Status=completed)", summary.Outcome);
+        Assert.DoesNotContain(summary.Warnings, w => w.Problem.Contains("REST API", StringComparison.Ordinal));
+        // Once the call is over the first stand-in forgets it.
+        var notFound = await Assert.ThrowsAsync<ApiException>(() => WorkerCallControl(FakeBridge.AuthToken).TransferAsync(
+            CallSimulationOptions.DefaultAccountSid, summary.CallSid, "+15005550001", CancellationToken.None));
+        Assert.Equal(20404, notFound.Code);
+    }
+
     private TwilioCallControl WorkerCallControl(string authToken) => new(
         new HttpClient(new TwilioApiRedirect(_api.BaseAddress) { InnerHandler = new HttpClientHandler() }),
         authToken,
         NullLogger<TwilioCallControl>.Instance);
 
-    private async Task<CallSummary> CallAsync()
+    private async Task<CallSummary> CallAsync(LiveCalls? liveCalls = null)
     {
         using var http = new HttpClient();
-        var simulation = new CallSimulation(http, TimeProvider.System, NullLogger<CallSimulation>.Instance, _liveCalls);
+        var simulation = new CallSimulation(http, TimeProvider.System, NullLogger<CallSimulation>.Instance, liveCalls ?? _liveCalls);
         return await simulation.RunAsync(new CallSimulationOptions
         {
             WebhookUrl = _bridge.WebhookUrl,

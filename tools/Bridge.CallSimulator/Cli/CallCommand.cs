@@ -193,7 +193,8 @@ public static class CallCommand
         }
         try
         {
-            return await TwilioCallsApi.StartAsync(new Uri(address), liveCalls, cancellationToken);
+            // If the softphone (or another call) serves the address, this call is served beside it and announced to it.
+            return await TwilioCallsApi.ServeOrShareAsync(new Uri(address), liveCalls, cancellationToken);
         }
         catch (IOException e)
         {

@@ -24,10 +24,14 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
     {
         var call = new CallIdentity(options.AccountSid, options.CallSid ?? TwilioSid.NewCallSid(), options.From, options.To);
         var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly, options.Progress);
-        var live = liveCalls?.Register(call.AccountSid, call.CallSid, options.AuthToken);
+        var live = liveCalls is null ? null : await liveCalls.RegisterAsync(call.AccountSid, call.CallSid, options.AuthToken);
 
         try
         {
+            if (live is { AnnouncedToSharedApi: false })
+            {
+                Warn(state, 0, "the stand-in serving Twilio's REST API on this machine could not be told of this call: a bridge's hang-up or transfer will not reach it");
+            }
             if (options.LoopbackOnly)
             {
                 CallSimulationOptions.RequireLoopback(options.WebhookUrl, "the webhook");
@@ -103,7 +107,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         finally
         {
-            liveCalls?.Remove(call.CallSid);
+            if (liveCalls is not null)
+            {
+                await liveCalls.RemoveAsync(call.CallSid);
+            }
         }
     }
 

@@ -18,11 +18,26 @@ public sealed record RedirectCall(TwimlDocument? Twiml, Uri? Url, HttpMethod Met
 public sealed class LiveCalls
 {
     private readonly ConcurrentDictionary<string, LiveCall> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Uri> _forwarded = new(StringComparer.Ordinal);
+
+    /// <summary>Set when another stand-in serves the shared address: each call is announced to it (<see cref="SharedRestApi"/>).</summary>
+    private (Uri Shared, Uri Own)? _joined;
 
     public LiveCall Register(string accountSid, string callSid, string authToken)
     {
         var call = new LiveCall(accountSid, authToken);
         _calls[callSid] = call;
+        return call;
+    }
+
+    /// <summary>Registers the call, and announces it to the stand-in serving the shared address if that is not this one.</summary>
+    public async Task<LiveCall> RegisterAsync(string accountSid, string callSid, string authToken)
+    {
+        var call = Register(accountSid, callSid, authToken);
+        if (_joined is { } joined)
+        {
+            call.AnnouncedToSharedApi = await SharedRestApi.AnnounceAsync(joined.Shared, joined.Own, callSid, ending: false);
+        }
         return call;
     }
 
@@ -34,7 +49,24 @@ public sealed class LiveCalls
         }
     }
 
+    public async Task RemoveAsync(string callSid)
+    {
+        Remove(callSid);
+        if (_joined is { } joined)
+        {
+            await SharedRestApi.AnnounceAsync(joined.Shared, joined.Own, callSid, ending: true);
+        }
+    }
+
     public bool TryGet(string callSid, out LiveCall call) => _calls.TryGetValue(callSid, out call!);
+
+    internal void Join(Uri shared, Uri own) => _joined = (shared, own);
+
+    internal void Forward(string callSid, Uri owner) => _forwarded[callSid] = owner;
+
+    internal void StopForwarding(string callSid) => _forwarded.TryRemove(callSid, out _);
+
+    internal bool TryGetForward(string callSid, out Uri owner) => _forwarded.TryGetValue(callSid, out owner!);
 }
 
 /// <summary>One call in progress: who owns it, and the update that interrupts what it is doing.</summary>
@@ -47,6 +79,9 @@ public sealed class LiveCall(string accountSid, string authToken) : IDisposable
     public string AccountSid { get; } = accountSid;
 
     public string AuthToken { get; } = authToken;
+
+    /// <summary>False when another stand-in serves the shared REST API address and could not be told of this call.</summary>
+    public bool AnnouncedToSharedApi { get; internal set; } = true;
 
     /// <summary>Cancelled when an update arrives: the stream in progress stops (Twilio sends <c>stop</c> and closes).</summary>
     public CancellationToken Interrupted

@@ -39,6 +39,28 @@ public sealed class TwilioCallsApi : IAsyncDisposable
     /// <summary>Where the API listens (with the actual port when port 0 was asked for).</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Set when another stand-in serves the address asked for: this one's calls are announced to it (<see cref="SharedRestApi"/>).</summary>
+    public Uri? SharedWith { get; private set; }
+
+    /// <summary>
+    /// Serves the API at <paramref name="address"/>; if another stand-in already does, serves this one's calls on a free
+    /// port of the same host and announces each of them to that stand-in (<see cref="SharedRestApi"/>).
+    /// </summary>
+    public static async Task<TwilioCallsApi> ServeOrShareAsync(Uri address, LiveCalls calls, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await StartAsync(address, calls, cancellationToken);
+        }
+        catch (IOException) when (address.Port != 0)
+        {
+            var api = await StartAsync(new UriBuilder(address) { Port = 0 }.Uri, calls, cancellationToken);
+            calls.Join(address, api.BaseAddress);
+            api.SharedWith = address;
+            return api;
+        }
+    }
+
     public static async Task<TwilioCallsApi> StartAsync(Uri address, LiveCalls calls, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,6 +68,18 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var api = new TwilioCallsApi(app, calls);
+        // Requests for a call another stand-in serves go to it, whatever the method or sub-resource.
+        app.Use(async (context, next) =>
+        {
+            if (CallSidOf(context.Request.Path) is { } sid && !calls.TryGet(sid, out _) && calls.TryGetForward(sid, out var owner))
+            {
+                await SharedRestApi.ForwardAsync(context, owner);
+                return;
+            }
+            await next(context);
+        });
+        app.MapMethods(SharedRestApi.RegistrationPrefix + "{callSid}", [HttpMethods.Put, HttpMethods.Delete],
+            (string callSid, HttpContext context) => SharedRestApi.RegisterAsync(context, callSid, calls));
         app.MapPost($"/{CallIdentity.ApiVersion}/Accounts/{{accountSid}}/Calls/{{callSid}}.json", api.UpdateCallAsync);
         await app.StartAsync(cancellationToken);
         api.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -90,6 +124,17 @@ public sealed class TwilioCallsApi : IAsyncDisposable
             ["status"] = status,
             ["api_version"] = CallIdentity.ApiVersion,
         });
+    }
+
+    /// <summary>The CallSid of a request under <c>/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}</c>.</summary>
+    private static string? CallSidOf(PathString path)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is not [CallIdentity.ApiVersion, "Accounts", _, "Calls", var call, ..])
+        {
+            return null;
+        }
+        return call.EndsWith(".json", StringComparison.Ordinal) ? call[..^".json".Length] : call;
     }
 
     private static (CallUpdate Update, string Status) ReadUpdate(IFormCollection form, Uri requestUrl)
