@@ -99,6 +99,7 @@ internal sealed partial class BrowserCall(
         if (options.Value.CallEventsUrl is not { } worker)
         {
             link.Send("transcript-off", ("reason", "no media worker to ask (Softphone:CallEventsUrl is not set)"));
+            workerEnded.TrySetResult(); // nothing will tell
             return Task.CompletedTask;
         }
         var client = new CallEventsClient(http.CallEvents, worker, twilio.Value.AuthToken);
@@ -120,6 +121,7 @@ internal sealed partial class BrowserCall(
             {
                 LogTranscriptOff(logger, callSid, reason);
                 link.Send("transcript-off", ("reason", reason));
+                workerEnded.TrySetResult(); // nothing will tell
             },
             stop);
     }
