@@ -23,18 +23,19 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         CancellationToken cancellationToken = default)
     {
         var call = new CallIdentity(options.AccountSid, TwilioSid.NewCallSid(), options.From, options.To);
-        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly);
+        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken, options.Routes), options.LoopbackOnly, options.Routes);
         var live = liveCalls?.Register(call.AccountSid, call.CallSid, options.AuthToken);
 
         try
         {
             if (options.LoopbackOnly)
             {
-                CallSimulationOptions.RequireLoopback(options.WebhookUrl, "the webhook");
+                CallSimulationOptions.RequireLoopback(options.Routes.Resolve(options.WebhookUrl), "the webhook");
             }
 
             var document = await FetchAsync(state, options.WebhookUrl, HttpMethod.Post, "ringing", "the voice webhook", cancellationToken);
             state.CallStatus = "in-progress";
+            live?.Answered();
             for (var i = 0; i < document.Verbs.Count; i++)
             {
                 switch (document.Verbs[i])
@@ -116,7 +117,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         if (options.LoopbackOnly)
         {
-            CallSimulationOptions.RequireLoopback(url, what);
+            CallSimulationOptions.RequireLoopback(options.Routes.Resolve(url), what);
         }
         return await FetchAsync(state, url, method, state.CallStatus, what, cancellationToken);
     }
@@ -153,7 +154,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         socket.Options.CollectHttpResponseDetails = true;
 
         // CheckStreamUrl gives either the URL or the failure.
-        failure ??= await ConnectAsync(socket, streamUrl!, options.ConnectTimeout, cancellationToken);
+        failure ??= await ConnectAsync(socket, options.Routes.Resolve(streamUrl!), options.ConnectTimeout, cancellationToken);
         if (failure is not null)
         {
             LogStreamFailed(logger, state.Call.CallSid, failure.Code, failure.Problem);
@@ -212,7 +213,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         if (options.LoopbackOnly)
         {
-            CallSimulationOptions.RequireLoopback(uri, "the stream URL");
+            CallSimulationOptions.RequireLoopback(options.Routes.Resolve(uri), "the stream URL");
         }
         if (uri.Scheme == "ws")
         {
@@ -266,7 +267,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         {
             return;
         }
-        if (state.LoopbackOnly && !CallSimulationOptions.IsLoopback(url))
+        if (state.LoopbackOnly && !CallSimulationOptions.IsLoopback(state.Routes.Resolve(url)))
         {
             Warn(state, 0, $"the status callback {url} is not on this machine; not posted");
             return;
@@ -315,9 +316,11 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         _ => $"the connection broke ({result.CloseDescription})",
     };
 
-    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly)
+    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly, PublicRoutes routes)
     {
         public bool LoopbackOnly { get; } = loopbackOnly;
+
+        public PublicRoutes Routes { get; } = routes;
 
         public CallIdentity Call { get; } = call;
 
