@@ -32,10 +32,14 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        TwilioApi = await FakeTwilioApi.StartAsync();
+        TwilioApi = await FakeTwilioApi.StartAsync(Bridge.CallSimulator.Calls.CallSimulationOptions.DefaultAccountSid);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
             [
                 $"--Parameters:twilio-auth-token={AuthToken}",
+                // The account the simulated calls are placed as; the worker refuses streams of any other.
+                $"--Parameters:twilio-account-sid={Bridge.CallSimulator.Calls.CallSimulationOptions.DefaultAccountSid}",
+                // The dashboard command serves Twilio's REST API for its call on a free port (the worker asks the fake below).
+                "--CallSimulator:RestApi=http://127.0.0.1:0",
                 "--Bedrock:UseEmulator=true",
                 "--Emulator:SessionLimit=00:00:12",
             ],
