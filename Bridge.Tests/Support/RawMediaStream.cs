@@ -58,7 +58,7 @@ public sealed class RawMediaStream : IAsyncDisposable
         return new RawMediaStream(socket, start.CallSid, start.CustomParameters.ToDictionary(p => p.Key, p => p.Value), start.StreamSid);
     }
 
-    public static async Task<RawMediaStream> OpenAsync(Uri webhookUrl, string authToken, CancellationToken cancellationToken)
+    public static async Task<RawMediaStream> OpenAsync(Uri webhookUrl, string authToken, string accountSid, CancellationToken cancellationToken)
     {
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         var form = WebhookForms.IncomingCall();
@@ -74,7 +74,7 @@ public sealed class RawMediaStream : IAsyncDisposable
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-twilio-signature", TwilioTestSigner.Sign(authToken, streamUrl, []));
         await socket.ConnectAsync(new Uri(streamUrl), cancellationToken);
-        return new RawMediaStream(socket, callSid, parameters);
+        return new RawMediaStream(socket, callSid, parameters) { AccountSid = accountSid };
     }
 
     public Task SendConnectedAndStartAsync(CancellationToken cancellationToken) =>
