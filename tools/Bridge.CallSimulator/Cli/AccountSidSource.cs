@@ -14,18 +14,8 @@ public static class AccountSidSource
 
     public sealed record Found(string AccountSid, string Source);
 
-    public static Found Find(string? commandLine, Func<string, string?> environment, string userSecretsFile)
-    {
-        if (!string.IsNullOrEmpty(commandLine))
-        {
-            return new Found(commandLine, "--account-sid");
-        }
-        if (environment(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
-        {
-            return new Found(fromEnvironment, EnvironmentVariable);
-        }
-        return AppHostUserSecrets.Read(userSecretsFile, SecretKey) is { Length: > 0 } secret
-            ? new Found(secret, $"the AppHost's user secrets ({userSecretsFile})")
+    public static Found Find(string? commandLine, Func<string, string?> environment, string userSecretsFile) =>
+        AppHostUserSecrets.Find(commandLine, "--account-sid", EnvironmentVariable, SecretKey, environment, userSecretsFile) is { } found
+            ? new Found(found.Value, found.Source)
             : new Found(CallSimulationOptions.DefaultAccountSid, "the simulator's default");
-    }
 }

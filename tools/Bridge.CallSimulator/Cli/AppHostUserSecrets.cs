@@ -19,6 +19,26 @@ public static class AppHostUserSecrets
         return Path.Combine(root, UserSecretsId, "secrets.json");
     }
 
+    /// <summary>
+    /// A value from the command line, else from <paramref name="environmentVariable"/>, else the AppHost's user secret
+    /// <paramref name="key"/>: the value and where it came from, or null.
+    /// </summary>
+    public static (string Value, string Source)? Find(
+        string? commandLine, string flag, string environmentVariable, string key, Func<string, string?> environment, string userSecretsFile)
+    {
+        if (!string.IsNullOrEmpty(commandLine))
+        {
+            return (commandLine, flag);
+        }
+        if (environment(environmentVariable) is { Length: > 0 } fromEnvironment)
+        {
+            return (fromEnvironment, environmentVariable);
+        }
+        return Read(userSecretsFile, key) is { Length: > 0 } secret
+            ? (secret, $"the AppHost's user secrets ({userSecretsFile})")
+            : null;
+    }
+
     /// <summary>Reads <paramref name="key"/> (<c>Parameters:name</c>) flat, as user-secrets writes it, or nested; null when absent.</summary>
     public static string? Read(string file, string key)
     {

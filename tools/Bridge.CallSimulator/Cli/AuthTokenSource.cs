@@ -13,20 +13,10 @@ public static class AuthTokenSource
 
     public sealed record Found(string Token, string Source);
 
-    public static Found? Find(string? commandLine, Func<string, string?> environment, string userSecretsFile)
-    {
-        if (!string.IsNullOrEmpty(commandLine))
-        {
-            return new Found(commandLine, "--auth-token");
-        }
-        if (environment(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
-        {
-            return new Found(fromEnvironment, EnvironmentVariable);
-        }
-        return AppHostUserSecrets.Read(userSecretsFile, SecretKey) is { Length: > 0 } secret
-            ? new Found(secret, $"the AppHost's user secrets ({userSecretsFile})")
+    public static Found? Find(string? commandLine, Func<string, string?> environment, string userSecretsFile) =>
+        AppHostUserSecrets.Find(commandLine, "--auth-token", EnvironmentVariable, SecretKey, environment, userSecretsFile) is { } found
+            ? new Found(found.Value, found.Source)
             : null;
-    }
 
     /// <summary>Where <c>dotnet user-secrets</c> keeps the AppHost's secrets on this machine.</summary>
     public static string DefaultUserSecretsFile() => AppHostUserSecrets.DefaultFile();
