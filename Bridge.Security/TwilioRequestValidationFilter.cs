@@ -79,8 +79,11 @@ public sealed class TwilioRequestValidationFilter(
         // that hashes to it, whatever the content type says, and however short (empty) the body is.
         if (request.HasJsonContentType() || request.Query.ContainsKey(TwilioSignatureValidator.BodyHashParameter))
         {
-            using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            // Read again from the start by a handler that wants the body in another form (the size is bounded above).
+            request.EnableBuffering();
+            using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true), leaveOpen: true);
             var body = await reader.ReadToEndAsync(cancellationToken);
+            request.Body.Position = 0;
             var check = validator.ValidateJson(url, body, signature);
             request.HttpContext.Items[typeof(TwilioRequestValidationFilter)] = body;
             return check;
