@@ -125,6 +125,11 @@ public sealed partial class BridgedCall : ITwilioStreamListener
 
         string reason;
         var first = await Task.WhenAny(receive, modelOutput, limit).ConfigureAwait(false);
+        if (first == limit && !limit.IsCompletedSuccessfully)
+        {
+            // The watch was cancelled with the call (the connection aborted): the receive loop or the model ends it.
+            first = await Task.WhenAny(receive, modelOutput).ConfigureAwait(false);
+        }
         if (first == receive)
         {
             reason = await CallerEndedAsync(receive).ConfigureAwait(false);
