@@ -143,7 +143,8 @@ resource "aws_appautoscaling_policy" "active_calls" {
 
   lifecycle {
     precondition {
-      condition     = var.max_calls_per_task == null || var.active_calls_per_task_target <= 0.75 * var.max_calls_per_task
+      # try(): without max_calls_per_task (null) there is nothing to compare with.
+      condition     = try(var.active_calls_per_task_target <= 0.75 * var.max_calls_per_task, true)
       error_message = "active_calls_per_task_target must leave a quarter of a task's calls (Calls:MaxConcurrent) as headroom for the calls that arrive while new tasks start."
     }
   }
