@@ -35,8 +35,23 @@ void Report(string attack, string answer, bool asIssueNames)
     Console.WriteLine($"{(asIssueNames ? "ok  " : "FAIL")} {attack}\n     -> {answer}");
 }
 
-// Model streams the emulator accepted so far (its request log).
-int ModelStreams() => File.ReadLines(emulatorLog).Count(line => line.Contains("POST", StringComparison.Ordinal) && line.Contains("invoke-with-bidirectional-stream", StringComparison.Ordinal));
+// Model streams the emulator accepted so far, from its request log, once the log has settled (its console output lags
+// behind under load): the count no longer changes for a second.
+int ModelStreams()
+{
+    int Count() => File.ReadLines(emulatorLog).Count(line => line.Contains("POST", StringComparison.Ordinal) && line.Contains("invoke-with-bidirectional-stream", StringComparison.Ordinal));
+    var count = Count();
+    while (true)
+    {
+        Thread.Sleep(1000);
+        var now = Count();
+        if (now == count)
+        {
+            return count;
+        }
+        count = now;
+    }
+}
 
 double CpuSeconds()
 {
@@ -321,8 +336,9 @@ foreach (var reconnect in new[] { false, true })
     var models = ModelStreams();
     var (socket, _) = await OpenStreamAsync(Start(callSid, parameters, "ACffffffffffffffffffffffffffffffff"));
     var foreign = await CloseAsync(socket, TimeSpan.FromSeconds(10));
-    Report("a start naming another account", $"{(int?)foreign.Status} \"{foreign.Reason}\", {ModelStreams() - models} model streams opened",
-        foreign.Status == WebSocketCloseStatus.PolicyViolation && ModelStreams() == models);
+    var foreignModels = ModelStreams() - models;
+    Report("a start naming another account", $"{(int?)foreign.Status} \"{foreign.Reason}\", {foreignModels} model streams opened",
+        foreign.Status == WebSocketCloseStatus.PolicyViolation && foreignModels == 0);
     liveCalls.Remove(callSid);
 }
 
