@@ -1,5 +1,3 @@
-using Bridge.TwilioStandIn.Twilio;
-
 namespace Bridge.AppHost;
 
 /// <summary>
@@ -18,7 +16,9 @@ internal static class SoftphoneExtensions
         IResourceBuilder<ProjectResource> api,
         IResourceBuilder<ProjectResource> worker,
         IResourceBuilder<ParameterResource> authToken,
-        IResourceBuilder<ParameterResource>? publicBaseUrl)
+        IResourceBuilder<ParameterResource> accountSid,
+        IResourceBuilder<ParameterResource>? publicBaseUrl,
+        Uri restApi)
     {
         // Behind a public URL the api checks signatures against it, so the softphone calls through it, as Twilio does.
         var webhook = publicBaseUrl is null
@@ -32,9 +32,10 @@ internal static class SoftphoneExtensions
             .WithHttpHealthCheck("/health/readiness")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Softphone")
             .WithEnvironment("Twilio__AuthToken", authToken)
+            .WithEnvironment("Twilio__AccountSid", accountSid)
             .WithEnvironment("Softphone__WebhookUrl", webhook)
             .WithEnvironment("Softphone__CallEventsUrl", worker.GetEndpoint("http"))
-            .WithEnvironment("Softphone__RestApi", TwilioCallsApi.DefaultAddress)
+            .WithEnvironment("Softphone__RestApi", restApi.ToString())
             .WaitFor(api)
             .WaitFor(worker)
             .ExcludeFromManifest();

@@ -11,6 +11,7 @@ var app = builder.Build();
 app.UseTrustedForwardedHeaders();
 app.UseClientRateLimits();
 app.UseReadinessLifecycle();
+app.UseWebSocketControlFrameLimit();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
 app.MapDefaultEndpoints();
 app.Map("/media", (HttpContext context, CallHost calls) => calls.HandleAsync(context))

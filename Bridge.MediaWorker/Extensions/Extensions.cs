@@ -23,8 +23,15 @@ internal static class Extensions
         builder.Services.AddValidatedOptions<TwilioStreamOptions>(builder.Configuration, TwilioStreamOptions.SectionName);
         builder.Services.AddValidatedOptions<CallOptions>(builder.Configuration, CallOptions.SectionName);
         builder.Services.AddValidatedOptions<TwilioRestOptions>(builder.Configuration, TwilioRestOptions.SectionName);
+        builder.Services.AddValidatedOptions<PendingStreamOptions>(builder.Configuration, PendingStreamOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(new TwilioAccountRequired(builder.Environment, builder.Configuration));
 
         builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.AddSingleton<PendingStreams>();
+        builder.Services.AddSingleton<StreamClaims>();
+        builder.Services.AddSingleton<CallConfirmation>();
+        builder.Services.AddSingleton<StreamAdmission>();
+        builder.Services.AddSingleton<MediaStreamRefusals>();
         builder.Services.AddSingleton<CallTelemetry>();
         builder.Services.AddSingleton<WorkerResourceGauges>();
         builder.Services.AddSingleton<CallHost>();
@@ -52,6 +59,7 @@ internal static class Extensions
         builder.Services.AddSingleton(sp => new TwilioCallControl(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioCallControl)),
             sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken,
+            sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AccountSid,
             sp.GetRequiredService<ILogger<TwilioCallControl>>()));
     }
 }

@@ -5,6 +5,7 @@ using Bridge.MediaWorker.Calls;
 using CallSummary = Bridge.TwilioStandIn.Calls.CallSummary;
 using Microsoft.Extensions.Logging.Abstractions;
 using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
 
 namespace Bridge.Tests.Tools.TwilioStandIn;
 
@@ -38,7 +39,7 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
             await server.WaitUntilAsync(s => s.StreamSid is not null, "start");
             var start = server.Events("start").Single().GetProperty("start");
             await WorkerCallControl(FakeBridge.AuthToken).HangUpAsync(
-                start.GetProperty("accountSid").GetString()!, start.GetProperty("callSid").GetString()!, CancellationToken.None);
+                start.GetProperty("callSid").GetString()!, CancellationToken.None);
             await server.Finished;
         };
 
@@ -60,7 +61,7 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
             await server.WaitUntilAsync(s => s.StreamSid is not null, "start");
             var start = server.Events("start").Single().GetProperty("start");
             await WorkerCallControl(FakeBridge.AuthToken).TransferAsync(
-                start.GetProperty("accountSid").GetString()!, start.GetProperty("callSid").GetString()!, "+15005550001", CancellationToken.None);
+                start.GetProperty("callSid").GetString()!, "+15005550001", CancellationToken.None);
             await server.Finished;
         };
 
@@ -81,7 +82,7 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
             await server.WaitUntilAsync(s => s.StreamSid is not null, "start");
             var start = server.Events("start").Single().GetProperty("start");
             refused = await Assert.ThrowsAsync<ApiException>(() => WorkerCallControl("not-the-account-token-0123456789ab").HangUpAsync(
-                start.GetProperty("accountSid").GetString()!, start.GetProperty("callSid").GetString()!, CancellationToken.None));
+                start.GetProperty("callSid").GetString()!, CancellationToken.None));
             await server.Finished;
         };
 
@@ -98,9 +99,9 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
         var summary = await CallAsync();
 
         // The worker's hang-up treats 20404 as "already ended" and does not throw; a transfer reports it.
-        await WorkerCallControl(FakeBridge.AuthToken).HangUpAsync(CallSimulationOptions.DefaultAccountSid, summary.CallSid, CancellationToken.None);
+        await WorkerCallControl(FakeBridge.AuthToken).HangUpAsync(summary.CallSid, CancellationToken.None);
         var notFound = await Assert.ThrowsAsync<ApiException>(() => WorkerCallControl(FakeBridge.AuthToken).TransferAsync(
-            CallSimulationOptions.DefaultAccountSid, summary.CallSid, "+15005550001", CancellationToken.None));
+            summary.CallSid, "+15005550001", CancellationToken.None));
         Assert.Equal(20404, notFound.Code);
     }
 
@@ -116,8 +117,7 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
             await server.WaitUntilAsync(s => s.StreamSid is not null, "start");
             var start = server.Events("start").Single().GetProperty("start");
             // The worker knows one address: the first stand-in's, which forwards to the second's call.
-            await WorkerCallControl(FakeBridge.AuthToken).HangUpAsync(
-                start.GetProperty("accountSid").GetString()!, start.GetProperty("callSid").GetString()!, CancellationToken.None);
+            await WorkerCallControl(FakeBridge.AuthToken).HangUpAsync(start.GetProperty("callSid").GetString()!, CancellationToken.None);
             await server.Finished;
         };
 
@@ -127,13 +127,36 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
         Assert.DoesNotContain(summary.Warnings, w => w.Problem.Contains("REST API", StringComparison.Ordinal));
         // Once the call is over the first stand-in forgets it.
         var notFound = await Assert.ThrowsAsync<ApiException>(() => WorkerCallControl(FakeBridge.AuthToken).TransferAsync(
-            CallSimulationOptions.DefaultAccountSid, summary.CallSid, "+15005550001", CancellationToken.None));
+            summary.CallSid, "+15005550001", CancellationToken.None));
         Assert.Equal(20404, notFound.Code);
     }
 
-    private TwilioCallControl WorkerCallControl(string authToken) => new(
+
+    [Fact]
+    public async Task A_fetch_finds_a_live_call_in_progress_on_its_account_and_nothing_once_it_has_ended()
+    {
+        CallResource? live = null, otherAccount = null;
+        _bridge.OnStream = async server =>
+        {
+            await server.WaitUntilAsync(s => s.StreamSid is not null, "start");
+            var callSid = server.Events("start").Single().GetProperty("start").GetProperty("callSid").GetString()!;
+            live = await WorkerCallControl(FakeBridge.AuthToken).FetchAsync(callSid, CancellationToken.None);
+            otherAccount = await WorkerCallControl(FakeBridge.AuthToken, "ACffffffffffffffffffffffffffffffff").FetchAsync(callSid, CancellationToken.None);
+            await server.Finished;
+        };
+
+        var summary = await CallAsync();
+        var ended = await WorkerCallControl(FakeBridge.AuthToken).FetchAsync(summary.CallSid, CancellationToken.None);
+
+        Assert.Equal((summary.CallSid, CallSimulationOptions.DefaultAccountSid, "in-progress"), (live!.Sid, live.AccountSid, live.Status.ToString()));
+        Assert.Null(otherAccount);
+        Assert.Null(ended);
+    }
+
+    private TwilioCallControl WorkerCallControl(string authToken, string accountSid = CallSimulationOptions.DefaultAccountSid) => new(
         new HttpClient(new TwilioApiRedirect(_api.BaseAddress) { InnerHandler = new HttpClientHandler() }),
         authToken,
+        accountSid,
         NullLogger<TwilioCallControl>.Instance);
 
     private async Task<CallSummary> CallAsync(LiveCalls? liveCalls = null)

@@ -23,7 +23,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         CancellationToken cancellationToken = default)
     {
         var call = new CallIdentity(options.AccountSid, options.CallSid ?? TwilioSid.NewCallSid(), options.From, options.To);
-        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly, options.Progress);
+        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken, options.Routes), options.LoopbackOnly, options.Routes, options.Progress);
         var live = liveCalls is null ? null : await liveCalls.RegisterAsync(call.AccountSid, call.CallSid, options.AuthToken);
 
         try
@@ -34,11 +34,12 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
             }
             if (options.LoopbackOnly)
             {
-                CallSimulationOptions.RequireLoopback(options.WebhookUrl, "the webhook");
+                CallSimulationOptions.RequireLoopback(options.Routes.Resolve(options.WebhookUrl), "the webhook");
             }
 
             var document = await FetchAsync(state, options.WebhookUrl, HttpMethod.Post, "ringing", "the voice webhook", cancellationToken);
             state.CallStatus = "in-progress";
+            live?.Answered();
             for (var i = 0; i < document.Verbs.Count; i++)
             {
                 switch (document.Verbs[i])
@@ -123,7 +124,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         if (options.LoopbackOnly)
         {
-            CallSimulationOptions.RequireLoopback(url, what);
+            CallSimulationOptions.RequireLoopback(options.Routes.Resolve(url), what);
         }
         return await FetchAsync(state, url, method, state.CallStatus, what, cancellationToken);
     }
@@ -160,7 +161,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         socket.Options.CollectHttpResponseDetails = true;
 
         // CheckStreamUrl gives either the URL or the failure.
-        failure ??= await ConnectAsync(socket, streamUrl!, options.ConnectTimeout, cancellationToken);
+        failure ??= await ConnectAsync(socket, options.Routes.Resolve(streamUrl!), options.ConnectTimeout, cancellationToken);
         if (failure is not null)
         {
             LogStreamFailed(logger, state.Call.CallSid, failure.Code, failure.Problem);
@@ -219,7 +220,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         if (options.LoopbackOnly)
         {
-            CallSimulationOptions.RequireLoopback(uri, "the stream URL");
+            CallSimulationOptions.RequireLoopback(options.Routes.Resolve(uri), "the stream URL");
         }
         if (uri.Scheme == "ws")
         {
@@ -273,7 +274,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         {
             return;
         }
-        if (state.LoopbackOnly && !CallSimulationOptions.IsLoopback(url))
+        if (state.LoopbackOnly && !CallSimulationOptions.IsLoopback(state.Routes.Resolve(url)))
         {
             Warn(state, 0, $"the status callback {url} is not on this machine; not posted");
             return;
@@ -322,9 +323,11 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         _ => $"the connection broke ({result.CloseDescription})",
     };
 
-    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly, IProgress<string>? progress)
+    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly, PublicRoutes routes, IProgress<string>? progress)
     {
         public bool LoopbackOnly { get; } = loopbackOnly;
+
+        public PublicRoutes Routes { get; } = routes;
 
         public CallIdentity Call { get; } = call;
 

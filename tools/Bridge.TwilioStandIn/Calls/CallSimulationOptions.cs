@@ -32,6 +32,9 @@ public sealed record CallSimulationOptions
     /// <summary>Refuse to send anything to a host that is not this machine (load tests).</summary>
     public bool LoopbackOnly { get; init; }
 
+    /// <summary>Where the bridge's public URLs lead on this machine (a load balancer's part); none: every URL as it is.</summary>
+    public PublicRoutes Routes { get; init; } = PublicRoutes.None;
+
     /// <summary>Twilio follows at most this many documents (webhook, redirects, actions) per call here.</summary>
     public int MaxDocuments { get; init; } = 10;
 

@@ -69,12 +69,13 @@ public sealed class LiveCalls
     internal bool TryGetForward(string callSid, out Uri owner) => _forwarded.TryGetValue(callSid, out owner!);
 }
 
-/// <summary>One call in progress: who owns it, and the update that interrupts what it is doing.</summary>
+/// <summary>One call in progress: who owns it, its status, and the update that interrupts what it is doing.</summary>
 public sealed class LiveCall(string accountSid, string authToken) : IDisposable
 {
     private readonly Lock _gate = new();
     private CancellationTokenSource _interrupted = new();
     private CallUpdate? _update;
+    private volatile string _status = "ringing";
 
     public string AccountSid { get; } = accountSid;
 
@@ -82,6 +83,12 @@ public sealed class LiveCall(string accountSid, string authToken) : IDisposable
 
     /// <summary>False when another stand-in serves the shared REST API address and could not be told of this call.</summary>
     public bool AnnouncedToSharedApi { get; internal set; } = true;
+
+    /// <summary>Twilio's call status: <c>ringing</c> until the voice webhook has answered, then <c>in-progress</c>.</summary>
+    public string Status => _status;
+
+    /// <summary>The voice webhook answered: the call is in progress.</summary>
+    public void Answered() => _status = "in-progress";
 
     /// <summary>Cancelled when an update arrives: the stream in progress stops (Twilio sends <c>stop</c> and closes).</summary>
     public CancellationToken Interrupted

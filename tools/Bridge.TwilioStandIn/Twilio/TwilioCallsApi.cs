@@ -13,11 +13,12 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.TwilioStandIn.Twilio;
 
 /// <summary>
-/// The part of Twilio's REST API a bridge uses on a live call — <c>POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json</c>
-/// with <c>Status=completed</c>, <c>Twiml</c> or <c>Url</c> — served for the simulator's calls, so that a bridge's
-/// hang-up or transfer really ends or redirects the simulated call. Basic authentication with the account SID and
-/// the auth token, as Twilio's libraries send it; Twilio's error bodies (20003 unauthenticated, 20404 no such call
-/// in progress; a bad parameter is a 400 with Twilio's message shape).
+/// The part of Twilio's REST API a bridge uses on a live call — <c>GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json</c>
+/// (the call and its status) and <c>POST</c> to the same with <c>Status=completed</c>, <c>Twiml</c> or <c>Url</c> — served
+/// for the simulator's calls, so that a bridge can confirm a call is live and its hang-up or transfer really ends or
+/// redirects the simulated call. Basic authentication with the account SID and the auth token, as Twilio's libraries
+/// send it; Twilio's error bodies (20003 unauthenticated, 20404 no such call, or one that has ended; a bad parameter
+/// is a 400 with Twilio's message shape).
 /// </summary>
 public sealed class TwilioCallsApi : IAsyncDisposable
 {
@@ -80,21 +81,36 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         });
         app.MapMethods(SharedRestApi.RegistrationPrefix + "{callSid}", [HttpMethods.Put, HttpMethods.Delete],
             (string callSid, HttpContext context) => SharedRestApi.RegisterAsync(context, callSid, calls));
+        app.MapGet($"/{CallIdentity.ApiVersion}/Accounts/{{accountSid}}/Calls/{{callSid}}.json", api.FetchCall);
         app.MapPost($"/{CallIdentity.ApiVersion}/Accounts/{{accountSid}}/Calls/{{callSid}}.json", api.UpdateCallAsync);
         await app.StartAsync(cancellationToken);
         api.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return api;
     }
 
+    /// <summary>The call as Twilio describes it (the fields a bridge reads); a call that has ended is no longer found.</summary>
+    private IResult FetchCall(string accountSid, string callSid, HttpRequest request)
+    {
+        if (Find(accountSid, callSid, request, out var call) is { } refused)
+        {
+            return refused;
+        }
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["sid"] = callSid,
+            ["account_sid"] = accountSid,
+            ["status"] = call.Status,
+            ["direction"] = "inbound",
+            ["api_version"] = CallIdentity.ApiVersion,
+            ["uri"] = $"/{CallIdentity.ApiVersion}/Accounts/{accountSid}/Calls/{callSid}.json",
+        });
+    }
+
     private async Task<IResult> UpdateCallAsync(string accountSid, string callSid, HttpRequest request)
     {
-        if (!_calls.TryGet(callSid, out var call) || call.AccountSid != accountSid)
+        if (Find(accountSid, callSid, request, out var call) is { } refused)
         {
-            return Error(HttpStatusCode.NotFound, NotFound, $"The requested resource /{CallIdentity.ApiVersion}/Accounts/{accountSid}/Calls/{callSid}.json was not found");
-        }
-        if (!IsAuthenticated(request, call))
-        {
-            return Error(HttpStatusCode.Unauthorized, AuthenticationFailed, "Authenticate");
+            return refused;
         }
         if (!request.HasFormContentType)
         {
@@ -135,6 +151,16 @@ public sealed class TwilioCallsApi : IAsyncDisposable
             return null;
         }
         return call.EndsWith(".json", StringComparison.Ordinal) ? call[..^".json".Length] : call;
+    }
+
+    /// <summary>The live call, or Twilio's answer when there is none on that account (20404) or the caller is not its owner (20003).</summary>
+    private IResult? Find(string accountSid, string callSid, HttpRequest request, out LiveCall call)
+    {
+        if (!_calls.TryGet(callSid, out call) || call.AccountSid != accountSid)
+        {
+            return Error(HttpStatusCode.NotFound, NotFound, $"The requested resource /{CallIdentity.ApiVersion}/Accounts/{accountSid}/Calls/{callSid}.json was not found");
+        }
+        return IsAuthenticated(request, call) ? null : Error(HttpStatusCode.Unauthorized, AuthenticationFailed, "Authenticate");
     }
 
     private static (CallUpdate Update, string Status) ReadUpdate(IFormCollection form, Uri requestUrl)

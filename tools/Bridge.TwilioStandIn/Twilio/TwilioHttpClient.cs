@@ -4,9 +4,10 @@ namespace Bridge.TwilioStandIn.Twilio;
 
 /// <summary>
 /// Makes the HTTP requests Twilio makes about a call, signed with the account's auth token: a POST carries the
-/// parameters as a form (signed with them); a GET carries them in the query string (the full URL is signed).
+/// parameters as a form (signed with them); a GET carries them in the query string (the full URL is signed). The URL
+/// signed is the one given; the request goes where <paramref name="routes"/> lead it.
 /// </summary>
-public sealed class TwilioHttpClient(HttpClient http, string authToken)
+public sealed class TwilioHttpClient(HttpClient http, string authToken, PublicRoutes? routes = null)
 {
     public async Task<TwilioHttpResponse> SendAsync(
         Uri url,
@@ -19,12 +20,12 @@ public sealed class TwilioHttpClient(HttpClient http, string authToken)
         {
             var query = string.Join('&', parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
             var target = url.AbsoluteUri + (string.IsNullOrEmpty(url.Query) ? "?" : "&") + query;
-            request = new HttpRequestMessage(HttpMethod.Get, target);
+            request = new HttpRequestMessage(HttpMethod.Get, Route(new Uri(target)));
             request.Headers.Add(TwilioRequestSigner.HeaderName, TwilioRequestSigner.SignForm(authToken, target, []));
         }
         else
         {
-            request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(parameters) };
+            request = new HttpRequestMessage(HttpMethod.Post, Route(url)) { Content = new FormUrlEncodedContent(parameters) };
             request.Headers.Add(TwilioRequestSigner.HeaderName, TwilioRequestSigner.SignForm(authToken, url.AbsoluteUri, parameters));
         }
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("TwilioProxy", "1.1"));
@@ -48,6 +49,8 @@ public sealed class TwilioHttpClient(HttpClient http, string authToken)
             }
         }
     }
+
+    private Uri Route(Uri url) => routes?.Resolve(url) ?? url;
 }
 
 public sealed record TwilioHttpResponse(int StatusCode, string Body)
