@@ -10,17 +10,17 @@ namespace Bridge.Agents;
 /// The agent profiles of this service, read once at start from <c>Agents:Source</c> and validated then: a bad
 /// document stops the service with one line per problem (see <see cref="AgentProfilesValidation"/>).
 /// </summary>
-public sealed partial class AgentProfiles(
-    IOptions<AgentsOptions> options,
-    IHostEnvironment environment,
-    AgentsDocumentSources sources,
-    ILogger<AgentProfiles> logger)
+public sealed class AgentProfiles(IOptions<AgentsOptions> options, AgentCatalogLoader loader)
+{
+    /// <summary>The validated profiles; null when <c>Agents:Source</c> is not set (every call gets the configured agent).</summary>
+    public AgentCatalog? Catalog => loader.Load(options.Value).Catalog;
+}
+
+/// <summary>Reads the profile document once; its options come from the caller, as the options' own validation uses it.</summary>
+public sealed partial class AgentCatalogLoader(IHostEnvironment environment, AgentsDocumentSources sources, ILogger<AgentCatalogLoader> logger)
 {
     private readonly Lock _gate = new();
     private AgentCatalogRead? _read;
-
-    /// <summary>The validated profiles; null when <c>Agents:Source</c> is not set (every call gets the configured agent).</summary>
-    public AgentCatalog? Catalog => Load(options.Value).Catalog;
 
     /// <summary>Reads and validates the document the first time it is asked for; later calls return that result.</summary>
     internal AgentCatalogRead Load(AgentsOptions settings)
@@ -74,11 +74,11 @@ public sealed partial class AgentProfiles(
 }
 
 /// <summary>Reports every problem of the profile document as a start-up validation failure, one line each.</summary>
-internal sealed class AgentProfilesValidation(AgentProfiles profiles) : IValidateOptions<AgentsOptions>
+internal sealed class AgentProfilesValidation(AgentCatalogLoader loader) : IValidateOptions<AgentsOptions>
 {
     public ValidateOptionsResult Validate(string? name, AgentsOptions options)
     {
-        var read = profiles.Load(options);
+        var read = loader.Load(options);
         return read.Errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(read.Errors);
     }
 }

@@ -19,6 +19,7 @@ public static class AgentProfilesExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentsOptions>, AgentProfilesValidation>();
         builder.Services.TryAddSingleton<AgentsDocumentSources>();
+        builder.Services.TryAddSingleton<AgentCatalogLoader>();
         builder.Services.TryAddSingleton<AgentProfiles>();
         return builder;
     }
