@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Bridge.Audio;
+using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Nova;
 using Bridge.MediaWorker.Twilio;
 using Bridge.Security;
@@ -22,7 +22,7 @@ public sealed partial class CallHost(
     StreamToken streamToken,
     CallRegistry registry,
     NovaSonicSessionFactory models,
-    IEnumerable<ICallTool> tools,
+    AgentResolver agents,
     IOptions<AudioOptions> audio,
     IOptions<CallOptions> calls,
     IOptions<TwilioStreamOptions> streamOptions,
@@ -99,10 +99,12 @@ public sealed partial class CallHost(
             return;
         }
 
+        var agent = agents.Resolve(start.CallSid, start.CustomParameters);
+        activity?.SetTag("agent", agent.Name);
         NovaSonicSession session;
         try
         {
-            session = await models.OpenAsync(Setup(), aborted);
+            session = await models.OpenAsync(agent.Setup, aborted);
         }
         catch (Exception e) when (e is BedrockStreamException or BrokenCircuitException or HttpRequestException or TimeoutException)
         {
@@ -116,7 +118,7 @@ public sealed partial class CallHost(
 
         LogCallStarted(start.CallSid);
         telemetry.CallStarted();
-        var call = new BridgedCall(stream, start, session, tools, audio.Value, calls.Value, telemetry, time, loggers.CreateLogger<BridgedCall>());
+        var call = new BridgedCall(stream, start, session, agent.Tools, audio.Value, calls.Value, telemetry, time, loggers.CreateLogger<BridgedCall>());
         var reason = await call.RunAsync(registry.EndCallsRequested, aborted);
         activity?.SetTag("call.end_reason", reason);
         if (reason is "model-failed" or "malformed-frame")
@@ -124,13 +126,6 @@ public sealed partial class CallHost(
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
     }
-
-    private NovaSessionSetup Setup() => new()
-    {
-        InputSampleRate = audio.Value.ModelInputRate,
-        OutputSampleRate = audio.Value.ModelOutputRate,
-        Tools = [.. tools.Select(t => t.Definition)],
-    };
 
     private async Task Refuse(HttpContext context, int status, string reason, string detail)
     {
