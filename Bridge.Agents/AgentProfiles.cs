@@ -23,7 +23,7 @@ public sealed partial class AgentCatalogLoader(IHostEnvironment environment, Age
     private AgentCatalogRead? _read;
 
     /// <summary>Reads and validates the document the first time it is asked for; later calls return that result.</summary>
-    internal AgentCatalogRead Load(AgentsOptions settings)
+    public AgentCatalogRead Load(AgentsOptions settings)
     {
         lock (_gate)
         {

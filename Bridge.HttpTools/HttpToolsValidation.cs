@@ -1,16 +1,19 @@
 using Bridge.Agents;
 using Bridge.Agents.Tools;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.HttpTools;
 
 /// <summary>Every HTTP tool of the profiles has its secret, and any URL override is one a tool may use, at start.</summary>
-internal sealed class HttpToolsValidation(AgentProfiles profiles, IHostEnvironment environment) : IValidateOptions<HttpToolsOptions>
+internal sealed class HttpToolsValidation(AgentCatalogLoader profiles, IConfiguration configuration, IHostEnvironment environment) : IValidateOptions<HttpToolsOptions>
 {
     public ValidateOptionsResult Validate(string? name, HttpToolsOptions options)
     {
-        if (profiles.Catalog is not { } catalog)
+        // The profiles as read, not through their validated options: a bad profile is reported once, by its own validation.
+        var agents = configuration.GetSection(AgentsOptions.SectionName).Get<AgentsOptions>() ?? new AgentsOptions();
+        if (profiles.Load(agents).Catalog is not { } catalog)
         {
             return ValidateOptionsResult.Success;
         }

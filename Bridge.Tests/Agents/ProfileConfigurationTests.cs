@@ -37,6 +37,18 @@ public sealed class ProfileConfigurationTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("Configuration error: ", StringComparison.Ordinal) && l.Contains("agent 'sales', systemPrompt: unknown variable {{weather}}", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_worker_refuses_to_start_without_the_secret_of_each_http_tool()
+    {
+        var path = _documents.Write(ProfileDocuments.Valid);
+
+        var exit = await ServiceProcess.RunUntilExitAsync("Bridge.MediaWorker", Environment("file:" + path), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit.Code);
+        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Configuration error: HttpTools:order_status:Secret is required", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("file:no-such-agents.json", "Agents:Source file:no-such-agents.json: there is no file")]
     [InlineData("agents.json", "Agents:Source 'agents.json' must be file:<path>, ssm:<parameter name> or s3://<bucket>/<key>")]
