@@ -59,6 +59,7 @@ else if (!builder.ExecutionContext.IsPublishMode)
 if (!builder.ExecutionContext.IsPublishMode)
 {
     builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, publicBaseUrl, CallSimulatorRestApi(builder));
+    builder.AddSampleAgents(api, mediaWorker);
 }
 
 builder.Build().Run();

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Bridge.Audio;
+using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Nova;
 using Bridge.MediaWorker.Twilio;
 using Bridge.Security;
@@ -28,7 +28,7 @@ public sealed partial class CallHost(
     MediaStreamRefusals refusals,
     TwilioCallControl twilio,
     NovaSonicSessionFactory models,
-    IEnumerable<ICallTool> tools,
+    AgentResolver agents,
     IOptions<AudioOptions> audio,
     IOptions<CallOptions> calls,
     IOptions<TwilioStreamOptions> streamOptions,
@@ -105,10 +105,12 @@ public sealed partial class CallHost(
         }
         using var call = admitted;
 
+        var agent = agents.Resolve(start.CallSid, start.CustomParameters);
+        activity?.SetTag("agent", agent.Name);
         NovaSonicSession session;
         try
         {
-            session = await models.OpenAsync(Setup(), aborted);
+            session = await models.OpenAsync(agent.Setup, aborted);
         }
         catch (Exception e) when (e is BedrockStreamException or BrokenCircuitException or HttpRequestException or TimeoutException)
         {
@@ -123,7 +125,7 @@ public sealed partial class CallHost(
         LogCallStarted(start.CallSid);
         telemetry.CallStarted();
         var limits = new CallLimits(calls.Value, startedAt, time, token => twilio.HangUpAsync(start.CallSid, token), _logger);
-        var bridged = new BridgedCall(stream, start, session, tools, audio.Value, calls.Value, limits, telemetry, time, loggers.CreateLogger<BridgedCall>());
+        var bridged = new BridgedCall(stream, start, session, agent.Tools, audio.Value, calls.Value, limits, telemetry, time, loggers.CreateLogger<BridgedCall>());
         var reason = await bridged.RunAsync(registry.EndCallsRequested, aborted);
         activity?.SetTag("call.end_reason", reason);
         if (reason is "model-failed" or "malformed-frame" or CallLimits.AudioAhead or CallLimits.Inactivity)
@@ -168,13 +170,6 @@ public sealed partial class CallHost(
         }
         return null;
     }
-
-    private NovaSessionSetup Setup() => new()
-    {
-        InputSampleRate = audio.Value.ModelInputRate,
-        OutputSampleRate = audio.Value.ModelOutputRate,
-        Tools = [.. tools.Select(t => t.Definition)],
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid} connected to the model")]
     private partial void LogCallStarted(string callSid);

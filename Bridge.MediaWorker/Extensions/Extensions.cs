@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bridge.Audio;
+using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Twilio;
@@ -50,6 +51,10 @@ internal static class Extensions
         builder.AddTwilioCallControl();
         builder.Services.AddSingleton<ICallTool, HangUpTool>();
         builder.Services.AddSingleton<ICallTool, TransferCallTool>();
+
+        builder.AddAgentProfiles();
+        builder.AddHttpTools();
+        builder.Services.AddSingleton<AgentResolver>();
     }
 
     private static void AddTwilioCallControl(this IHostApplicationBuilder builder)

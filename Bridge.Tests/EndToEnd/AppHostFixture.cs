@@ -60,7 +60,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
-        ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator", "softphone"], _stopping.Token);
+        ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator", "softphone", "sample-tool-backend"], _stopping.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("media-worker", timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
     }
