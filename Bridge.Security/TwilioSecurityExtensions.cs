@@ -16,14 +16,8 @@ public static class TwilioSecurityExtensions
     /// </summary>
     public static TBuilder AddTwilioSecurity<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<TwilioOptions>()
-            .Bind(builder.Configuration.GetSection(TwilioOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<PublicEndpointOptions>()
-            .Bind(builder.Configuration.GetSection(PublicEndpointOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddOptions<TwilioOptions>().BindValidated(builder.Configuration.GetSection(TwilioOptions.SectionName));
+        builder.Services.AddOptions<PublicEndpointOptions>().BindValidated(builder.Configuration.GetSection(PublicEndpointOptions.SectionName));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new TwilioSignatureValidator(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));
