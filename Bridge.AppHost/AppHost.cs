@@ -56,4 +56,6 @@ else if (!builder.ExecutionContext.IsPublishMode)
     mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", Bridge.CallSimulator.Twilio.TwilioCallsApi.DefaultAddress);
 }
 
+mediaWorker.WithTransferTarget(builder, callsComeFromTheSimulator: publicBaseUrl is null);
+
 builder.Build().Run();

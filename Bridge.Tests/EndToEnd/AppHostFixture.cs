@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Bridge.Tests.Support;
+using Bridge.CallSimulator.Twilio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,13 +10,13 @@ namespace Bridge.Tests.EndToEnd;
 /// <summary>
 /// The real AppHost, started once for the end-to-end tests, with the api, the media worker and the Nova Sonic
 /// emulator healthy. Settings made for testing: a small call limit, a short model session limit (and an earlier
-/// renewal) so long calls happen in seconds, and Twilio's REST API served by a local fake.
+/// renewal) so long calls happen in seconds, and Twilio's REST API served by the call simulator on a free port
+/// (a local AppHost points the worker at the simulator's fixed one). The transfer target is the AppHost's local default.
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
     public const string AuthToken = "e2e0a1b2c3d4e5f60718293a4b5c6d7e";
     public const int MaxConcurrentCalls = 4;
-    public const string TransferTarget = "+15005550001";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly CancellationTokenSource _stopping = new();
@@ -24,7 +24,10 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
-    public FakeTwilioApi TwilioApi { get; private set; } = null!;
+    /// <summary>The simulated calls in progress, which the worker's hang-ups and transfers reach through <see cref="TwilioApi"/>.</summary>
+    public LiveCalls LiveCalls { get; } = new();
+
+    public TwilioCallsApi TwilioApi { get; private set; } = null!;
 
     /// <summary>The voice webhook as Twilio would call it.</summary>
     public Uri WebhookUrl => new(App.GetEndpoint("api", "http"), "/webhook");
@@ -32,7 +35,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        TwilioApi = await FakeTwilioApi.StartAsync();
+        TwilioApi = await TwilioCallsApi.StartAsync(new Uri("http://127.0.0.1:0"), LiveCalls, timeout.Token);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
             [
                 $"--Parameters:twilio-auth-token={AuthToken}",
@@ -44,7 +47,6 @@ public sealed class AppHostFixture : IAsyncLifetime
         builder.CreateResourceBuilder<ProjectResource>("media-worker")
             .WithEnvironment("Twilio__Rest__BaseAddress", TwilioApi.BaseAddress.ToString())
             .WithEnvironment("Calls__MaxConcurrent", MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("Calls__TransferTarget", TransferTarget)
             .WithEnvironment("Conversation__RenewStreamAfter", "00:00:03")
             .WithEnvironment("Conversation__RenewalQuietWait", "00:00:06");
 

@@ -1,4 +1,5 @@
 using Bridge.CallSimulator.Media;
+using Bridge.CallSimulator.Twilio;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;
@@ -15,7 +16,7 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
     private async Task<Bridge.CallSimulator.Calls.CallSummary> CallAsync(MediaStreamOptions media)
     {
         using var timeout = new CancellationTokenSource(CallTimeout);
-        return await SimulatedCaller.CallAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, media, timeout.Token);
+        return await SimulatedCaller.CallAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, media, timeout.Token, fixture.LiveCalls);
     }
 
     [Fact]
@@ -89,14 +90,14 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
             MaxDuration = TimeSpan.FromSeconds(20),
         });
 
-        var update = Assert.Single(fixture.TwilioApi.Updates, u => u.CallSid == summary.CallSid);
-        Assert.Equal("completed", update.Form["Status"]);
+        Assert.Equal("ended through Twilio's REST API (Status=completed)", summary.Outcome);
+        Assert.True(summary.StreamStoppedByUpdate, string.Join("\n", summary.Steps));
         Assert.True(summary.Stream!.HeardAudio >= TimeSpan.FromSeconds(0.8), "the goodbye was not heard before the call ended");
-        Assert.Equal(StreamEnd.ServerClosed, summary.Stream.End);
+        Assert.True(summary.Succeeded);
     }
 
     [Fact]
-    public async Task The_transfer_tool_dials_the_configured_number()
+    public async Task The_transfer_tool_transfers_a_local_call_to_the_apphosts_transfer_target()
     {
         var summary = await CallAsync(new MediaStreamOptions
         {
@@ -106,8 +107,13 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
             MaxDuration = TimeSpan.FromSeconds(20),
         });
 
-        var update = Assert.Single(fixture.TwilioApi.Updates, u => u.CallSid == summary.CallSid);
-        Assert.Contains($"<Number>{AppHostFixture.TransferTarget}</Number>", update.Form["Twiml"], StringComparison.Ordinal);
+        // The AppHost's transfer-target parameter, at its local default, reached the worker, whose transfer went
+        // through Twilio's REST API (the simulator's) as a <Dial>.
+        Assert.StartsWith($"transferred to {TwilioCallsApi.LocalTransferTarget} ", summary.Outcome, StringComparison.Ordinal);
+        Assert.Contains($"<Dial> {TwilioCallsApi.LocalTransferTarget}", summary.Steps);
+        Assert.True(summary.StreamStoppedByUpdate);
+        Assert.True(summary.Succeeded);
+        Assert.True(summary.Stream!.HeardAudio >= TimeSpan.FromSeconds(0.8), "the model's words before the transfer were not heard");
     }
 
     [Fact]

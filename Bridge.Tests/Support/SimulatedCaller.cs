@@ -1,6 +1,7 @@
 using Bridge.CallSimulator.Audio;
 using Bridge.CallSimulator.Calls;
 using Bridge.CallSimulator.Media;
+using Bridge.CallSimulator.Twilio;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.Support;
@@ -10,10 +11,12 @@ public static class SimulatedCaller
 {
     private const int SilenceByte = 0xFF;
 
-    public static async Task<CallSummary> CallAsync(Uri webhookUrl, string authToken, MediaStreamOptions media, CancellationToken cancellationToken = default)
+    /// <param name="liveCalls">The calls a simulator's REST API serves, so that a bridge's hang-up or transfer reaches this one.</param>
+    public static async Task<CallSummary> CallAsync(
+        Uri webhookUrl, string authToken, MediaStreamOptions media, CancellationToken cancellationToken = default, LiveCalls? liveCalls = null)
     {
         using var http = new HttpClient();
-        var simulation = new CallSimulation(http, TimeProvider.System, NullLogger<CallSimulation>.Instance);
+        var simulation = new CallSimulation(http, TimeProvider.System, NullLogger<CallSimulation>.Instance, liveCalls);
         return await simulation.RunAsync(
             new CallSimulationOptions { WebhookUrl = webhookUrl, AuthToken = authToken, Media = media, LoopbackOnly = true },
             cancellationToken: cancellationToken);

@@ -76,7 +76,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
                         break;
                     case DialVerb dial:
                         state.Step($"<Dial> {dial.Target}");
-                        return state.Summary($"transferred (<Dial> {dial.Target}; the simulator does not place that call)");
+                        return state.Summary($"transferred to {dial.Target} (<Dial>; the simulator does not place that call)");
                     case HangupVerb:
                         state.Step("<Hangup>");
                         return state.Summary("TwiML <Hangup>");
@@ -175,6 +175,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         var result = await running;
         state.Stream = result;
         var stoppedForUpdate = result.End == StreamEnd.CallerHungUp && interruptedByApi.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        state.StreamStoppedByUpdate = stoppedForUpdate;
         state.Step(stoppedForUpdate
             ? "stream ended: a REST API update of the call stopped it (stop sent, socket closed)"
             : $"stream ended: {Describe(result)}");
@@ -331,6 +332,8 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
 
         public MediaStreamResult? Stream { get; set; }
 
+        public bool StreamStoppedByUpdate { get; set; }
+
         public TwilioWarning? Error { get; set; }
 
         public List<TwilioWarning> Warnings { get; } = [];
@@ -348,6 +351,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
             Error = Error,
             Warnings = Warnings.ToList(),
             Stream = Stream,
+            StreamStoppedByUpdate = StreamStoppedByUpdate,
         };
     }
 
