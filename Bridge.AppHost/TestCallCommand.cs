@@ -2,6 +2,7 @@ using Bridge.CallSimulator.Audio;
 using Bridge.CallSimulator.Calls;
 using Bridge.CallSimulator.Media;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.AppHost;
@@ -12,8 +13,10 @@ namespace Bridge.AppHost;
 /// </summary>
 internal static class TestCallCommand
 {
-    public static IResourceBuilder<ProjectResource> WithTestCallCommand(this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> authToken) =>
-        api.WithCommand(
+    public static IResourceBuilder<ProjectResource> WithTestCallCommand(this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> authToken)
+    {
+        api.ApplicationBuilder.Services.TryAddSingleton<TestCallTracing>();
+        return api.WithCommand(
             name: "place-test-call",
             displayName: "Place a test call",
             executeCommand: context => PlaceAsync(context, api.GetEndpoint("http"), authToken.Resource),
@@ -25,10 +28,13 @@ internal static class TestCallCommand
                     ? ResourceCommandState.Enabled
                     : ResourceCommandState.Disabled,
             });
+    }
 
     private static async Task<ExecuteCommandResult> PlaceAsync(ExecuteCommandContext context, EndpointReference api, ParameterResource authToken)
     {
         var logger = context.Services.GetRequiredService<ILoggerFactory>().CreateLogger<CallSimulation>();
+        await context.Services.GetRequiredService<TestCallTracing>().StartAsync(
+            api.Resource, context.Services.GetRequiredService<DistributedApplicationExecutionContext>(), logger, context.CancellationToken);
         var utterance = Path.Combine(AppContext.BaseDirectory, "utterances", "hello.wav");
         var audio = CallerAudio.FromMuLaw(CallerAudioLoader.Load(WavFile.Read(utterance)).MuLaw);
         using var http = new HttpClient();
@@ -44,7 +50,7 @@ internal static class TestCallCommand
 
         var heard = summary.Stream?.HeardAudio ?? TimeSpan.Zero;
         return summary.Succeeded && heard > TimeSpan.Zero
-            ? new ExecuteCommandResult { Success = true, Message = $"Call {summary.CallSid}: the caller heard {heard.TotalSeconds:0.0} s of answer." }
+            ? new ExecuteCommandResult { Success = true, Message = $"Call {summary.CallSid}: the caller heard {heard.TotalSeconds:0.0} s of answer. Trace {summary.TraceId} in Traces." }
             : new ExecuteCommandResult { Success = false, Message = $"Call {summary.CallSid}: {summary.Outcome}; heard {heard.TotalSeconds:0.0} s. {string.Join("; ", summary.Steps.TakeLast(3))}" };
     }
 }

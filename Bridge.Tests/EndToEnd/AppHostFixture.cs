@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Bridge.CallSimulator.Twilio;
+using Bridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public TwilioCallsApi TwilioApi { get; private set; } = null!;
 
+    /// <summary>Where the resources (and the AppHost's test calls) export their telemetry, in place of the dashboard's OTLP endpoint.</summary>
+    public OtlpTraceReceiver Telemetry { get; private set; } = null!;
+
     /// <summary>The voice webhook as Twilio would call it.</summary>
     public Uri WebhookUrl => new(App.GetEndpoint("api", "http"), "/webhook");
 
@@ -36,11 +40,13 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         TwilioApi = await TwilioCallsApi.StartAsync(new Uri("http://127.0.0.1:0"), LiveCalls, timeout.Token);
+        Telemetry = await OtlpTraceReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
             [
                 $"--Parameters:twilio-auth-token={AuthToken}",
                 "--Bedrock:UseEmulator=true",
                 "--Emulator:SessionLimit=00:00:12",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.Endpoint}",
             ],
             timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -65,6 +71,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         await TwilioApi.DisposeAsync();
+        await Telemetry.DisposeAsync();
     }
 }
 

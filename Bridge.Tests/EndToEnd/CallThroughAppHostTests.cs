@@ -1,5 +1,7 @@
 using Bridge.CallSimulator.Media;
+using Bridge.CallSimulator.Tracing;
 using Bridge.CallSimulator.Twilio;
+using Bridge.MediaWorker.Calls;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;
@@ -12,6 +14,7 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class CallThroughAppHostTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(30);
 
     private async Task<Bridge.CallSimulator.Calls.CallSummary> CallAsync(MediaStreamOptions media)
     {
@@ -46,6 +49,25 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
 
         Assert.True(result.Success, result.Message);
         Assert.Contains("heard", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dashboard_commands_call_is_one_trace_from_the_simulator_through_the_api_and_the_worker()
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("api", "place-test-call", timeout.Token);
+
+        Assert.True(result.Success, result.Message);
+        var callSid = result.Message!.Split(' ', ':')[1];
+        // The call's own span, exported by the AppHost where the services export theirs: the root of a new trace.
+        var call = await fixture.Telemetry.WaitForSpanAsync(
+            s => s.Service == CallTracing.ServiceName && s.Attributes.GetValueOrDefault("twilio.call_sid") == callSid, SpanTimeout);
+        Assert.Equal(CallTracing.CallSpanName, call.Name);
+        Assert.Null(call.ParentSpanId);
+        // The webhook and the WebSocket upgrade carried its context: the api's and the worker's spans are in it.
+        await fixture.Telemetry.WaitForSpanAsync(s => s.TraceId == call.TraceId && s.Service == "api" && s.Name.StartsWith("POST /webhook", StringComparison.Ordinal), SpanTimeout);
+        await fixture.Telemetry.WaitForSpanAsync(s => s.TraceId == call.TraceId && s.Service == "media-worker" && s.Name == CallHost.CallSpanName, SpanTimeout);
     }
 
     [Fact]

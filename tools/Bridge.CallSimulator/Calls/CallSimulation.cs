@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Bridge.CallSimulator.Media;
+using Bridge.CallSimulator.Tracing;
 using Bridge.CallSimulator.Twilio;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +25,19 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         CancellationToken cancellationToken = default)
     {
         var call = new CallIdentity(options.AccountSid, TwilioSid.NewCallSid(), options.From, options.To);
+        if (!options.Traced)
+        {
+            return await RunCallAsync(call, options, observer, cancellationToken);
+        }
+        using var activity = CallTracing.StartCall(call);
+        var summary = await RunCallAsync(call, options, observer, cancellationToken);
+        CallTracing.Complete(activity, summary.Outcome, summary.Succeeded);
+        return summary with { TraceId = activity.TraceId.ToHexString() };
+    }
+
+    private async Task<CallSummary> RunCallAsync(
+        CallIdentity call, CallSimulationOptions options, IMediaStreamObserver? observer, CancellationToken cancellationToken)
+    {
         var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken), options.LoopbackOnly);
         var live = liveCalls?.Register(call.AccountSid, call.CallSid, options.AuthToken);
 
@@ -151,6 +166,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader(TwilioRequestSigner.WebSocketHeaderName, TwilioRequestSigner.SignWebSocketUpgrade(options.AuthToken, stream.Url));
         socket.Options.CollectHttpResponseDetails = true;
+        if (Activity.Current is { } trace)
+        {
+            DistributedContextPropagator.Current.Inject(trace, socket.Options, static (carrier, name, value) => ((ClientWebSocketOptions)carrier!).SetRequestHeader(name, value));
+        }
 
         // CheckStreamUrl gives either the URL or the failure.
         failure ??= await ConnectAsync(socket, streamUrl!, options.ConnectTimeout, cancellationToken);

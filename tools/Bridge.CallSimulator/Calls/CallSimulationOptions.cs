@@ -26,6 +26,12 @@ public sealed record CallSimulationOptions
     /// <summary>Refuse to send anything to a host that is not this machine (load tests).</summary>
     public bool LoopbackOnly { get; init; }
 
+    /// <summary>
+    /// The call is the root of a sampled trace whose context goes with every request (<see cref="Tracing.CallTracing"/>).
+    /// A load test turns this off, so that the services sample its calls as they do untraced traffic.
+    /// </summary>
+    public bool Traced { get; init; } = true;
+
     /// <summary>Twilio follows at most this many documents (webhook, redirects, actions) per call here.</summary>
     public int MaxDocuments { get; init; } = 10;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Bridge.CallSimulator.Audio;
 using Bridge.CallSimulator.Calls;
 using Bridge.CallSimulator.Media;
+using Bridge.CallSimulator.Tracing;
 using Bridge.CallSimulator.Twilio;
 using Microsoft.Extensions.Logging;
 
@@ -153,6 +154,8 @@ public static class CallCommand
             };
 
             CallSummary summary;
+            // The call's own span goes to the dashboard when told where (the api's and the worker's go there anyway).
+            using (var tracing = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ? null : CallTracing.StartExporting())
             using (var logging = ConsoleLogging.Create(parse.GetValue(verbose)))
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
             {

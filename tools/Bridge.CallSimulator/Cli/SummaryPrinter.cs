@@ -18,6 +18,10 @@ public static class SummaryPrinter
         {
             Row(table, "Error", $"{error.Code}: {error.Problem}");
         }
+        if (summary.TraceId is { } traceId)
+        {
+            Row(table, "Trace", traceId);
+        }
         foreach (var warning in summary.Warnings)
         {
             Row(table, "Warning", $"{warning.Code}: {warning.Problem}");

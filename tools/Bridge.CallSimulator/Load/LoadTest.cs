@@ -54,6 +54,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
                     AccountSid = options.AccountSid,
                     From = $"+1555{index:D7}",
                     LoopbackOnly = true,
+                    Traced = false,
                     Media = new MediaStreamOptions
                     {
                         Audio = new TaggedCallerAudio(callLength),
