@@ -18,7 +18,7 @@ public static class SummaryPrinter
         {
             Row(table, "Error", $"{error.Code}: {error.Problem}");
         }
-        if (summary.TraceId is { } traceId)
+        if (summary.TraceId is { } traceId && summary.Steps.Count > 0)
         {
             Row(table, "Trace", traceId);
         }

@@ -107,7 +107,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
         }
         progress?.Invoke(Snapshot());
 
-        return new LoadResult
+        var result = new LoadResult
         {
             StartedAt = startedAt,
             DurationSeconds = Math.Round(time.GetElapsedTime(origin).TotalSeconds, 3),
@@ -137,6 +137,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
                 sampler.RssSlope.KilobytesPerMinute is { } slope ? Math.Round(slope, 1) : null, sampler.RssSlope.Samples,
                 (options.Ramp + options.WarmUp).TotalSeconds),
         };
+        return result with { FailedBecause = LoadVerdict.Failures(result, options.MaxLostShare) };
     }
 
     /// <summary>A frame counts once its call had <see cref="LoadOptions.Grace"/> left after sending it.</summary>
