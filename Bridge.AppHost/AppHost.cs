@@ -1,6 +1,6 @@
 using Bridge.AppHost;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args).ReportShutdown();
 
 // Twilio signs every webhook and WebSocket upgrade with the account's auth token. Locally a generated value
 // (kept in the AppHost's user secrets) lets the call simulator sign as Twilio would.
@@ -27,6 +27,7 @@ var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker"
     .WithExternalHttpEndpoints()
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
+    .WithoutLocalTelemetryRetry()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithEnvironment("Bedrock__Region", bedrockRegion)
     .WithEnvironment("Bedrock__ModelId", bedrockModelId);
@@ -40,6 +41,7 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithExternalHttpEndpoints()
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
+    .WithoutLocalTelemetryRetry()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithReference(mediaWorker)
     .WithTestCallCommand(twilioAuthToken);
