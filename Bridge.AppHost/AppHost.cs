@@ -27,7 +27,7 @@ var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker"
     .WithExternalHttpEndpoints()
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
-    .WithoutLocalTelemetryRetry()
+    .AsLocalService()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithEnvironment("Bedrock__Region", bedrockRegion)
     .WithEnvironment("Bedrock__ModelId", bedrockModelId);
@@ -41,7 +41,7 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithExternalHttpEndpoints()
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
-    .WithoutLocalTelemetryRetry()
+    .AsLocalService()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithReference(mediaWorker)
     .WithTestCallCommand(twilioAuthToken);

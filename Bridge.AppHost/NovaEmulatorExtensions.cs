@@ -43,7 +43,7 @@ internal static class NovaEmulatorExtensions
             .WithHttpEndpoint(name: "model", env: "Emulator__Port")
             .WithHttpEndpoint(name: "health", env: "Emulator__HealthPort")
             .WithHttpHealthCheck("/health/readiness", endpointName: "health")
-            .WithoutLocalTelemetryRetry()
+            .AsLocalService()
             .WithEnvironment("Emulator__AccessKeyId", AccessKeyId)
             .WithEnvironment("Emulator__SecretAccessKey", SecretAccessKey)
             .WithEnvironment("Emulator__Region", region)

@@ -33,6 +33,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>Where the resources (and the AppHost's test calls) export their telemetry, in place of the dashboard's OTLP endpoint.</summary>
     public OtlpTraceReceiver Telemetry { get; private set; } = null!;
 
+    /// <summary>The warnings and errors the AppHost itself logged.</summary>
+    public CapturedLogs AppHostLogs { get; } = new();
+
     /// <summary>The voice webhook as Twilio would call it.</summary>
     public Uri WebhookUrl => new(App.GetEndpoint("api", "http"), "/webhook");
 
@@ -47,9 +50,11 @@ public sealed class AppHostFixture : IAsyncLifetime
                 "--Bedrock:UseEmulator=true",
                 "--Emulator:SessionLimit=00:00:12",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.Endpoint}",
+                // The resources' output goes to files (ResourceLogs); the AppHost's appsettings would print it all.
+                "--Logging:LogLevel:Default=Warning",
             ],
             timeout.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(AppHostLogs));
         builder.CreateResourceBuilder<ProjectResource>("media-worker")
             .WithEnvironment("Twilio__Rest__BaseAddress", TwilioApi.BaseAddress.ToString())
             .WithEnvironment("Calls__MaxConcurrent", MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture))

@@ -20,7 +20,8 @@ internal static class EmulatorProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // Its appsettings.json (health probes and other requests logged at Warning only) is found wherever it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var options = new EmulatorOptions { Port = EmulatorDefaults.Port };
         var section = builder.Configuration.GetSection(EmulatorOptions.SectionName);
         if (section.GetSection(nameof(EmulatorOptions.ToolTriggers)).GetChildren().Any())

@@ -236,7 +236,9 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         if (uri.Scheme == "ws")
         {
-            Warn(state, TwilioErrorCodes.StreamUrlNotSecure, $"the stream URL {url} is not wss://; real Twilio refuses it (the simulator goes on, for local use)");
+            Warn(state, TwilioErrorCodes.StreamUrlNotSecure, CallSimulationOptions.IsLoopback(uri)
+                ? $"the stream URL {url} is plain ws://: expected for a bridge on this machine, and the simulator connects; real Twilio dials only wss:// on port 443, so a real number needs the bridge behind https (Bridge:PublicBaseUrl)"
+                : $"the stream URL {url} is not wss://; real Twilio refuses it (the simulator goes on, for local use)");
         }
         if (uri.Scheme == "wss" && uri.Port != 443)
         {
