@@ -25,7 +25,7 @@ public static class AuthTokenSource
         {
             return new Found(fromEnvironment, EnvironmentVariable);
         }
-        return ReadUserSecret(userSecretsFile) is { Length: > 0 } secret
+        return ReadUserSecret(userSecretsFile, SecretKey) is { Length: > 0 } secret
             ? new Found(secret, $"the AppHost's user secrets ({userSecretsFile})")
             : null;
     }
@@ -39,8 +39,8 @@ public static class AuthTokenSource
         return Path.Combine(root, AppHostUserSecretsId, "secrets.json");
     }
 
-    /// <summary>Reads the key flat (<c>"Parameters:twilio-auth-token"</c>, as user-secrets writes it) or nested.</summary>
-    private static string? ReadUserSecret(string file)
+    /// <summary>Reads <paramref name="key"/> (<c>Section:name</c>) flat, as user-secrets writes it, or nested.</summary>
+    public static string? ReadUserSecret(string file, string key)
     {
         if (!File.Exists(file))
         {
@@ -50,13 +50,13 @@ public static class AuthTokenSource
         {
             using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             var root = document.RootElement;
-            if (root.TryGetProperty(SecretKey, out var flat) && flat.ValueKind == JsonValueKind.String)
+            if (root.TryGetProperty(key, out var flat) && flat.ValueKind == JsonValueKind.String)
             {
                 return flat.GetString();
             }
-            var (section, key) = (SecretKey[..SecretKey.IndexOf(':')], SecretKey[(SecretKey.IndexOf(':') + 1)..]);
+            var (section, name) = (key[..key.IndexOf(':')], key[(key.IndexOf(':') + 1)..]);
             return root.TryGetProperty(section, out var nested) && nested.ValueKind == JsonValueKind.Object &&
-                   nested.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String
+                   nested.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()
                 : null;
         }

@@ -143,8 +143,9 @@ public static class CallCommand
             };
 
             CallSummary summary;
-            // The call's own span goes to the dashboard when told where (the api's and the worker's go there anyway).
-            using (var tracing = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ? null : CallTracing.StartExporting())
+            // The call's own span goes to the dashboard too (the api's and the worker's go there anyway).
+            var export = LocalDashboard.ExportSettings(options.WebhookUrl, Environment.GetEnvironmentVariable, AuthTokenSource.DefaultUserSecretsFile());
+            using (var tracing = export is null ? null : CallTracing.StartExporting(export))
             using (var logging = ConsoleLogging.Create(parse.GetValue(verbose)))
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
             {
