@@ -106,7 +106,7 @@ public static class LoadCommand
             "bridge-call load --url http://127.0.0.1:5380/webhook --auth-token <token> --calls 50 --ramp 10s --duration 40s",
             "    Against a system already running whose model is in loopback mode at 8 kHz.",
             "bridge-call load --calls 20 --duration 30s --max-lost 1% --json result.json",
-            "    The local AppHost started with --Emulator:Mode=Loopback; fails (exit code 1) above 1 % lost.",
+            "    Against the local AppHost started with Emulator__Mode=Loopback; fails (exit code 1) above 1 % lost.",
             "",
             "Exit code: 0 passed; 1 failed (a call failed or ended early, no frame came back, or more than",
             "--max-lost of the frames were lost); 2 bad options.");

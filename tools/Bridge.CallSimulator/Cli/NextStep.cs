@@ -30,6 +30,6 @@ public static class NextStep
         result.CallsStarted > 0 && result.CallsCompleted == 0
             ? $"No call got through to {webhookUrl}. scripts/load-test.sh starts a worker, an api and the emulator in loopback " +
               "mode and runs this command against them; a system of your own needs its model in loopback at 8 kHz " +
-              "(a local AppHost: dotnet run --project Bridge.AppHost -- --Emulator:Mode=Loopback)."
+              "(a local AppHost: Emulator__Mode=Loopback dotnet run --project Bridge.AppHost)."
             : null;
 }
