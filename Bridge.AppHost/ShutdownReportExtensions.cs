@@ -22,8 +22,9 @@ internal static partial class ShutdownReportExtensions
         return builder;
     }
 
-    private sealed partial class ShutdownReport(DistributedApplicationModel model, ILogger<ShutdownReport> logger, TimeProvider time) : IHostedLifecycleService
+    private sealed partial class ShutdownReport(DistributedApplicationModel model, ILoggerFactory loggers, TimeProvider time) : IHostedLifecycleService
     {
+        private readonly ILogger _logger = loggers.CreateLogger("Bridge.AppHost");
         private long _stoppingSince;
         private int _stopped;
 
