@@ -1,6 +1,6 @@
 using Bridge.AppHost;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args).ReportShutdown();
 
 // Twilio signs every webhook and WebSocket upgrade with the account's auth token. Locally generated values shaped
 // like Twilio's (kept in the AppHost's user secrets) let the call simulator sign, and serve Twilio's REST API, as the
@@ -25,6 +25,7 @@ var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker"
     .WithExternalHttpEndpoints()
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
+    .AsLocalService()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithEnvironment("Twilio__AccountSid", twilioAccountSid)
     .WithEnvironment("Bedrock__Region", bedrockRegion)
@@ -39,6 +40,7 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithExternalHttpEndpoints()
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
+    .AsLocalService()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithReference(mediaWorker)
     .WithTestCallCommand(twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
@@ -61,6 +63,8 @@ if (!builder.ExecutionContext.IsPublishMode)
     builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, publicBaseUrl, CallSimulatorRestApi(builder));
     builder.AddSampleAgents(api, mediaWorker);
 }
+
+mediaWorker.WithTransferTarget(builder, callsComeFromTheSimulator: publicBaseUrl is null);
 
 builder.Build().Run();
 

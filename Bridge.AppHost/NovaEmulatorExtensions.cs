@@ -15,9 +15,27 @@ internal static class NovaEmulatorExtensions
     private const string AccessKeyId = "AKIALOCALEMULATOR001";
     private const string SecretAccessKey = "local-emulator-secret-not-an-aws-key";
 
+    private const string UseEmulatorKey = "Bedrock:UseEmulator";
+
     public static bool ShouldUseEmulator(this IDistributedApplicationBuilder builder) =>
-        !builder.ExecutionContext.IsPublishMode &&
-        (builder.Configuration.GetValue<bool?>("Bedrock:UseEmulator") ?? !AwsCredentialsProbe.Found());
+        !builder.ExecutionContext.IsPublishMode && (UseEmulatorSetting(builder.Configuration) ?? !AwsCredentialsProbe.Found());
+
+    /// <summary>The setting, or null when it is not set; a value that is not a boolean stops the AppHost with one line, as the services do.</summary>
+    private static bool? UseEmulatorSetting(IConfiguration configuration)
+    {
+        var value = configuration[UseEmulatorKey];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        if (bool.TryParse(value, out var useEmulator))
+        {
+            return useEmulator;
+        }
+        Console.Error.WriteLine($"Configuration error: {UseEmulatorKey} is '{value}', which is not true or false.");
+        Environment.Exit(2);
+        return null;
+    }
 
     public static IResourceBuilder<ProjectResource> AddNovaEmulator(this IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> region)
     {
@@ -25,6 +43,7 @@ internal static class NovaEmulatorExtensions
             .WithHttpEndpoint(name: "model", env: "Emulator__Port")
             .WithHttpEndpoint(name: "health", env: "Emulator__HealthPort")
             .WithHttpHealthCheck("/health/readiness", endpointName: "health")
+            .AsLocalService()
             .WithEnvironment("Emulator__AccessKeyId", AccessKeyId)
             .WithEnvironment("Emulator__SecretAccessKey", SecretAccessKey)
             .WithEnvironment("Emulator__Region", region)

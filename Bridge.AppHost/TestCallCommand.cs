@@ -3,6 +3,7 @@ using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Media;
 using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.AppHost;
@@ -15,8 +16,10 @@ namespace Bridge.AppHost;
 internal static class TestCallCommand
 {
     public static IResourceBuilder<ProjectResource> WithTestCallCommand(
-        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> authToken, IResourceBuilder<ParameterResource> accountSid, Uri twilioApi) =>
-        api.WithCommand(
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> authToken, IResourceBuilder<ParameterResource> accountSid, Uri twilioApi)
+    {
+        api.ApplicationBuilder.Services.TryAddSingleton<TestCallTracing>();
+        return api.WithCommand(
             name: "place-test-call",
             displayName: "Place a test call",
             executeCommand: context => PlaceAsync(context, api.GetEndpoint("http"), authToken.Resource, accountSid.Resource, twilioApi),
@@ -28,10 +31,13 @@ internal static class TestCallCommand
                     ? ResourceCommandState.Enabled
                     : ResourceCommandState.Disabled,
             });
+    }
 
     private static async Task<ExecuteCommandResult> PlaceAsync(ExecuteCommandContext context, EndpointReference api, ParameterResource authToken, ParameterResource accountSid, Uri twilioApiAddress)
     {
         var logger = context.Services.GetRequiredService<ILoggerFactory>().CreateLogger<CallSimulation>();
+        await context.Services.GetRequiredService<TestCallTracing>().StartAsync(
+            api.Resource, context.Services.GetRequiredService<DistributedApplicationExecutionContext>(), logger, context.CancellationToken);
         var utterance = Path.Combine(AppContext.BaseDirectory, "utterances", "hello.wav");
         var audio = CallerAudio.FromMuLaw(CallerAudioLoader.Load(WavFile.Read(utterance)).MuLaw);
         using var http = new HttpClient();
@@ -50,7 +56,7 @@ internal static class TestCallCommand
 
         var heard = summary.Stream?.HeardAudio ?? TimeSpan.Zero;
         return summary.Succeeded && heard > TimeSpan.Zero
-            ? new ExecuteCommandResult { Success = true, Message = $"Call {summary.CallSid}: the caller heard {heard.TotalSeconds:0.0} s of answer." }
+            ? new ExecuteCommandResult { Success = true, Message = $"Call {summary.CallSid}: the caller heard {heard.TotalSeconds:0.0} s of answer. Trace {summary.TraceId} in Traces." }
             : new ExecuteCommandResult { Success = false, Message = $"Call {summary.CallSid}: {summary.Outcome}; heard {heard.TotalSeconds:0.0} s. {string.Join("; ", summary.Steps.TakeLast(3))}" };
     }
 

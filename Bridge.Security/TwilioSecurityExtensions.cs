@@ -21,14 +21,8 @@ public static class TwilioSecurityExtensions
         var outsideDevelopment = new OutsideDevelopmentRules(builder.Environment);
         builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(outsideDevelopment);
         builder.Services.AddSingleton<IValidateOptions<PublicEndpointOptions>>(outsideDevelopment);
-        builder.Services.AddOptions<TwilioOptions>()
-            .Bind(builder.Configuration.GetSection(TwilioOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<PublicEndpointOptions>()
-            .Bind(builder.Configuration.GetSection(PublicEndpointOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddOptions<TwilioOptions>().BindValidated(builder.Configuration.GetSection(TwilioOptions.SectionName));
+        builder.Services.AddOptions<PublicEndpointOptions>().BindValidated(builder.Configuration.GetSection(PublicEndpointOptions.SectionName));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RequestRefusals>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -5,8 +6,11 @@ namespace Microsoft.AspNetCore.Builder;
 
 public static class ConfigurationErrors
 {
+    /// <summary>The exit code of a service stopped by its configuration.</summary>
+    public const int ExitCode = 2;
+
     /// <summary>
-    /// Runs the app; a setting that fails validation at start stops it with one line per failure naming the key,
+    /// Runs the app; settings that fail validation at start stop it with one line per failure naming the key,
     /// and exit code 2 — not a stack trace, and never a failure at the first call.
     /// </summary>
     public static int RunOrReportBadConfiguration(this WebApplication app)
@@ -18,13 +22,35 @@ public static class ConfigurationErrors
             app.Run();
             return 0;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (Explain(e) is { Count: > 0 } failures)
         {
-            foreach (var failure in e.Failures)
+            foreach (var failure in failures)
             {
-                Console.Error.WriteLine($"Configuration error: {ExplainFailure(failure)}");
+                Console.Error.WriteLine($"Configuration error: {failure}");
             }
-            return 2;
+            return ExitCode;
+        }
+    }
+
+    /// <summary>
+    /// One line per bad setting in <paramref name="error"/>; empty when it is not (only) about configuration. Start-up
+    /// validation throws one <see cref="OptionsValidationException"/> per options class, several in an
+    /// <see cref="AggregateException"/>; a value the binder could not convert outside validated options arrives as
+    /// the binder's <see cref="InvalidOperationException"/>, whose message names the key.
+    /// </summary>
+    public static IReadOnlyList<string> Explain(Exception error)
+    {
+        switch (error)
+        {
+            case OptionsValidationException validation:
+                return validation.Failures.Select(ExplainFailure).ToList();
+            case AggregateException aggregate:
+                var inner = aggregate.InnerExceptions.Select(Explain).ToList();
+                return inner.All(lines => lines.Count > 0) ? inner.SelectMany(lines => lines).ToList() : [];
+            case InvalidOperationException when error.TargetSite?.DeclaringType == typeof(ConfigurationBinder):
+                return [error.Message];
+            default:
+                return [];
         }
     }
 

@@ -15,6 +15,9 @@
 #
 # Prints the load generator's report (round-trip latency p50/p95/p99, late and lost frames, worker CPU and
 # memory). The worker's own bridge-added latency histograms are in its metrics (bridge.latency.inbound/outbound).
+#
+# Exit code: that of the load command — 0 when the run passed, 1 when it failed (a call failed or ended early, no
+# frame came back, or more than --max-lost of the frames were lost: 0.1 % unless given after --), 2 for bad options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +35,8 @@ twilio_api_port=${TWILIO_API_PORT:-5391}
 logs=${LOG_PREFIX:-artifacts/load}
 mkdir -p "$(dirname "$json")" artifacts
 
+step() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
+step "Building Release (a minute or two the first time, then seconds)..."
 dotnet build -c Release Bridge.sln -v quiet -nologo > /dev/null
 dotnet tool restore > /dev/null
 bin() { echo "$1/bin/Release/net10.0/$(basename "$1").dll"; }
@@ -47,6 +52,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
+step "Starting the emulator (loopback), the worker and the api (logs: $logs-*.log)..."
 dotnet "$(bin tools/Bridge.Emulator)" --mode loopback --port "$emulator_port" --health-port "$emulator_health_port" \
   --access-key-id "$key" --secret-access-key "$secret" > "$logs-emulator.log" 2>&1 &
 pids+=($!)
@@ -70,6 +76,7 @@ env ASPNETCORE_URLS=http://127.0.0.1:$api_port ASPNETCORE_ENVIRONMENT=Production
   dotnet "$(bin Bridge.Api)" > "$logs-api.log" 2>&1 &
 pids+=($!)
 
+step "Waiting for the three to be ready..."
 for url in http://127.0.0.1:$emulator_health_port/health/readiness http://127.0.0.1:$worker_port/health/readiness http://127.0.0.1:$api_port/health/readiness; do
   for _ in $(seq 1 60); do curl -fs "$url" > /dev/null && break; sleep 0.5; done
   curl -fs "$url" > /dev/null || { echo "not ready: $url" >&2; exit 1; }
@@ -81,7 +88,8 @@ rm -f "$counters"
 dotnet tool run dotnet-counters collect --process-id "$worker" --counters Bridge.MediaWorker,System.Runtime \
   --refresh-interval 5 --format csv --output "$counters" > /dev/null 2>&1 &
 pids+=($!)
-sleep 7 # one idle sample first: the baseline the per-call memory figures are measured from
+step "Sampling the idle worker for 7 s (the baseline of the memory per call)..."
+sleep 7
 
 dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url "$public/webhook" --auth-token "$token" --account-sid "$account" \
   --route "$public/webhook=http://127.0.0.1:$api_port/webhook" --route "${public/https/wss}/media=ws://127.0.0.1:$worker_port/media" \
@@ -93,8 +101,10 @@ while kill -0 "$simulator" 2>/dev/null; do
   simulator_cpu=$(cpu_seconds "$simulator" || echo "$simulator_cpu")
   sleep 1
 done
-wait "$simulator"
+status=0
+wait "$simulator" || status=$?
 
+step "Waiting 6 s for the worker's last metrics sample..."
 sleep 6
 echo "CPU seconds used (the processes share this machine's $(nproc) cores):"
 for pid in "${pids[@]}"; do
@@ -102,6 +112,19 @@ for pid in "${pids[@]}"; do
   printf '  %-10s %6s s  %s\n' "$pid" "$(cpu_seconds "$pid")" "$(tr '\0' ' ' < "/proc/$pid/cmdline" | awk '{ print $2 }' | xargs basename)"
 done
 printf '  %-10s %6s s  %s\n' "$simulator" "${simulator_cpu:-?}" "bridge-call.dll (last reading before it exited)"
-echo "Worker metrics (last sample of each bridge histogram, ms): $counters"
-grep -E 'bridge\.latency|bridge\.audio\.queue' "$counters" | tail -n 12 || true
+echo "The worker's own histograms, last 5 s sample in ms (all samples: $counters):"
+awk -F, '$3 ~ /^bridge\.(latency|audio\.queue)/ {
+    split($3, parts, /[ [=\]]/); name = parts[1]; percentile = parts[4]
+    if (!(name in seen)) { seen[name] = 1; names[++count] = name }
+    value[name, percentile] = $5
+  }
+  END {
+    for (i = 1; i <= count; i++) {
+      name = names[i]
+      printf "  %-24s p50 %8.3f  p95 %8.3f  p99 %8.3f\n", name, value[name, 50], value[name, 95], value[name, 99]
+    }
+  }' "$counters"
+echo "  (latency: what the worker adds per direction; audio.queue: model audio waiting to play,"
+echo "  which in loopback never empties: the \"model\" speaks as long as the caller does)"
 scripts/worker-memory-per-call.sh "$counters" "$calls"
+exit "$status"

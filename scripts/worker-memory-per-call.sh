@@ -23,9 +23,24 @@ awk -F, -v calls="$calls" '
   END {
     flush()
     if (!baselineTaken || n == 0) { print "worker memory per call: no idle baseline or no sample with all " calls " calls active"; exit }
-    printf "Worker memory with %d calls (mean of %d samples) over the idle baseline, per call:\n", calls, n
-    printf "  working set   %7.1f MB -> %7.1f MB : %6.0f KB per call\n", bws / 1048576, sws / n / 1048576, (sws / n - bws) / calls / 1024
-    printf "  GC committed  %7.1f MB -> %7.1f MB : %6.0f KB per call\n", bcommit / 1048576, scommit / n / 1048576, (scommit / n - bcommit) / calls / 1024
-    printf "  GC heap       %7.1f MB -> %7.1f MB : %6.0f KB per call (after the last collection)\n", bheap / 1048576, sheap / n / 1048576, (sheap / n - bheap) / calls / 1024
+    printf "Worker memory with %d calls (mean of %d samples) over the idle baseline:\n", calls, n
+    row("working set", bws, sws / n, "")
+    # Before any collection the GC reports 0: then there is no idle figure to subtract.
+    row("GC committed", bcommit, scommit / n, "")
+    row("GC heap", bheap, sheap / n, " (after the last GC)")
     printf "  allocated     %6.0f KB per call per second\n", salloc / n / 5 / calls / 1024
+    if (calls < 100) {
+      print "Note: at " calls " calls these are mostly not per call. Any load at all grows the"
+      print "worker by a step that does not depend on the number of calls (code compiled for"
+      print "the call path, thread-pool threads, the allocation budget of the GC, connection"
+      print "pools), divided here by few calls. Measure memory per call from about 100 calls"
+      print "up (docs/benchmarks.md: about 420 KB of working set per call at 200 calls)."
+    }
+  }
+  function row(name, idle, loaded, suffix) {
+    if (idle > 0) {
+      printf "  %-13s %6.1f -> %6.1f MB: %6.0f KB per call%s\n", name, idle / 1048576, loaded / 1048576, (loaded - idle) / calls / 1024, suffix
+    } else {
+      printf "  %-13s      - -> %6.1f MB: no figure at idle (no GC had run yet)\n", name, loaded / 1048576
+    }
   }' "$csv"

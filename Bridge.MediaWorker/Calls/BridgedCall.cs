@@ -537,7 +537,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             LogLocalBargeIn(_modelGeneration);
         }
         RecordTruncatedTurn(said, saidWasFinal, heard);
-        LogAssistantInterrupted(heard);
+        if (!string.IsNullOrWhiteSpace(heard)) LogAssistantInterrupted(heard);
     }
 
     /// <summary>Local barge-ins, one at a time, as the receive loop notices the caller talking over stale audio.</summary>

@@ -114,7 +114,9 @@ public sealed partial class CallLimits
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await Task.WhenAny(Task.Delay(delay, _time, wait.Token), _reached.Task).ConfigureAwait(false);
-        await wait.CancelAsync().ConfigureAwait(false);
+        // Not CancelAsync: its continuation would leave the timer's thread, and the next wait would be set a little
+        // later than computed (under a test's fake clock, after time has moved on past it).
+        wait.Cancel();
         cancellationToken.ThrowIfCancellationRequested();
     }
 

@@ -23,8 +23,7 @@ public static class ClientRateLimitExtensions
                 options.PermitsPerSecond = limit.DefaultPermitsPerSecond;
                 options.Burst = limit.DefaultBurst;
             })
-            .Bind(builder.Configuration.GetSection(limit.SectionName))
-            .ValidateOnStart();
+            .BindValidated(builder.Configuration.GetSection(limit.SectionName));
         builder.Services.AddSingleton<IValidateOptions<ClientRateLimitOptions>>(new ClientRateLimitValidation(limit));
 
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -10,9 +10,12 @@ public sealed class ProfileConfigurationTests : IDisposable
 
     public void Dispose() => _documents.Dispose();
 
+    /// <summary>Otherwise good settings for these processes, which run in Production (a public URL and the account are required there).</summary>
     private static Dictionary<string, string> Environment(string source) => new()
     {
         ["Twilio__AuthToken"] = GoodToken,
+        ["Twilio__AccountSid"] = "AC0123456789abcdef0123456789abcdef",
+        ["Bridge__PublicBaseUrl"] = "https://voice.example.com",
         ["Bedrock__Region"] = "us-east-1",
         ["Agents__Source"] = source,
     };

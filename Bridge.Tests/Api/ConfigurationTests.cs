@@ -2,10 +2,14 @@ using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Api;
 
-/// <summary>A bad setting stops the service at start with one line naming the key: no stack trace, no first-call failure.</summary>
+/// <summary>
+/// A bad setting stops the service at start with one line naming the key: no stack trace, no first-call failure.
+/// Through the real processes (the api, the media worker and the emulator), as a user or ECS starts them.
+/// </summary>
 public sealed class ConfigurationTests
 {
     private const string GoodToken = "f1e2d3c4b5a697887766554433221100";
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>A whole good configuration outside Development (these processes run in Production): each row spoils one key.</summary>
     private static readonly Dictionary<string, string> GoodSettings = new()
@@ -57,6 +61,19 @@ public sealed class ConfigurationTests
         { "Bridge.MediaWorker", "Calls__InactivityTimeout", "01:00:00", "Calls:InactivityTimeout" },
         { "Bridge.MediaWorker", "Calls__MaxCallerAudioAhead", "00:00:00.050", "Calls:MaxCallerAudioAhead" },
         { "Bridge.MediaWorker", "Twilio__Rest__ConfirmTimeout", "00:05:00", "Twilio:Rest:ConfirmTimeout" },
+        // Values the configuration binder cannot convert to the setting's type.
+        { "Bridge.MediaWorker", "Calls__MaxConcurrent", "abc", "Calls:MaxConcurrent" },
+        { "Bridge.Api", "Bridge__StreamTokenLifetime", "abc", "Bridge:StreamTokenLifetime" },
+        { "Bridge.MediaWorker", "Audio__ModelInputRate", "8k", "Audio:ModelInputRate" },
+        { "Bridge.MediaWorker", "Calls__DrainTimeout", "2 minutes", "Calls:DrainTimeout" },
+        { "Bridge.MediaWorker", "Twilio__Rest__BaseAddress", "http://[::1", "Twilio:Rest:BaseAddress" },
+        { "Bridge.Api", "RateLimits__Webhooks__Burst", "lots", "RateLimits:Webhooks:Burst" },
+        { "Bridge.Api", "Health__Memory__DegradedHeapPercent", "75%", "Health:Memory:DegradedHeapPercent" },
+        { "Bridge.MediaWorker", "Telemetry__TraceSampleRatio", "half", "Telemetry:TraceSampleRatio" },
+        { "Bridge.Emulator", "Emulator__Mode", "fast", "Emulator:Mode" },
+        { "Bridge.Emulator", "Emulator__SessionLimit", "90 seconds", "Emulator:SessionLimit" },
+        { "Bridge.Emulator", "Emulator__Port", "70000", "Emulator:Port" },
+        { "Bridge.Emulator", "Health__Memory__UnhealthyWorkingSetPercent", "x", "Health:Memory:UnhealthyWorkingSetPercent" },
     };
 
     [Theory]
@@ -65,12 +82,45 @@ public sealed class ConfigurationTests
     {
         var environment = new Dictionary<string, string>(GoodSettings) { [variable] = value };
 
-        var exit = await ServiceProcess.RunUntilExitAsync(service, environment, TimeSpan.FromSeconds(60));
+        var exit = await ServiceProcess.RunUntilExitAsync(service, environment, ExitTimeout);
 
         Assert.Equal(2, exit.Code);
         var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("Configuration error: ", line, StringComparison.Ordinal);
         Assert.Contains(key, line, StringComparison.Ordinal);
         Assert.DoesNotContain(GoodToken, exit.StandardError + exit.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>Settings as NAME=value separated by ';', and the keys that must each get their own line.</summary>
+    public static TheoryData<string, string, string[]> SeveralBadSettings() => new()
+    {
+        // The media worker run alone with nothing configured.
+        { "Bridge.MediaWorker", "", ["Twilio:AuthToken", "Bedrock:Region"] },
+        { "Bridge.MediaWorker", $"Twilio__AuthToken={GoodToken};Bedrock__Region=us-east-1;Calls__MaxConcurrent=abc;Calls__DrainTimeout=soon;Audio__ModelOutputRate=7;Bridge__StreamTokenLifetime=abc",
+            ["Calls:MaxConcurrent", "Calls:DrainTimeout", "Audio:ModelOutputRate", "Bridge:StreamTokenLifetime"] },
+        { "Bridge.Api", "Bridge__StreamTokenLifetime=abc;Bridge__FallbackNumber=555;RateLimits__Webhooks__PermitsPerSecond=x",
+            ["Twilio:AuthToken", "Bridge:StreamTokenLifetime", "Bridge:FallbackNumber", "RateLimits:Webhooks:PermitsPerSecond"] },
+        { "Bridge.Emulator", "Emulator__Port=abc;Emulator__Mode=fast;Emulator__SpeechThreshold=0;Telemetry__TraceSampleRatio=2",
+            ["Emulator:Port", "Emulator:Mode", "Emulator:SpeechThreshold", "Telemetry:TraceSampleRatio"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeveralBadSettings))]
+    public async Task Several_bad_settings_each_get_their_own_line_and_exit_code_2(string service, string settings, string[] keys)
+    {
+        var environment = settings.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(setting => setting.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+
+        var exit = await ServiceProcess.RunUntilExitAsync(service, environment, ExitTimeout);
+
+        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
+        var lines = exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.StartsWith("Configuration error: ", line, StringComparison.Ordinal));
+        Assert.Equal(keys.Length, lines.Length);
+        foreach (var key in keys)
+        {
+            Assert.Single(lines, line => line.Contains(key, StringComparison.Ordinal));
+        }
     }
 }

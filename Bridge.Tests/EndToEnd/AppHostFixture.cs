@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Bridge.TwilioStandIn.Twilio;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,9 @@ namespace Bridge.Tests.EndToEnd;
 /// <summary>
 /// The real AppHost, started once for the end-to-end tests, with the api, the media worker and the Nova Sonic
 /// emulator healthy. Settings made for testing: a small call limit, a short model session limit (and an earlier
-/// renewal) so long calls happen in seconds, and Twilio's REST API served by a local fake.
+/// renewal) so long calls happen in seconds, and Twilio's REST API served by the call simulator's stand-in on a free
+/// port (a local AppHost points the worker at the fixed one), where the worker confirms, ends and transfers the calls
+/// placed as <see cref="AccountSid"/>. The transfer target is the AppHost's local default.
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
@@ -19,7 +22,6 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>The account the worker serves: the simulator's own, which simulated calls are placed as.</summary>
     public const string AccountSid = Bridge.TwilioStandIn.Calls.CallSimulationOptions.DefaultAccountSid;
     public const int MaxConcurrentCalls = 4;
-    public const string TransferTarget = "+15005550001";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly CancellationTokenSource _stopping = new();
@@ -27,7 +29,16 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
-    public FakeTwilioApi TwilioApi { get; private set; } = null!;
+    /// <summary>The simulated calls in progress, which the worker's hang-ups and transfers reach through <see cref="TwilioApi"/>.</summary>
+    public LiveCalls LiveCalls { get; } = new();
+
+    public TwilioCallsApi TwilioApi { get; private set; } = null!;
+
+    /// <summary>Where the resources (and the AppHost's test calls) export their telemetry, in place of the dashboard's OTLP endpoint.</summary>
+    public OtlpTraceReceiver Telemetry { get; private set; } = null!;
+
+    /// <summary>The warnings and errors the AppHost itself logged.</summary>
+    public CapturedLogs AppHostLogs { get; } = new();
 
     /// <summary>The voice webhook as Twilio would call it.</summary>
     public Uri WebhookUrl => new(App.GetEndpoint("api", "http"), "/webhook");
@@ -35,28 +46,29 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        TwilioApi = await FakeTwilioApi.StartAsync(AccountSid);
+        TwilioApi = await TwilioCallsApi.StartAsync(new Uri("http://127.0.0.1:0"), LiveCalls, timeout.Token);
+        Telemetry = await OtlpTraceReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
             [
                 $"--Parameters:twilio-auth-token={AuthToken}",
                 // The account the simulated calls are placed as; the worker refuses streams of any other.
                 $"--Parameters:twilio-account-sid={AccountSid}",
-                // The dashboard command serves Twilio's REST API for its call on a free port (the worker asks the fake below).
-                "--CallSimulator:RestApi=http://127.0.0.1:0",
+                // The worker, the dashboard command and the softphone use the simulator's REST API below (the command and
+                // the softphone share it: they serve their calls beside it and announce them to it).
+                $"--CallSimulator:RestApi={TwilioApi.BaseAddress}",
                 "--Bedrock:UseEmulator=true",
                 "--Emulator:SessionLimit=00:00:12",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.Endpoint}",
+                // The resources' output goes to files (ResourceLogs); the AppHost's appsettings would print it all.
+                "--Logging:LogLevel:Default=Warning",
             ],
             timeout.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(AppHostLogs));
         builder.CreateResourceBuilder<ProjectResource>("media-worker")
             .WithEnvironment("Twilio__Rest__BaseAddress", TwilioApi.BaseAddress.ToString())
             .WithEnvironment("Calls__MaxConcurrent", MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("Calls__TransferTarget", TransferTarget)
             .WithEnvironment("Conversation__RenewStreamAfter", "00:00:03")
             .WithEnvironment("Conversation__RenewalQuietWait", "00:00:06");
-        // The softphone serves Twilio's REST API on an ephemeral port here, not the fixed local one.
-        builder.CreateResourceBuilder<ProjectResource>("softphone")
-            .WithEnvironment("Softphone__RestApi", "http://127.0.0.1:0");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
@@ -73,6 +85,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         await TwilioApi.DisposeAsync();
+        await Telemetry.DisposeAsync();
     }
 }
 

@@ -1,4 +1,7 @@
 using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Tracing;
+using Bridge.TwilioStandIn.Twilio;
+using Bridge.MediaWorker.Calls;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;
@@ -11,11 +14,12 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class CallThroughAppHostTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(30);
 
     private async Task<Bridge.TwilioStandIn.Calls.CallSummary> CallAsync(MediaStreamOptions media)
     {
         using var timeout = new CancellationTokenSource(CallTimeout);
-        return await SimulatedCaller.CallAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, media, timeout.Token);
+        return await SimulatedCaller.CallAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, media, timeout.Token, fixture.LiveCalls);
     }
 
     [Fact]
@@ -45,6 +49,25 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
 
         Assert.True(result.Success, result.Message);
         Assert.Contains("heard", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dashboard_commands_call_is_one_trace_from_the_simulator_through_the_api_and_the_worker()
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("api", "place-test-call", timeout.Token);
+
+        Assert.True(result.Success, result.Message);
+        var callSid = result.Message!.Split(' ', ':')[1];
+        // The call's own span, exported by the AppHost where the services export theirs: the root of a new trace.
+        var call = await fixture.Telemetry.WaitForSpanAsync(
+            s => s.Service == CallTracing.ServiceName && s.Attributes.GetValueOrDefault("twilio.call_sid") == callSid, SpanTimeout);
+        Assert.Equal(CallTracing.CallSpanName, call.Name);
+        Assert.Null(call.ParentSpanId);
+        // The webhook and the WebSocket upgrade carried its context: the api's and the worker's spans are in it.
+        await fixture.Telemetry.WaitForSpanAsync(s => s.TraceId == call.TraceId && s.Service == "api" && s.Name.StartsWith("POST /webhook", StringComparison.Ordinal), SpanTimeout);
+        await fixture.Telemetry.WaitForSpanAsync(s => s.TraceId == call.TraceId && s.Service == "media-worker" && s.Name == CallHost.CallSpanName, SpanTimeout);
     }
 
     [Fact]
@@ -89,14 +112,14 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
             MaxDuration = TimeSpan.FromSeconds(20),
         });
 
-        var update = Assert.Single(fixture.TwilioApi.Updates, u => u.CallSid == summary.CallSid);
-        Assert.Equal("completed", update.Form["Status"]);
+        Assert.Equal("ended through Twilio's REST API (Status=completed)", summary.Outcome);
+        Assert.True(summary.StreamStoppedByUpdate, string.Join("\n", summary.Steps));
         Assert.True(summary.Stream!.HeardAudio >= TimeSpan.FromSeconds(0.8), "the goodbye was not heard before the call ended");
-        Assert.Equal(StreamEnd.ServerClosed, summary.Stream.End);
+        Assert.True(summary.Succeeded);
     }
 
     [Fact]
-    public async Task The_transfer_tool_dials_the_configured_number()
+    public async Task The_transfer_tool_transfers_a_local_call_to_the_apphosts_transfer_target()
     {
         var summary = await CallAsync(new MediaStreamOptions
         {
@@ -106,8 +129,13 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
             MaxDuration = TimeSpan.FromSeconds(20),
         });
 
-        var update = Assert.Single(fixture.TwilioApi.Updates, u => u.CallSid == summary.CallSid);
-        Assert.Contains($"<Number>{AppHostFixture.TransferTarget}</Number>", update.Form["Twiml"], StringComparison.Ordinal);
+        // The AppHost's transfer-target parameter, at its local default, reached the worker, whose transfer went
+        // through Twilio's REST API (the simulator's) as a <Dial>.
+        Assert.StartsWith($"transferred to {TwilioCallsApi.LocalTransferTarget} ", summary.Outcome, StringComparison.Ordinal);
+        Assert.Contains($"<Dial> {TwilioCallsApi.LocalTransferTarget}", summary.Steps);
+        Assert.True(summary.StreamStoppedByUpdate);
+        Assert.True(summary.Succeeded);
+        Assert.True(summary.Stream!.HeardAudio >= TimeSpan.FromSeconds(0.8), "the model's words before the transfer were not heard");
     }
 
     [Fact]

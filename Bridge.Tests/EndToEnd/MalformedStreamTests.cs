@@ -31,7 +31,7 @@ public sealed class MalformedStreamTests(AppHostFixture fixture)
         {
             Audio = SimulatedCaller.Saying(SimulatedCaller.Silence(TimeSpan.FromSeconds(1)), SimulatedCaller.Utterance("hello"), SimulatedCaller.Silence(TimeSpan.FromSeconds(10))),
             HangUpAfterQuiet = TimeSpan.FromSeconds(2),
-        }, timeout.Token);
+        }, timeout.Token, fixture.LiveCalls);
 
         var closes = new Dictionary<Fault, WebSocketCloseStatus?>();
         foreach (var fault in Enum.GetValues<Fault>())
@@ -70,7 +70,7 @@ public sealed class MalformedStreamTests(AppHostFixture fixture)
 
     private async Task<WebSocketCloseStatus?> SendAsync(Fault fault, CancellationToken cancellationToken)
     {
-        await using var stream = await RawMediaStream.OpenAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, AppHostFixture.AccountSid, cancellationToken);
+        await using var stream = await RawMediaStream.OpenAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, AppHostFixture.AccountSid, cancellationToken, fixture.LiveCalls);
         switch (fault)
         {
             case Fault.MediaBeforeStart:

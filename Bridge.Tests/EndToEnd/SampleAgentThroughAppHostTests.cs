@@ -24,7 +24,7 @@ public sealed class SampleAgentThroughAppHostTests(AppHostFixture fixture)
             Dtmf = [new DtmfPress('7', TimeSpan.FromSeconds(1))],
             HangUpAfterQuiet = TimeSpan.FromSeconds(3),
             MaxDuration = TimeSpan.FromSeconds(30),
-        }, timeout.Token, to: OrderDesk);
+        }, timeout.Token, fixture.LiveCalls, to: OrderDesk);
 
         Assert.True(summary.Succeeded, string.Join("\n", summary.Steps));
         var verified = await LogLineAsync("sample-tool-backend", $"Signed request verified: order_status 1042 for call {summary.CallSid} (agent orders");

@@ -58,9 +58,12 @@ public sealed class RawMediaStream : IAsyncDisposable
         return new RawMediaStream(socket, start.CallSid, start.CustomParameters.ToDictionary(p => p.Key, p => p.Value), start.StreamSid);
     }
 
-    public static async Task<RawMediaStream> OpenAsync(Uri webhookUrl, string authToken, string accountSid, CancellationToken cancellationToken)
+    /// <param name="liveCalls">Where Twilio's REST API (the call simulator's) knows the call in progress, as the worker confirms it there.</param>
+    public static async Task<RawMediaStream> OpenAsync(
+        Uri webhookUrl, string authToken, string accountSid, CancellationToken cancellationToken, Bridge.TwilioStandIn.Twilio.LiveCalls? liveCalls = null)
     {
         var callSid = "CA" + Guid.NewGuid().ToString("N");
+        liveCalls?.Register(accountSid, callSid, authToken).Answered();
         var form = WebhookForms.IncomingCall();
         form["CallSid"] = callSid;
         using var http = new HttpClient();

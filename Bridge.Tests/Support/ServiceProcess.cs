@@ -7,10 +7,10 @@ public static class ServiceProcess
 {
     public sealed record Exit(int Code, string StandardError, string StandardOutput);
 
-    /// <summary>Starts <paramref name="assembly"/> (e.g. "Bridge.Api") with the given environment and waits for it to exit.</summary>
-    public static async Task<Exit> RunUntilExitAsync(string assembly, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    /// <summary>Starts <paramref name="assembly"/> (e.g. "Bridge.Api") with the given environment and arguments and waits for it to exit.</summary>
+    public static async Task<Exit> RunUntilExitAsync(string assembly, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly + ".dll")])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly + ".dll"), .. arguments])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -35,7 +35,7 @@ public static class ServiceProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{assembly} did not exit within {timeout}: it started although its configuration is bad.");
+            throw new TimeoutException($"{assembly} did not exit within {timeout}.");
         }
         return new Exit(process.ExitCode, await stderr, await stdout);
     }

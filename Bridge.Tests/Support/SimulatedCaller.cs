@@ -1,6 +1,7 @@
 using Bridge.CallSimulator.Audio;
 using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.Support;
@@ -10,11 +11,12 @@ public static class SimulatedCaller
 {
     private const int SilenceByte = 0xFF;
 
+    /// <param name="liveCalls">The calls a simulator's REST API serves, so that a bridge's hang-up or transfer reaches this one.</param>
     public static async Task<CallSummary> CallAsync(
-        Uri webhookUrl, string authToken, MediaStreamOptions media, CancellationToken cancellationToken = default, string to = "+15005550006")
+        Uri webhookUrl, string authToken, MediaStreamOptions media, CancellationToken cancellationToken = default, LiveCalls? liveCalls = null, string to = "+15005550006")
     {
         using var http = new HttpClient();
-        var simulation = new CallSimulation(http, TimeProvider.System, NullLogger<CallSimulation>.Instance);
+        var simulation = new CallSimulation(http, TimeProvider.System, NullLogger<CallSimulation>.Instance, liveCalls);
         return await simulation.RunAsync(
             new CallSimulationOptions { WebhookUrl = webhookUrl, AuthToken = authToken, Media = media, LoopbackOnly = true, To = to },
             cancellationToken: cancellationToken);

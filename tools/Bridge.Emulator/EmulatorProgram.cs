@@ -3,6 +3,7 @@ using Bridge.Emulator.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ internal static class EmulatorProgram
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // Its appsettings.json (health probes and other requests logged at Warning only) is found wherever it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var options = new EmulatorOptions { Port = EmulatorDefaults.Port };
         var section = builder.Configuration.GetSection(EmulatorOptions.SectionName);
         if (section.GetSection(nameof(EmulatorOptions.ToolTriggers)).GetChildren().Any())
@@ -27,7 +29,7 @@ internal static class EmulatorProgram
             options.ToolTriggers = []; // configured triggers replace the defaults (the binder would append to them)
         }
 
-        section.Bind(options);
+        var unconvertible = ConvertibleBinding.Bind(section, options);
 
         var error = CommandLine.Apply(args, options, out var help);
         if (help)
@@ -42,23 +44,43 @@ internal static class EmulatorProgram
             return 2;
         }
 
+        // Every bad setting is named, one line each, as the bridge's services do: the emulator's own, then the defaults'.
+        var failures = unconvertible.Select(setting => setting.Message).ToList();
         try
         {
             builder.Services.AddEmulator(options);
         }
         catch (OptionsValidationException e)
         {
-            foreach (var failure in e.Failures)
+            failures.AddRange(e.Failures);
+        }
+
+        builder.AddServiceDefaults();
+        if (failures.Count == 0)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForEmulator(options));
+        }
+
+        var app = builder.Build();
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (ConfigurationErrors.Explain(e) is { Count: > 0 } defaults)
+        {
+            failures.AddRange(defaults);
+        }
+
+        if (failures.Count > 0)
+        {
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync($"Configuration error: {failure}");
             }
 
-            return 2;
+            return ConfigurationErrors.ExitCode;
         }
 
-        builder.AddServiceDefaults();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForEmulator(options));
-        var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapEmulator();
         await app.StartAsync();

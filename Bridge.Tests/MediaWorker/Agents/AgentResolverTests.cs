@@ -50,7 +50,7 @@ public sealed class AgentResolverTests : IAsyncLifetime
         var control = new TwilioCallControl(new HttpClient(), "f1e2d3c4b5a697887766554433221100", "AC0123456789abcdef0123456789abcdef", NullLogger<TwilioCallControl>.Instance);
         var runner = new HttpToolRunner(new HttpToolClient(), Options.Create(new HttpToolsOptions()), new HttpToolTelemetry(_meters.Factory),
             TimeProvider.System, NullLogger<HttpToolRunner>.Instance);
-        ICallTool[] registered = [new HangUpTool(control), new TransferCallTool(control, Options.Create(new CallOptions { TransferTarget = "+15005550001" }))];
+        ICallTool[] registered = [new HangUpTool(control), new TransferCallTool(control, Options.Create(new CallOptions { TransferTarget = "+15005550001" }), NullLogger<TransferCallTool>.Instance)];
         return new AgentResolver(profiles, registered, runner, control, Options.Create(new NovaSonicOptions()),
             Options.Create(new AudioOptions { ModelInputRate = 16_000, ModelOutputRate = 16_000 }),
             new FakeTimeProvider(CallStart), NullLogger<AgentResolver>.Instance);

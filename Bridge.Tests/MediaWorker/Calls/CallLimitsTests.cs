@@ -44,7 +44,7 @@ public sealed class CallLimitsTests
         while (limits.AcceptCallerAudio(Frame, _time.GetTimestamp()))
         {
         }
-        var reached = await watching;
+        var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(CallLimits.AudioAhead, reached.Limit);
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, reached.Status);
@@ -63,7 +63,7 @@ public sealed class CallLimitsTests
         }
         Assert.False(watching.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(10));
-        var reached = await watching;
+        var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(CallLimits.Inactivity, reached.Limit);
         Assert.Equal("no caller audio for 10 s", reached.Reason);
@@ -86,7 +86,7 @@ public sealed class CallLimitsTests
             limits.AcceptCallerAudio(50 * Frame - 1, _time.GetTimestamp());
             await Task.Yield();
         }
-        var reached = await watching;
+        var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(CallLimits.MaxDuration, reached.Limit);
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, reached.Status);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bridge.CallSimulator.Load;
 using Bridge.Tests.Tools.TwilioStandIn;
+using Bridge.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.Tools.CallSimulator;
@@ -54,6 +55,47 @@ public sealed class LoadTestTests : IAsyncLifetime
 
         Assert.Contains("not on this machine", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_load_command_exits_0_when_every_frame_comes_back()
+    {
+        _bridge.OnMessage = EchoRechunked(dropEvery: 0);
+
+        var exit = await RunLoadCommandAsync();
+
+        Assert.True(exit.Code == 0, exit.StandardOutput + exit.StandardError);
+        Assert.Contains("Passed", exit.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_load_command_exits_1_when_no_frame_comes_back()
+    {
+        var exit = await RunLoadCommandAsync();
+
+        Assert.True(exit.Code == 1, exit.StandardOutput + exit.StandardError);
+        Assert.Contains("FAILED: no frame came back", exit.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_load_command_exits_1_when_more_frames_are_lost_than_allowed()
+    {
+        _bridge.OnMessage = EchoRechunked(dropEvery: 10);
+
+        var strict = await RunLoadCommandAsync();
+        var lenient = await RunLoadCommandAsync("--max-lost", "20%");
+
+        Assert.True(strict.Code == 1, strict.StandardOutput + strict.StandardError);
+        Assert.Contains("of the frames were lost, more than the 0.1% allowed (--max-lost)", strict.StandardOutput, StringComparison.Ordinal);
+        Assert.True(lenient.Code == 0, lenient.StandardOutput + lenient.StandardError);
+    }
+
+    /// <summary><c>bridge-call load</c> as a process, its output redirected (so its progress is a line every 10 s).</summary>
+    private Task<ServiceProcess.Exit> RunLoadCommandAsync(params string[] more) =>
+        ServiceProcess.RunUntilExitAsync("bridge-call", new Dictionary<string, string>(), TimeSpan.FromSeconds(90),
+        [
+            "load", "--url", _bridge.WebhookUrl.ToString(), "--auth-token", FakeBridge.AuthToken,
+            "--calls", "3", "--ramp", "300ms", "--duration", "3s", .. more,
+        ]);
 
     private async Task<LoadResult> RunAsync()
     {

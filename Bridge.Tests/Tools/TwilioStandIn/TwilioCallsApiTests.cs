@@ -46,6 +46,7 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
         var summary = await CallAsync();
 
         Assert.Equal("ended through Twilio's REST API (Status=completed)", summary.Outcome);
+        Assert.True(summary.StreamStoppedByUpdate);
         Assert.Contains("stream ended: a REST API update of the call stopped it (stop sent, socket closed)", summary.Steps);
         var server = Assert.Single(_bridge.Streams);
         Assert.Equal("stop", server.Received[^1].GetProperty("event").GetString());
@@ -67,8 +68,10 @@ public sealed class TwilioCallsApiTests : IAsyncLifetime
 
         var summary = await CallAsync();
 
-        Assert.StartsWith("transferred (<Dial> Number +15005550001;", summary.Outcome);
-        Assert.Contains("<Dial> Number +15005550001", summary.Steps);
+        Assert.StartsWith("transferred to +15005550001 (<Dial>;", summary.Outcome);
+        Assert.True(summary.Succeeded);
+        Assert.True(summary.StreamStoppedByUpdate);
+        Assert.Contains("<Dial> +15005550001", summary.Steps);
         Assert.Equal("stop", Assert.Single(_bridge.Streams).Received[^1].GetProperty("event").GetString());
         Assert.Empty(_bridge.FormsTo("/webhook/connect-ended"));
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Bridge.CallSimulator.Audio;
 using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Tracing;
 using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging;
 
@@ -68,18 +69,7 @@ public static class CallCommand
         {
             Description = "Never send this share of the caller's frames (spread evenly; their timestamps leave gaps), e.g. 1% or 0.01. At most 50%.",
             HelpName = "share",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Single().Value;
-                var percent = text.EndsWith('%');
-                if (!double.TryParse(percent ? text[..^1] : text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ||
-                    (percent ? value / 100 : value) is < 0 or > 0.5)
-                {
-                    result.AddError($"--drop-frames must be a share from 0 to 50% (like 1% or 0.01), not '{text}'.");
-                    return 0;
-                }
-                return percent ? value / 100 : value;
-            },
+            CustomParser = result => Shares.Parse(result, "--drop-frames", max: 0.5),
         };
         var jitter = CommonOptions.Duration("--jitter",
             "Hold each caller frame back by a random delay up to this (frames keep their order, so they bunch up), e.g. 30ms.",
@@ -139,6 +129,9 @@ public static class CallCommand
             };
 
             CallSummary summary;
+            // The call's own span goes to the dashboard too (the api's and the worker's go there anyway).
+            var export = LocalDashboard.ExportSettings(options.WebhookUrl, Environment.GetEnvironmentVariable, AuthTokenSource.DefaultUserSecretsFile());
+            using (var tracing = export is null ? null : CallTracing.StartExporting(export))
             using (var logging = ConsoleLogging.Create(parse.GetValue(verbose)))
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
             {
@@ -165,8 +158,24 @@ public static class CallCommand
                 WavFile.WriteMuLaw(heardFile.FullName, stream.HeardMuLaw);
             }
             SummaryPrinter.Print(summary, heardFile?.FullName);
+            if (NextStep.For(summary, options.WebhookUrl) is { } next)
+            {
+                Console.Error.WriteLine(next);
+            }
             return summary.Succeeded ? 0 : 1;
         });
-        return command;
+        return command.WithExamples(
+            "bridge-call call",
+            "    One call to the local AppHost (start it first: dotnet run --project Bridge.AppHost),",
+            "    saying utterances/hello.wav; a summary, and what the caller heard in heard.wav.",
+            "bridge-call call --audio tools/Bridge.CallSimulator/utterances/question.wav --out /tmp/heard.wav",
+            "bridge-call call --dtmf 9@2s",
+            "    Presses 9 two seconds in: the emulator's model says goodbye and hangs up (hang_up).",
+            "bridge-call call --dtmf 0@2s",
+            "    Presses 0: the model transfers the call (transfer_call); the summary says where to.",
+            "bridge-call call --drop-frames 2% --jitter 40ms",
+            "    A worse line: 2 % of the caller's frames never sent, the rest up to 40 ms late.",
+            "bridge-call call --url https://abc123.example-tunnel.dev/webhook --auth-token <token> --rest-api off",
+            "    A bridge elsewhere, signed with its account's auth token.");
     }
 }

@@ -39,6 +39,13 @@ public static class LoadCommand
             Description = "The media worker's process id: its CPU (percent of one core) and resident memory are sampled every second.",
         };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the result to this file as JSON." };
+        var maxLost = new Option<double>("--max-lost")
+        {
+            Description = "The share of frames that may be lost before the run counts as failed (exit code 1), e.g. 0.1% or 0.001.",
+            HelpName = "share",
+            DefaultValueFactory = _ => 0.001,
+            CustomParser = result => Shares.Parse(result, "--max-lost", max: 1),
+        };
 
         var command = new Command("load",
             "Place many calls at once against a local bridge whose model is the emulator in loopback mode (every caller " +
@@ -47,7 +54,7 @@ public static class LoadCommand
             "and lost frames, and optionally the worker's CPU and memory. Bounded: at most 1000 calls and 1 hour, and only " +
             "localhost or loopback addresses are called.")
         {
-            url, calls, ramp, duration, lateAfter, warmUp, workerPid, json, accountSid, authToken, routes, restApi, verbose,
+            url, calls, ramp, duration, lateAfter, warmUp, maxLost, workerPid, json, accountSid, authToken, routes, restApi, verbose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -69,6 +76,7 @@ public static class LoadCommand
                 LateAfter = parse.GetValue(lateAfter),
                 WarmUp = parse.GetValue(warmUp),
                 WorkerPid = parse.GetValue(workerPid),
+                MaxLostShare = parse.GetValue(maxLost),
             };
             if (options.Problem() is { } problem)
             {
@@ -87,42 +95,68 @@ public static class LoadCommand
             }
 
             Print(result);
+            if (NextStep.For(result, options.WebhookUrl) is { } next)
+            {
+                Console.Error.WriteLine(next);
+            }
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }), CancellationToken.None);
                 AnsiConsole.MarkupLineInterpolated($"Result written to [bold]{file.FullName}[/]");
             }
-            return result.CallsFailed == 0 ? 0 : 1;
+            return result.Passed ? 0 : 1;
         });
-        return command;
+        return command.WithExamples(
+            "scripts/load-test.sh 100 45s 15s",
+            "    The usual way: builds Release, starts the emulator in loopback mode, a worker and an api,",
+            "    and runs 'load' with 100 calls over 15 s, 45 s in all, sampling the worker.",
+            "bridge-call load --url http://127.0.0.1:5380/webhook --auth-token <token> --calls 50 --ramp 10s --duration 40s",
+            "    Against a system already running whose model is in loopback mode at 8 kHz.",
+            "bridge-call load --calls 20 --duration 30s --max-lost 1% --json result.json",
+            "    Against the local AppHost started with Emulator__Mode=Loopback; fails (exit code 1) above 1 % lost.",
+            "",
+            "Exit code: 0 passed; 1 failed (a call failed or ended early, no frame came back, or more than",
+            "--max-lost of the frames were lost); 2 bad options.");
     }
 
-    private static Task<LoadResult> RunWithProgressAsync(LoadTest test, LoadOptions options, CancellationToken cancellationToken) =>
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask("starting", maxValue: options.Duration.TotalSeconds);
-                var result = await test.RunAsync(options, progress =>
-                {
-                    task.Value = Math.Min(task.MaxValue, progress.Elapsed.TotalSeconds);
-                    task.Description = Markup.Escape(Describe(progress));
-                }, cancellationToken);
-                task.Value = task.MaxValue;
-                task.StopTask();
-                return result;
-            });
-
-    private static string Describe(LoadProgress p)
+    /// <summary>
+    /// One line updated in place on a terminal (even when the run's input is not one, as under a script's <c>&amp;</c>);
+    /// into a file or a pipe, the same line every <see cref="LoggedProgressEvery"/>.
+    /// </summary>
+    private static async Task<LoadResult> RunWithProgressAsync(LoadTest test, LoadOptions options, CancellationToken cancellationToken)
     {
-        var line = string.Create(CultureInfo.InvariantCulture,
-            $"calls {p.Active} up / {p.Started} started / {p.Failed} failed · frames {p.FramesSent} sent, {p.FramesReturned} back · " +
-            $"p50 {Ms(p.P50Ms)} p95 {Ms(p.P95Ms)} p99 {Ms(p.P99Ms)}");
-        return p.WorkerCpuPercent is { } cpu
-            ? line + string.Create(CultureInfo.InvariantCulture, $" · worker {cpu:0}% CPU, {p.WorkerRssMegabytes:0} MB")
-            : line;
+        string Line(LoadProgress progress) =>
+            LoadProgressLine.Format(progress, options.Duration, options.Calls, Console.IsOutputRedirected ? LoadProgressLine.MaxWidth : AnsiConsole.Profile.Width);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Placing {options.Calls} calls over {options.Ramp.TotalSeconds:0.#} s, {options.Duration.TotalSeconds:0.#} s in all, against {options.WebhookUrl}"));
+        if (Console.IsOutputRedirected)
+        {
+            var next = TimeSpan.Zero;
+            return await test.RunAsync(options, progress =>
+            {
+                if (progress.Elapsed >= next)
+                {
+                    Console.WriteLine(Line(progress));
+                    next = progress.Elapsed + LoggedProgressEvery;
+                }
+            }, cancellationToken);
+        }
+
+        AnsiConsole.Profile.Capabilities.Interactive = true;
+        LoadResult? result = null;
+        await AnsiConsole.Live(new Text("starting…")).AutoClear(false).StartAsync(async live =>
+        {
+            result = await test.RunAsync(options, progress =>
+            {
+                live.UpdateTarget(new Text(Line(progress)));
+                live.Refresh();
+            }, cancellationToken);
+        });
+        return result!;
     }
+
+    private static readonly TimeSpan LoggedProgressEvery = TimeSpan.FromSeconds(10);
 
     private static void Print(LoadResult r)
     {
@@ -151,12 +185,27 @@ public static class LoadCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"{slope:+0.0;-0.0} KB/min of RSS over {w.SlopeSamples} samples after {w.WarmUpSeconds:0} s")
                 : $"— (fewer than {MemorySlope.MinimumSamples} samples after the {w.WarmUpSeconds:0} s warm-up)");
         }
-        if (r.FramesReturned == 0 && r.FramesSent > 0)
+        if (r.LatencyP50Ms > BacklogP50Ms)
         {
-            Row("Note", "no frame came back: is the emulator in loopback mode, and the model at 8 kHz both ways?");
+            Row("Note", $"a round trip of {Ms(r.LatencyP50Ms)} (p50) is a backlog, not processing time. In loopback the \"model\" " +
+                "answers exactly as fast as the caller hears, so audio that fell behind (typically while a short ramp saturated the " +
+                "machine) never catches up, and the frames still queued when the calls hang up count as lost. Spread the calls over " +
+                "a longer --ramp, or place fewer.");
         }
         AnsiConsole.Write(table);
+
+        if (r.Passed)
+        {
+            AnsiConsole.MarkupLine("[green]Passed[/]: every call ran to the end and frames came back within the allowed loss.");
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]FAILED[/]: {string.Join("; ", r.FailedBecause)}.");
+        }
     }
+
+    /// <summary>A median round trip above this is frames waiting in a queue; processing alone takes milliseconds.</summary>
+    private const double BacklogP50Ms = 250;
 
     private static string Share(long part, long whole) =>
         whole == 0 ? $"{part}" : string.Create(CultureInfo.InvariantCulture, $"{part} ({100.0 * part / whole:0.###}%)");

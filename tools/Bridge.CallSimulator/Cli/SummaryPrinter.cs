@@ -18,6 +18,10 @@ public static class SummaryPrinter
         {
             Row(table, "Error", $"{error.Code}: {error.Problem}");
         }
+        if (summary.TraceId is { } traceId && summary.Steps.Count > 0)
+        {
+            Row(table, "Trace", traceId);
+        }
         foreach (var warning in summary.Warnings)
         {
             Row(table, "Warning", $"{warning.Code}: {warning.Problem}");
@@ -26,13 +30,7 @@ public static class SummaryPrinter
         if (summary.Stream is { } stream)
         {
             Row(table, "Stream", $"{summary.StreamSid}, {stream.Duration.TotalSeconds:0.00} s");
-            Row(table, "Close", stream.End switch
-            {
-                StreamEnd.ServerClosed => $"server closed: {stream.CloseStatus} {stream.CloseDescription}",
-                StreamEnd.ConnectionLost => $"connection lost: {stream.CloseDescription}",
-                StreamEnd.MaxDuration => "caller hung up at --max-duration (stop sent)",
-                _ => "caller hung up (stop sent)",
-            });
+            Row(table, "Close", Close(summary, stream));
             Row(table, "Frames sent", $"{stream.FramesSent} media, {stream.DtmfSent} dtmf");
             Row(table, "Time to first audio", Seconds(stream.TimeToFirstAudio));
             Row(table, "Reply after caller speech", Seconds(stream.ReplyLatency));
@@ -61,6 +59,16 @@ public static class SummaryPrinter
             AnsiConsole.WriteLine("  " + step);
         }
     }
+
+    private static string Close(CallSummary summary, MediaStreamResult stream) =>
+        summary.StreamStoppedByUpdate ? "Twilio stopped the stream: the call was updated through its REST API (stop sent)" :
+        stream.End switch
+        {
+            StreamEnd.ServerClosed => $"server closed: {stream.CloseStatus} {stream.CloseDescription}",
+            StreamEnd.ConnectionLost => $"connection lost: {stream.CloseDescription}",
+            StreamEnd.MaxDuration => "caller hung up at --max-duration (stop sent)",
+            _ => "caller hung up (stop sent)",
+        };
 
     private static void Row(Table table, string name, string value) =>
         table.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), new Text(value));

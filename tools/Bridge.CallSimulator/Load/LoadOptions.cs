@@ -33,6 +33,9 @@ public sealed record LoadOptions
     /// <summary>Memory is expected to grow until this long after the ramp; the memory slope counts only what follows.</summary>
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The share of measured frames that may be lost before the run counts as failed (0.001 = 0.1 %).</summary>
+    public double MaxLostShare { get; init; } = 0.001;
+
     /// <summary>The media worker's process id, to sample its CPU and memory.</summary>
     public int? WorkerPid { get; init; }
 
@@ -42,6 +45,7 @@ public sealed record LoadOptions
         Duration <= TimeSpan.Zero || Duration > MaxDuration ? $"--duration must be above 0 and at most {MaxDuration}." :
         Ramp < TimeSpan.Zero || Ramp >= Duration ? "--ramp must be shorter than --duration." :
         WarmUp < TimeSpan.Zero ? "--warm-up must not be negative." :
+        MaxLostShare is < 0 or > 1 || double.IsNaN(MaxLostShare) ? "--max-lost must be a share from 0 to 100%." :
         !Bridge.TwilioStandIn.Calls.CallSimulationOptions.IsLoopback(Routes.Resolve(WebhookUrl)) ? $"--url {WebhookUrl} is not on this machine: load tests only call localhost or loopback addresses." :
         null;
 }

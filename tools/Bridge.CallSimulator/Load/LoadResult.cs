@@ -51,6 +51,11 @@ public sealed record LoadResult
     public long InvalidMessages { get; init; }
 
     public WorkerUsage? Worker { get; init; }
+
+    /// <summary>Why the run failed (<see cref="LoadVerdict"/>); empty when it passed.</summary>
+    public IReadOnlyList<string> FailedBecause { get; init; } = [];
+
+    public bool Passed => FailedBecause.Count == 0;
 }
 
 /// <param name="RssSlopeKbPerMinute">Least-squares slope of resident memory after the warm-up; null when the run was too short.</param>

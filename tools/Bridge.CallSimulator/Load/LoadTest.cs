@@ -56,6 +56,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
                     Routes = options.Routes,
                     From = $"+1555{index:D7}",
                     LoopbackOnly = true,
+                    Traced = false,
                     Media = new MediaStreamOptions
                     {
                         Audio = new TaggedCallerAudio(callLength),
@@ -108,7 +109,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
         }
         progress?.Invoke(Snapshot());
 
-        return new LoadResult
+        var result = new LoadResult
         {
             StartedAt = startedAt,
             DurationSeconds = Math.Round(time.GetElapsedTime(origin).TotalSeconds, 3),
@@ -138,6 +139,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
                 sampler.RssSlope.KilobytesPerMinute is { } slope ? Math.Round(slope, 1) : null, sampler.RssSlope.Samples,
                 (options.Ramp + options.WarmUp).TotalSeconds),
         };
+        return result with { FailedBecause = LoadVerdict.Failures(result, options.MaxLostShare) };
     }
 
     /// <summary>A frame counts once its call had <see cref="LoadOptions.Grace"/> left after sending it.</summary>

@@ -99,7 +99,8 @@ internal static class CommandLine
         lines.Add("  --help".PadRight(44) + "Show this text.");
         lines.Add("");
         lines.Add("Every option can also be set in configuration (appsettings.json, environment variables), e.g.");
-        lines.Add("Emulator__Port=5281, Emulator__Mode=Loopback, Emulator__Faults=exception@10. Durations: 90s, 500ms, 8m, 00:08:00.");
+        lines.Add("Emulator__Port=5281, Emulator__Mode=Loopback, Emulator__Faults=exception@10. Durations: 90s, 500ms, 8m or 00:08:00 on");
+        lines.Add("the command line, 00:01:30 in configuration (Emulator__SessionLimit=00:01:30).");
         lines.Add("Point an AWS SDK at it with AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:<port> and the credentials it prints.");
         return string.Join(Environment.NewLine, lines);
     }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Tracing;
 using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +25,19 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         CancellationToken cancellationToken = default)
     {
         var call = new CallIdentity(options.AccountSid, options.CallSid ?? TwilioSid.NewCallSid(), options.From, options.To);
+        if (!options.Traced)
+        {
+            return await RunCallAsync(call, options, observer, cancellationToken);
+        }
+        using var activity = CallTracing.StartCall(call);
+        var summary = await RunCallAsync(call, options, observer, cancellationToken);
+        CallTracing.Complete(activity, summary.Outcome, summary.Succeeded);
+        return summary with { TraceId = activity.TraceId.ToHexString() };
+    }
+
+    private async Task<CallSummary> RunCallAsync(
+        CallIdentity call, CallSimulationOptions options, IMediaStreamObserver? observer, CancellationToken cancellationToken)
+    {
         var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken, options.Routes), options.LoopbackOnly, options.Routes, options.Progress);
         var live = liveCalls is null ? null : await liveCalls.RegisterAsync(call.AccountSid, call.CallSid, options.AuthToken);
 
@@ -81,7 +96,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
                         break;
                     case DialVerb dial:
                         state.Step($"<Dial> {dial.Target}");
-                        return state.Summary($"transferred (<Dial> {dial.Target}; the simulator does not place that call)");
+                        return state.Summary($"transferred to {dial.Target} (<Dial>; the simulator does not place that call)");
                     case HangupVerb:
                         state.Step("<Hangup>");
                         return state.Summary("TwiML <Hangup>");
@@ -159,6 +174,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader(TwilioRequestSigner.WebSocketHeaderName, TwilioRequestSigner.SignWebSocketUpgrade(options.AuthToken, stream.Url));
         socket.Options.CollectHttpResponseDetails = true;
+        if (Activity.Current is { } trace)
+        {
+            DistributedContextPropagator.Current.Inject(trace, socket.Options, static (carrier, name, value) => ((ClientWebSocketOptions)carrier!).SetRequestHeader(name, value));
+        }
 
         // CheckStreamUrl gives either the URL or the failure.
         failure ??= await ConnectAsync(socket, options.Routes.Resolve(streamUrl!), options.ConnectTimeout, cancellationToken);
@@ -183,6 +202,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         var result = await running;
         state.Stream = result;
         var stoppedForUpdate = result.End == StreamEnd.CallerHungUp && interruptedByApi.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        state.StreamStoppedByUpdate = stoppedForUpdate;
         state.Step(stoppedForUpdate
             ? "stream ended: a REST API update of the call stopped it (stop sent, socket closed)"
             : $"stream ended: {Describe(result)}");
@@ -224,7 +244,9 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         if (uri.Scheme == "ws")
         {
-            Warn(state, TwilioErrorCodes.StreamUrlNotSecure, $"the stream URL {url} is not wss://; real Twilio refuses it (the simulator goes on, for local use)");
+            Warn(state, TwilioErrorCodes.StreamUrlNotSecure, CallSimulationOptions.IsLoopback(uri)
+                ? $"the stream URL {url} is plain ws://: expected for a bridge on this machine, and the simulator connects; real Twilio dials only wss:// on port 443, so a real number needs the bridge behind https (Bridge:PublicBaseUrl)"
+                : $"the stream URL {url} is not wss://; real Twilio refuses it (the simulator goes on, for local use)");
         }
         if (uri.Scheme == "wss" && uri.Port != 443)
         {
@@ -341,6 +363,8 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
 
         public MediaStreamResult? Stream { get; set; }
 
+        public bool StreamStoppedByUpdate { get; set; }
+
         public TwilioWarning? Error { get; set; }
 
         public List<TwilioWarning> Warnings { get; } = [];
@@ -362,6 +386,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
             Error = Error,
             Warnings = Warnings.ToList(),
             Stream = Stream,
+            StreamStoppedByUpdate = StreamStoppedByUpdate,
         };
     }
 

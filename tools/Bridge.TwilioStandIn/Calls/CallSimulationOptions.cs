@@ -35,6 +35,12 @@ public sealed record CallSimulationOptions
     /// <summary>Where the bridge's public URLs lead on this machine (a load balancer's part); none: every URL as it is.</summary>
     public PublicRoutes Routes { get; init; } = PublicRoutes.None;
 
+    /// <summary>
+    /// The call is the root of a sampled trace whose context goes with every request (<see cref="Tracing.CallTracing"/>).
+    /// A load test turns this off, so that the services sample its calls as they do untraced traffic.
+    /// </summary>
+    public bool Traced { get; init; } = true;
+
     /// <summary>Twilio follows at most this many documents (webhook, redirects, actions) per call here.</summary>
     public int MaxDocuments { get; init; } = 10;
 

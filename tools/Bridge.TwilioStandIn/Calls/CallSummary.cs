@@ -24,5 +24,11 @@ public sealed record CallSummary
     /// <summary>The media stream, when one was opened.</summary>
     public MediaStreamResult? Stream { get; init; }
 
+    /// <summary>The stream was stopped by an update of the call through Twilio's REST API (a hang-up or a transfer), not by the caller.</summary>
+    public bool StreamStoppedByUpdate { get; init; }
+
+    /// <summary>The call's trace (32 hex digits) when it was traced: what the dashboard's Traces page shows it under.</summary>
+    public string? TraceId { get; init; }
+
     public bool Succeeded => Error is null && Stream is { End: not StreamEnd.ConnectionLost };
 }

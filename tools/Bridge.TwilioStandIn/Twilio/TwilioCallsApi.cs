@@ -25,6 +25,12 @@ public sealed class TwilioCallsApi : IAsyncDisposable
     /// <summary>Where <c>bridge-call call</c> serves the API by default, and where the AppHost points a local worker.</summary>
     public const string DefaultAddress = "http://127.0.0.1:5099";
 
+    /// <summary>
+    /// Where a local AppHost transfers calls unless told otherwise: a fictional number (555-01xx). The simulator shows
+    /// the transfer ("transferred to …") and, not being a telephone network, dials nobody.
+    /// </summary>
+    public const string LocalTransferTarget = "+14155550199";
+
     private const int AuthenticationFailed = 20003;
     private const int NotFound = 20404;
 

@@ -94,10 +94,13 @@ public sealed class TwimlDocument
             : resolved;
     }
 
+    /// <summary>Where a <c>&lt;Dial&gt;</c> goes: a number or a SIP URI as written; another noun with its kind (<c>Client alice</c>).</summary>
     private static string DialTarget(XElement dial)
     {
         var noun = dial.Elements().FirstOrDefault();
-        return noun is null ? dial.Value.Trim() : $"{noun.Name.LocalName} {noun.Value.Trim()}";
+        return noun is null ? dial.Value.Trim()
+            : noun.Name.LocalName is "Number" or "Sip" ? noun.Value.Trim()
+            : $"{noun.Name.LocalName} {noun.Value.Trim()}";
     }
 
     private static HttpMethod Method(XElement element, string attribute = "method") =>
