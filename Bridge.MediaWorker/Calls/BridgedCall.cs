@@ -59,7 +59,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private readonly Queue<NovaOutputEvent> _readAhead = new();
     private readonly CallSummary _summary = new();
     private readonly PlaybackUnderrunMonitor _underruns;
-    private readonly SpeechOnsetDetector _callerOnset;
     private readonly SemaphoreSlim _callerTalksOverStaleAudio = new(0);
     private readonly long _startedAt;
 
@@ -103,7 +102,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _queue = new PooledByteQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond), TelephoneFrame.SampleRate);
         _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond) / FrameBytes * FrameBytes;
         _underruns = new PlaybackUnderrunMonitor(time);
-        _callerOnset = new SpeechOnsetDetector(audio.ModelInputRate);
         _modelGeneration = session.Generation;
         _startedAt = time.GetTimestamp();
     }
@@ -148,8 +146,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         for (var offset = 0; offset < samples; offset += _chunker.ChunkSamples)
         {
             var chunk = _chunks.AsSpan(offset, _chunker.ChunkSamples);
-            var speech = _session.SendAudio(chunk);
-            if (_callerOnset.Observe(speech, chunk.Length) && IsPlayingStaleAudio(_session.IsHandingOff))
+            if (_session.SendAudio(chunk).HasFlag(VoiceActivity.Onset) && IsPlayingStaleAudio(_session.IsHandingOff))
             {
                 _callerTalksOverStaleAudio.Release();
             }

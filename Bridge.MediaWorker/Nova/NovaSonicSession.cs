@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Bridge.Audio;
 using Bridge.MediaWorker.Bedrock;
 using Microsoft.Extensions.Logging;
 
@@ -49,7 +50,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
         _current = first;
         _open = open;
         History = history;
-        CallerSpeech = new CallerSpeechMonitor(time);
+        CallerSpeech = new CallerSpeechMonitor(inputSampleRate, time);
         _utterance = new UtteranceBuffer(inputSampleRate, UtteranceReplay);
         _options = options;
         _inputSampleRate = inputSampleRate;
@@ -109,10 +110,11 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     /// <summary>
     /// Sends caller audio (PCM16 mono at the setup's input rate, ideally about 32 ms at a time). Never blocks on
-    /// the network; during a handoff the audio is held and replayed to the new stream. Returns whether the samples
-    /// were speech (<see cref="CallerSpeech"/>'s judgement), so the caller need not measure them again.
+    /// the network; during a handoff the audio is held and replayed to the new stream. Returns what
+    /// <see cref="CallerSpeech"/> heard in the samples (speech, an utterance's onset), so the caller need not measure
+    /// them again.
     /// </summary>
-    public bool SendAudio(ReadOnlySpan<short> samples)
+    public VoiceActivity SendAudio(ReadOnlySpan<short> samples)
     {
         var speech = CallerSpeech.Observe(samples);
         NovaStreamConnection current;
