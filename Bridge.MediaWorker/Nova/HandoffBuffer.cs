@@ -9,7 +9,7 @@ namespace Bridge.MediaWorker.Nova;
 internal sealed class HandoffBuffer(int sampleRate)
 {
     private readonly ArrayBufferWriter<short> _samples = new();
-    private readonly List<Action<NovaStreamConnection>> _pending = [];
+    private readonly List<Action<INovaStream>> _pending = [];
 
     public int MaxSamples { get; } = sampleRate * 60;
 
@@ -31,20 +31,20 @@ internal sealed class HandoffBuffer(int sampleRate)
     }
 
     /// <summary>Text and tool results that arrived during the handoff, replayed on the new stream after the audio.</summary>
-    public void Defer(Action<NovaStreamConnection> send) => _pending.Add(send);
+    public void Defer(Action<INovaStream> send) => _pending.Add(send);
 
     /// <summary>Sends the buffered audio in events of about 32 ms, then the deferred sends.</summary>
-    public void ReplayInto(NovaStreamConnection connection)
+    public void ReplayInto(INovaStream stream)
     {
         var piece = sampleRate * 32 / 1000;
         var audio = _samples.WrittenSpan;
         for (var at = 0; at < audio.Length; at += piece)
         {
-            connection.SendAudio(audio.Slice(at, Math.Min(piece, audio.Length - at)));
+            stream.SendAudio(audio.Slice(at, Math.Min(piece, audio.Length - at)));
         }
         foreach (var send in _pending)
         {
-            send(connection);
+            send(stream);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Bridge.Audio;
 using Bridge.MediaWorker.Bedrock;
@@ -8,8 +7,9 @@ namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
 /// One conversation with Nova Sonic, over as many streams as it takes: the stream is renewed before Bedrock's
-/// limit (and after a retryable failure) with the conversation so far as history, switching at a quiet moment
-/// and replaying the caller's audio buffered meanwhile. Knows nothing of telephony.
+/// limit (<see cref="RenewalSchedule"/>) and after a retryable failure, with the conversation so far as history,
+/// switching at a quiet moment and replaying the caller's audio held meanwhile (<see cref="CurrentStream"/>).
+/// Knows nothing of telephony.
 /// </summary>
 public sealed class NovaSonicSession : IAsyncDisposable
 {
@@ -21,39 +21,30 @@ public sealed class NovaSonicSession : IAsyncDisposable
     /// <summary>The longest utterance a forced switch replays to the new stream.</summary>
     private static readonly TimeSpan UtteranceReplay = TimeSpan.FromSeconds(3);
 
-    private readonly Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<NovaStreamConnection>> _open;
-    private readonly NovaSonicOptions _options;
-    private readonly int _inputSampleRate;
+    private readonly Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<INovaStream>> _open;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<NovaOutputEvent> _events = Channel.CreateUnbounded<NovaOutputEvent>(new() { SingleReader = false });
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly Lock _lock = new();
     private readonly List<Task> _pumps = [];
-    private NovaStreamConnection _current;
-    private HandoffBuffer? _handoff;
-    private readonly UtteranceBuffer _utterance;
+    private readonly CurrentStream _streams;
+    private readonly RenewalSchedule _renewal;
     private volatile bool _outputPlaying;
-    private ITimer? _renewalTimer;
-    private bool _renewalDue;
-    private bool _closing;
 
     internal NovaSonicSession(
-        NovaStreamConnection first,
-        Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<NovaStreamConnection>> open,
+        INovaStream first,
+        Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<INovaStream>> open,
         NovaConversationHistory history,
         NovaSonicOptions options,
         int inputSampleRate,
         TimeProvider time,
         ILogger logger)
     {
-        _current = first;
         _open = open;
         History = history;
         CallerSpeech = new CallerSpeechMonitor(inputSampleRate, time);
-        _utterance = new UtteranceBuffer(inputSampleRate, UtteranceReplay);
-        _options = options;
-        _inputSampleRate = inputSampleRate;
+        _streams = new CurrentStream(first, inputSampleRate, UtteranceReplay);
+        _renewal = new RenewalSchedule(options, time, OnRenewalDue, OnRenewalOverdue);
         _time = time;
         _logger = logger;
         Log.StreamOpened(logger, first.Generation);
@@ -73,40 +64,13 @@ public sealed class NovaSonicSession : IAsyncDisposable
     public CallerSpeechMonitor CallerSpeech { get; }
 
     /// <summary>Which stream carries the conversation now, counting from 1.</summary>
-    public int Generation
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current.Generation;
-            }
-        }
-    }
+    public int Generation => _streams.Stream.Generation;
 
     /// <summary>The model is in the middle of speaking: the current stream has an audio content open.</summary>
-    public bool IsModelSpeaking
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current.Interpreter.AudioInFlight;
-            }
-        }
-    }
+    public bool IsModelSpeaking => _streams.Stream.IsModelSpeaking;
 
     /// <summary>True while a new stream is being opened and the caller's audio is held for it.</summary>
-    public bool IsHandingOff
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _handoff is not null;
-            }
-        }
-    }
+    public bool IsHandingOff => _streams.IsSwitching;
 
     /// <summary>
     /// Sends caller audio (PCM16 mono at the setup's input rate, ideally about 32 ms at a time). Never blocks on
@@ -116,33 +80,14 @@ public sealed class NovaSonicSession : IAsyncDisposable
     /// </summary>
     public VoiceActivity SendAudio(ReadOnlySpan<short> samples)
     {
-        var speech = CallerSpeech.Observe(samples);
-        NovaStreamConnection current;
-        lock (_lock)
+        var activity = CallerSpeech.Observe(samples);
+        var stream = _streams.SendAudio(samples, keepForReplay: !CallerSpeech.QuietFor(CallerQuietBeforeRenewal));
+        if (stream is not null)
         {
-            if (_closing)
-            {
-                return speech;
-            }
-            if (_handoff is { } handoff)
-            {
-                handoff.Append(samples);
-                return speech;
-            }
-            _current.SendAudio(samples);
-            current = _current;
-            if (CallerSpeech.QuietFor(CallerQuietBeforeRenewal))
-            {
-                _utterance.Clear();
-            }
-            else
-            {
-                _utterance.Append(samples);
-            }
+            // A renewal held back while the caller spoke may go once they have paused.
+            RenewIfDueAndQuiet(stream);
         }
-        // A renewal held back while the caller spoke may go once they have paused.
-        RenewIfDueAndQuiet(current);
-        return speech;
+        return activity;
     }
 
     /// <summary>
@@ -155,130 +100,100 @@ public sealed class NovaSonicSession : IAsyncDisposable
         _outputPlaying = playing;
         if (!playing)
         {
-            NovaStreamConnection current;
-            lock (_lock)
-            {
-                current = _current;
-            }
-            RenewIfDueAndQuiet(current);
+            RenewIfDueAndQuiet(_streams.Stream);
         }
     }
 
     /// <summary>Interactive text from the user's side mid-conversation: a greeting instruction, DTMF digits, a "one moment".</summary>
-    public void SendText(string text) => SendOrDefer(connection => connection.SendInteractiveText(text));
+    public void SendText(string text) => _streams.Send(now: stream => stream.SendInteractiveText(text), onNext: stream => stream.SendInteractiveText(text));
 
     /// <summary>Answers a <see cref="NovaToolUse"/> with the tool's result (a JSON document).</summary>
     public void SendToolResult(string toolUseId, string resultJson)
     {
-        SendOrDefer(connection =>
-        {
-            if (connection.Generation == _current.Generation || connection.Interpreter.PendingToolUses > 0)
+        _streams.Send(
+            now: stream => stream.SendToolResult(toolUseId, resultJson),
+            onNext: stream =>
             {
-                connection.SendToolResult(toolUseId, resultJson);
-            }
-            else
-            {
-                // The stream that asked failed before the answer; the new one never heard the question.
-                connection.SendInteractiveText($"(The result of the tool you called before the line was interrupted: {resultJson})");
-            }
-        });
-        RenewIfDueAndQuiet(_current);
-    }
-
-    private void SendOrDefer(Action<NovaStreamConnection> send)
-    {
-        lock (_lock)
-        {
-            if (_closing)
-            {
-                return;
-            }
-            if (_handoff is { } handoff)
-            {
-                handoff.Defer(send);
-                return;
-            }
-            send(_current);
-        }
+                if (stream.PendingToolUses > 0)
+                {
+                    stream.SendToolResult(toolUseId, resultJson);
+                }
+                else
+                {
+                    // The stream that asked failed before the answer; the new one never heard the question.
+                    stream.SendInteractiveText($"(The result of the tool you called before the line was interrupted: {resultJson})");
+                }
+            });
+        RenewIfDueAndQuiet(_streams.Stream);
     }
 
     /// <summary>Ends the conversation in order (contentEnd, promptEnd, sessionEnd) and waits for the model's last events.</summary>
     public async Task CloseAsync()
     {
-        NovaStreamConnection current;
-        lock (_lock)
+        if (_streams.Close() is not { } current)
         {
-            if (_closing)
-            {
-                return;
-            }
-            _closing = true;
-            current = _current;
+            return;
         }
-        _renewalTimer?.Dispose();
+        _renewal.Dispose();
         await current.CloseAsync(CloseTimeout, _time).ConfigureAwait(false);
         await WhenPumpsEnd().ConfigureAwait(false);
         _events.Writer.TryComplete();
     }
 
-    private void Attach(NovaStreamConnection connection)
+    private void Attach(INovaStream stream)
     {
-        lock (_lock)
+        lock (_pumps)
         {
-            _pumps.Add(Task.Run(() => PumpAsync(connection)));
+            _pumps.Add(Task.Run(() => PumpAsync(stream)));
         }
-        ScheduleRenewal(connection);
+        _renewal.Start(stream.Generation);
     }
 
-    private async Task PumpAsync(NovaStreamConnection connection)
+    /// <summary>Reads one stream's events into <see cref="Events"/> until the stream ends, then decides what follows.</summary>
+    private async Task PumpAsync(INovaStream stream)
     {
         var produced = new List<NovaOutputEvent>();
         Exception? failure = null;
         try
         {
-            await foreach (var chunk in connection.Stream.Chunks.ReadAllAsync().ConfigureAwait(false))
+            while (await stream.ReadAsync(produced, CancellationToken.None).ConfigureAwait(false))
             {
-                produced.Clear();
-                try
-                {
-                    connection.Interpreter.Interpret(chunk.Payload.Span, produced);
-                }
-                catch (JsonException exception)
-                {
-                    Log.UnreadableEvent(_logger, exception);
-                }
                 foreach (var output in produced)
                 {
-                    if (output is NovaTranscript { Stage: NovaGenerationStage.Final } transcript)
-                    {
-                        History.Add(transcript.Role, transcript.Text);
-                    }
-                    if (output is NovaTurnEnd)
-                    {
-                        CallerSpeech.Answered();
-                    }
+                    Note(output);
                     _events.Writer.TryWrite(output);
                 }
-                RenewIfDueAndQuiet(connection);
+                produced.Clear();
+                RenewIfDueAndQuiet(stream);
             }
         }
         catch (Exception exception) when (exception is BedrockStreamException or OperationCanceledException)
         {
             failure = exception;
         }
-        OnStreamEnded(connection, failure);
+        OnStreamEnded(stream, failure);
     }
 
-    private void OnStreamEnded(NovaStreamConnection connection, Exception? failure)
+    /// <summary>What the conversation keeps of the model's events: final transcripts as history, when a turn was answered.</summary>
+    private void Note(NovaOutputEvent output)
     {
-        lock (_lock)
+        switch (output)
         {
-            if (_closing || connection != _current || _handoff is not null)
-            {
-                return;
-            }
+            case NovaTranscript { Stage: NovaGenerationStage.Final } transcript:
+                History.Add(transcript.Role, transcript.Text);
+                break;
+            case NovaTurnEnd:
+                CallerSpeech.Answered();
+                break;
         }
+    }
 
+    private void OnStreamEnded(INovaStream stream, Exception? failure)
+    {
+        if (!_streams.IsSteadyOn(stream))
+        {
+            return;
+        }
         if (failure is null or BedrockStreamException { IsRetryable: true })
         {
             // The stream ended or broke under us: continue on a new one, as a renewal would.
@@ -290,54 +205,28 @@ public sealed class NovaSonicSession : IAsyncDisposable
         }
     }
 
-    private void ScheduleRenewal(NovaStreamConnection connection)
+    private void OnRenewalDue(int generation)
     {
-        var timer = _time.CreateTimer(_ => OnRenewalDue(connection), null, _options.RenewStreamAfter, Timeout.InfiniteTimeSpan);
-        lock (_lock)
+        if (_streams.Stream is { } current && current.Generation == generation)
         {
-            _renewalTimer?.Dispose();
-            _renewalTimer = timer;
+            RenewIfDueAndQuiet(current);
         }
     }
 
-    private void OnRenewalDue(NovaStreamConnection connection)
+    /// <summary>No quiet moment came in time: go anyway, before Bedrock's own limit does it less gracefully.</summary>
+    private void OnRenewalOverdue(int generation)
     {
-        lock (_lock)
+        if (_streams.Stream.Generation == generation)
         {
-            if (connection != _current || _closing)
-            {
-                return;
-            }
-            _renewalDue = true;
-            // If no quiet moment comes, go anyway before Bedrock's own limit does it less gracefully.
-            _renewalTimer?.Dispose();
-            _renewalTimer = _time.CreateTimer(_ => ForceRenewal(connection), null, _options.RenewalQuietWait, Timeout.InfiniteTimeSpan);
+            StartRenewal(NovaRenewalReason.Scheduled);
         }
-        RenewIfDueAndQuiet(connection);
     }
 
-    private void ForceRenewal(NovaStreamConnection connection)
+    private void RenewIfDueAndQuiet(INovaStream stream)
     {
-        lock (_lock)
-        {
-            if (connection != _current || !_renewalDue)
-            {
-                return;
-            }
-        }
-        StartRenewal(NovaRenewalReason.Scheduled);
-    }
-
-    /// <summary>
-    /// A quiet moment: the model is not speaking and nothing it said is still playing, no tool is running, the
-    /// caller has paused, and nothing the caller
-    /// said is still waiting for the model's answer (switching then would lose the answer or half an utterance).
-    /// </summary>
-    private void RenewIfDueAndQuiet(NovaStreamConnection connection)
-    {
-        if (_renewalDue && connection == _current && !_outputPlaying &&
-            !connection.Interpreter.AudioInFlight && connection.Interpreter.PendingToolUses == 0 &&
-            CallerSpeech.QuietFor(CallerQuietBeforeRenewal) && !CallerSpeech.AwaitingReply)
+        if (_renewal.IsDue(stream.Generation) && RenewalSchedule.IsQuietMoment(
+                _outputPlaying, stream.IsModelSpeaking, stream.PendingToolUses,
+                CallerSpeech.QuietFor(CallerQuietBeforeRenewal), CallerSpeech.AwaitingReply))
         {
             StartRenewal(NovaRenewalReason.Scheduled);
         }
@@ -345,35 +234,23 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     private void StartRenewal(NovaRenewalReason reason)
     {
-        NovaStreamConnection old;
-        lock (_lock)
+        // A switch before the caller's last words were answered (a forced renewal, a failure): the new stream hears
+        // the utterance from its start.
+        if (_streams.BeginSwitch(replayUtterance: CallerSpeech.AwaitingReply) is not { } old)
         {
-            if (_handoff is not null || _closing)
-            {
-                return;
-            }
-            _handoff = new HandoffBuffer(_inputSampleRate);
-            // A switch before the caller's last words were answered (a forced renewal, a failure): the new stream
-            // hears the utterance from its start.
-            if (CallerSpeech.AwaitingReply)
-            {
-                _utterance.MoveTo(_handoff);
-            }
-            _utterance.Clear();
-            _renewalDue = false;
-            _renewalTimer?.Dispose();
-            old = _current;
+            return;
         }
+        _renewal.Clear();
         Log.RenewalStarting(_logger, reason, old.Generation);
         _ = RenewAsync(old, reason);
     }
 
-    private async Task RenewAsync(NovaStreamConnection old, NovaRenewalReason reason)
+    private async Task RenewAsync(INovaStream old, NovaRenewalReason reason)
     {
-        NovaStreamConnection fresh;
+        INovaStream next;
         try
         {
-            fresh = await _open(History.ForNewStream(), old.Generation + 1, _lifetime.Token).ConfigureAwait(false);
+            next = await _open(History.ForNewStream(), old.Generation + 1, _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -382,25 +259,15 @@ public sealed class NovaSonicSession : IAsyncDisposable
             return;
         }
 
-        int buffered, dropped;
-        lock (_lock)
+        if (!_streams.CompleteSwitch(next, out var replayed, out var dropped))
         {
-            if (_closing)
-            {
-                _ = fresh.DisposeAsync().AsTask();
-                return;
-            }
-            var handoff = _handoff!;
-            buffered = handoff.BufferedSamples;
-            dropped = handoff.DroppedSamples;
-            handoff.ReplayInto(fresh);
-            _current = fresh;
-            _handoff = null;
+            _ = next.DisposeAsync().AsTask();
+            return;
         }
 
-        Log.RenewalDone(_logger, fresh.Generation, reason, buffered, dropped);
-        _events.Writer.TryWrite(new NovaStreamRenewed(fresh.Generation, reason, buffered));
-        Attach(fresh);
+        Log.RenewalDone(_logger, next.Generation, reason, replayed, dropped);
+        _events.Writer.TryWrite(new NovaStreamRenewed(next.Generation, reason, replayed));
+        Attach(next);
 
         if (reason == NovaRenewalReason.Scheduled)
         {
@@ -414,25 +281,19 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     private async Task FailAsync(Exception failure)
     {
-        NovaStreamConnection current;
-        lock (_lock)
+        if (_streams.Close() is not { } current)
         {
-            if (_closing)
-            {
-                return;
-            }
-            _closing = true;
-            current = _current;
+            return;
         }
         Log.SessionFailed(_logger, failure);
-        _renewalTimer?.Dispose();
+        _renewal.Dispose();
         _events.Writer.TryComplete(failure);
         await current.DisposeAsync().ConfigureAwait(false);
     }
 
     private Task WhenPumpsEnd()
     {
-        lock (_lock)
+        lock (_pumps)
         {
             return Task.WhenAll(_pumps);
         }
@@ -443,15 +304,9 @@ public sealed class NovaSonicSession : IAsyncDisposable
     {
         await CloseAsync().ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        NovaStreamConnection current;
-        lock (_lock)
-        {
-            current = _current;
-            // A call that ends while the caller speaks would otherwise keep the utterance's pooled buffer.
-            _utterance.Clear();
-        }
-        await current.DisposeAsync().ConfigureAwait(false);
-        _renewalTimer?.Dispose();
+        _streams.ReleaseBuffers();
+        await _streams.Stream.DisposeAsync().ConfigureAwait(false);
+        _renewal.Dispose();
         _lifetime.Dispose();
     }
 }
