@@ -5,7 +5,9 @@ namespace Bridge.MediaWorker.Nova;
 /// <summary>
 /// Notices when the caller is speaking from the level of the audio sent to the model (Bridge.Audio's energy
 /// <see cref="VoiceActivityDetector"/>, not recognition), so that a stream renewal never cuts an utterance in two,
-/// and so the call can time the model's answers and tell when the caller starts talking.
+/// and so the call can time the model's answers and tell when the caller starts talking. Pauses are measured in the
+/// caller's audio, not on the clock: frames that arrive late and then in a burst still carry the pause the caller made.
+/// Fed by one thread; read from any.
 /// </summary>
 public sealed class CallerSpeechMonitor(int sampleRate, TimeProvider time)
 {
@@ -19,6 +21,8 @@ public sealed class CallerSpeechMonitor(int sampleRate, TimeProvider time)
     private readonly VoiceActivityDetector _detector = new(sampleRate, Settings);
     private long _lastSpeechAt;
     private long _lastAnsweredAt;
+    private long _quietSamples;
+    private volatile bool _heardSpeech;
 
     /// <summary>When the caller was last heard speaking (a <see cref="TimeProvider"/> timestamp; 0 if never).</summary>
     public long LastSpeechAt => Volatile.Read(ref _lastSpeechAt);
@@ -33,14 +37,16 @@ public sealed class CallerSpeechMonitor(int sampleRate, TimeProvider time)
         if (activity.HasFlag(VoiceActivity.Speech))
         {
             Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
+            _heardSpeech = true;
         }
+        Volatile.Write(ref _quietSamples, _detector.QuietSamples);
         return activity;
     }
 
     /// <summary>The model finished a turn: what the caller said before now has been answered.</summary>
     public void Answered() => Volatile.Write(ref _lastAnsweredAt, time.GetTimestamp());
 
-    /// <summary>The caller has not spoken for at least <paramref name="period"/>.</summary>
+    /// <summary>The caller has not spoken in the last <paramref name="period"/> of their audio (or never has).</summary>
     public bool QuietFor(TimeSpan period) =>
-        Volatile.Read(ref _lastSpeechAt) == 0 || time.GetElapsedTime(Volatile.Read(ref _lastSpeechAt)) >= period;
+        !_heardSpeech || Volatile.Read(ref _quietSamples) >= (long)(sampleRate * period.TotalSeconds);
 }

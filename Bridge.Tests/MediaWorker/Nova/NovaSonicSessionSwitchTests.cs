@@ -22,7 +22,7 @@ public sealed class NovaSonicSessionSwitchTests
     {
         await using var session = _model.StartSession(ScriptedNovaModel.Options(RenewAfter, QuietWait));
         var first = await _model.Stream(1);
-        Say(session, Speech(TimeSpan.FromSeconds(0.5)));
+        Say(session, Speech(TimeSpan.FromSeconds(0.5)), Silence(TimeSpan.FromSeconds(1)));
 
         _model.Time.Advance(RenewAfter);
         Assert.Equal(1, _model.StreamsOpened); // the caller's words await an answer
