@@ -135,6 +135,7 @@ internal sealed class CurrentStream(INovaStream first, int inputSampleRate, Time
             droppedSamples = handoff.DroppedSamples;
             if (_closed)
             {
+                handoff.Release();
                 return false;
             }
             handoff.ReplayInto(next);
@@ -158,12 +159,16 @@ internal sealed class CurrentStream(INovaStream first, int inputSampleRate, Time
         }
     }
 
-    /// <summary>Gives back the utterance's pooled memory (a call that ends while the caller speaks would keep it).</summary>
+    /// <summary>
+    /// Gives back the pooled memory of the utterance and of a switch under way (a call that ends while the caller
+    /// speaks, or while the next stream opens, would keep it). After <see cref="Close"/>.
+    /// </summary>
     public void ReleaseBuffers()
     {
         lock (_lock)
         {
             _utterance.Clear();
+            _handoff?.Release();
         }
     }
 }
