@@ -79,6 +79,22 @@ internal sealed class CurrentStream(INovaStream first, int inputSampleRate, Time
     }
 
     /// <summary>
+    /// The model turned what the caller said into a transcript (now in the history): if <paramref name="stream"/> is
+    /// the current one, what was kept for a replay is not needed any more, and replaying it as well would make the next
+    /// stream hear the caller twice.
+    /// </summary>
+    public void Transcribed(INovaStream stream)
+    {
+        lock (_lock)
+        {
+            if (_stream == stream && _handoff is null)
+            {
+                _utterance.Clear();
+            }
+        }
+    }
+
+    /// <summary>
     /// Sends with <paramref name="now"/> on the current stream; during a switch, with <paramref name="onNext"/> on the
     /// next stream once it is open (after the held audio). Nothing after the close.
     /// </summary>

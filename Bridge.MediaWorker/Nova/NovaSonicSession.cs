@@ -160,7 +160,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
             {
                 foreach (var output in produced)
                 {
-                    Note(output);
+                    Note(stream, output);
                     _events.Writer.TryWrite(output);
                 }
                 produced.Clear();
@@ -174,13 +174,20 @@ public sealed class NovaSonicSession : IAsyncDisposable
         OnStreamEnded(stream, failure);
     }
 
-    /// <summary>What the conversation keeps of the model's events: final transcripts as history, when a turn was answered.</summary>
-    private void Note(NovaOutputEvent output)
+    /// <summary>
+    /// What the conversation keeps of the model's events: final transcripts as history (what the caller said then
+    /// needs no replay), when a turn was answered.
+    /// </summary>
+    private void Note(INovaStream stream, NovaOutputEvent output)
     {
         switch (output)
         {
             case NovaTranscript { Stage: NovaGenerationStage.Final } transcript:
                 History.Add(transcript.Role, transcript.Text);
+                if (transcript.Role == NovaRole.User)
+                {
+                    _streams.Transcribed(stream);
+                }
                 break;
             case NovaTurnEnd:
                 CallerSpeech.Answered();

@@ -4,8 +4,9 @@ using Bridge.MediaWorker.Buffers;
 namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
-/// The caller's audio since they last paused, up to a few seconds: if a stream must be replaced while the caller
-/// is speaking (a forced renewal, a failure), the new stream hears the whole utterance, not its second half.
+/// The caller's audio since they last paused or the model last transcribed them, up to a few seconds: if a stream
+/// must be replaced before answering (a forced renewal, a failure), the new stream hears the whole utterance, not its
+/// second half — and never words already in the history it is given.
 /// Kept as the PCM the model is sent (the session's input rate) in a <see cref="PooledByteQueue"/> whose segments are
 /// rented as the utterance grows and returned at each pause: memory follows what was said, at two bytes a sample.
 /// Not thread-safe: its owner guards it.

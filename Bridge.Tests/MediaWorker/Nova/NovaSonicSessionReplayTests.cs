@@ -14,6 +14,49 @@ public sealed class NovaSonicSessionReplayTests
     private readonly List<NovaOutputEvent> _seen = [];
 
     [Fact]
+    public async Task Words_the_model_transcribed_are_not_replayed_to_the_next_stream_however_short_the_pause()
+    {
+        await using var session = _model.StartSession();
+        var first = await _model.Stream(1);
+
+        // The model ends the caller's turn after half a second of silence and starts answering.
+        Say(session, Speech(TimeSpan.FromSeconds(1)), Silence(TimeSpan.FromSeconds(0.5)));
+        first.Heard("Hello?");
+        first.StartsAnswering("Hello! How can I help?");
+        first.Speaks(4_000);
+        await NextAsync<NovaAudioOutput>(session, _seen);
+
+        first.Fails(new BedrockTransientException("modelStreamErrorException", "System instability detected."));
+        var next = await _model.Stream(2);
+        var renewed = await NextAsync<NovaStreamRenewed>(session, _seen);
+
+        Assert.Contains(new NovaTurn(NovaRole.User, "Hello?"), next.History);
+        Assert.Equal(0, renewed.BufferedSamples);
+        Assert.Empty(next.Audio);
+    }
+
+    [Fact]
+    public async Task What_the_caller_said_after_the_models_last_transcript_of_them_is_replayed()
+    {
+        await using var session = _model.StartSession();
+        var first = await _model.Stream(1);
+        Say(session, Speech(TimeSpan.FromSeconds(1)), Silence(TimeSpan.FromSeconds(0.5)));
+        first.Heard("Hello?");
+        await NextAsync<NovaTranscript>(session, _seen);
+
+        // The caller goes on before the model answers; the stream breaks while they speak.
+        var more = Speech(TimeSpan.FromSeconds(0.4));
+        Say(session, more);
+        first.Fails(new BedrockTransientException("modelStreamErrorException", "System instability detected."));
+        var next = await _model.Stream(2);
+        var renewed = await NextAsync<NovaStreamRenewed>(session, _seen);
+
+        Assert.Equal([new NovaTurn(NovaRole.User, "Hello?")], next.History);
+        Assert.Equal(more.Length, renewed.BufferedSamples);
+        Assert.Equal(more, next.Audio);
+    }
+
+    [Fact]
     public async Task Words_no_stream_transcribed_are_replayed_from_their_start()
     {
         await using var session = _model.StartSession();
