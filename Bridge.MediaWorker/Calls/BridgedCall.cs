@@ -34,7 +34,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
 
     private readonly TwilioMediaStream _stream;
     private readonly TwilioStartInfo _start;
-    private readonly NovaSonicSession _session;
+    private readonly INovaConversation _session;
     private readonly IReadOnlyDictionary<string, ICallTool> _tools;
     private readonly CallOptions _options;
     private readonly CallTelemetry _telemetry;
@@ -66,7 +66,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private long _sentPosition;
     private string _plannedText = "";
     private long _plannedStart;
-    private bool _plannedTextFinal;
     private int _modelGeneration;
     private long _staleAudioEnd;
     private long _lastModelAudioAt;
@@ -79,7 +78,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     public BridgedCall(
         TwilioMediaStream stream,
         TwilioStartInfo start,
-        NovaSonicSession session,
+        INovaConversation session,
         IEnumerable<ICallTool> tools,
         AudioOptions audio,
         CallOptions options,
@@ -235,7 +234,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private async Task QueueModelAudioAsync(NovaAudioOutput audio, CancellationToken cancellationToken)
     {
         var arrivedAt = _time.GetTimestamp();
-        var lastSpeech = _session.CallerSpeech.LastSpeechAt;
+        var lastSpeech = _session.LastCallerSpeechAt;
         if (lastSpeech > Volatile.Read(ref _lastModelAudioAt))
         {
             // The first model audio since the caller last spoke: how long the caller waited for an answer.
@@ -484,7 +483,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         var handingOff = source == LocalBargeIn && _session.IsHandingOff;
         await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
         string said, heard;
-        bool saidWasFinal;
         try
         {
             lock (_gate)
@@ -493,7 +491,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 {
                     return;
                 }
-                (said, saidWasFinal) = (_plannedText, _plannedTextFinal);
+                said = _plannedText;
                 heard = HeardPartOfPlannedText();
                 _sentPosition += _queue.Clear();
                 _framer.Discard();
@@ -517,7 +515,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             _summary.LocalInterruptions++;
             LogLocalBargeIn(_modelGeneration);
         }
-        RecordTruncatedTurn(said, saidWasFinal, heard);
+        _session.AssistantInterrupted(said, heard);
         LogAssistantInterrupted(heard);
     }
 
@@ -573,25 +571,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         return heard;
     }
 
-    /// <summary>
-    /// Keeps the history true to what the caller heard. The model's final transcript may already be in the history
-    /// (it arrives once the model has finished speaking, long before the audio has played): then it is cut back.
-    /// </summary>
-    private void RecordTruncatedTurn(string said, bool saidWasFinal, string heard)
-    {
-        if (saidWasFinal)
-        {
-            if (heard != said)
-            {
-                _session.History.Truncate(NovaRole.Assistant, said, heard);
-            }
-        }
-        else if (heard.Length > 0)
-        {
-            _session.History.Add(NovaRole.Assistant, heard);
-        }
-    }
-
     /// <summary>A dry spell in playback with nothing queued was the end of what the model had to say, not an underrun.</summary>
     private void NothingPendingUnlessQueued()
     {
@@ -616,7 +595,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 lock (_gate)
                 {
                     _plannedText = transcript.Text;
-                    _plannedTextFinal = false;
                     _plannedStart = _queuedPosition;
                 }
                 break;
@@ -626,7 +604,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 {
                     // Now in the history; a barge-in before its audio has played cuts it back there.
                     _plannedText = transcript.Text;
-                    _plannedTextFinal = true;
                 }
                 LogAssistantSaid(transcript.Text);
                 break;

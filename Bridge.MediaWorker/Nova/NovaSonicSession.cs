@@ -11,7 +11,7 @@ namespace Bridge.MediaWorker.Nova;
 /// switching at a quiet moment and replaying the caller's audio held meanwhile (<see cref="CurrentStream"/>).
 /// Knows nothing of telephony.
 /// </summary>
-public sealed class NovaSonicSession : IAsyncDisposable
+public sealed class NovaSonicSession : INovaConversation
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
@@ -29,6 +29,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
     private readonly List<Task> _pumps = [];
     private readonly CurrentStream _streams;
     private readonly RenewalSchedule _renewal;
+    private readonly AssistantSpeech _assistant;
     private volatile bool _outputPlaying;
 
     internal NovaSonicSession(
@@ -45,6 +46,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
         CallerSpeech = new CallerSpeechMonitor(inputSampleRate, time);
         _streams = new CurrentStream(first, inputSampleRate, UtteranceReplay);
         _renewal = new RenewalSchedule(options, time, OnRenewalDue, OnRenewalOverdue);
+        _assistant = new AssistantSpeech(history);
         _time = time;
         _logger = logger;
         Log.StreamOpened(logger, first.Generation);
@@ -57,7 +59,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
     /// </summary>
     public ChannelReader<NovaOutputEvent> Events => _events.Reader;
 
-    /// <summary>The final transcripts so far (what a new stream is given as history).</summary>
+    /// <summary>The final transcripts so far, cut to what the listener heard (what a new stream is given as history).</summary>
     public NovaConversationHistory History { get; }
 
     /// <summary>When the caller speaks, judged from the audio sent (see <see cref="CallerSpeechMonitor"/>).</summary>
@@ -71,6 +73,8 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     /// <summary>True while a new stream is being opened and the caller's audio is held for it.</summary>
     public bool IsHandingOff => _streams.IsSwitching;
+
+    public long LastCallerSpeechAt => CallerSpeech.LastSpeechAt;
 
     /// <summary>
     /// Sends caller audio (PCM16 mono at the setup's input rate, ideally about 32 ms at a time). Never blocks on
@@ -103,6 +107,8 @@ public sealed class NovaSonicSession : IAsyncDisposable
             RenewIfDueAndQuiet(_streams.Stream);
         }
     }
+
+    public void AssistantInterrupted(string said, string heard) => _assistant.Interrupted(said, heard);
 
     /// <summary>Interactive text from the user's side mid-conversation: a greeting instruction, DTMF digits, a "one moment".</summary>
     public void SendText(string text) => _streams.Send(now: stream => stream.SendInteractiveText(text), onNext: stream => stream.SendInteractiveText(text));
@@ -175,19 +181,28 @@ public sealed class NovaSonicSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// What the conversation keeps of the model's events: final transcripts as history (what the caller said then
-    /// needs no replay), when a turn was answered.
+    /// What the conversation keeps of the model's events: the caller's words and the assistant's as history, what the
+    /// assistant is saying now (from the stream carrying the conversation), when the caller was answered.
     /// </summary>
     private void Note(INovaStream stream, NovaOutputEvent output)
     {
         switch (output)
         {
+            case NovaTranscript { Role: NovaRole.User } transcript:
+                History.Add(NovaRole.User, transcript.Text);
+                _streams.Transcribed(stream);
+                break;
             case NovaTranscript { Stage: NovaGenerationStage.Final } transcript:
-                History.Add(transcript.Role, transcript.Text);
-                if (transcript.Role == NovaRole.User)
-                {
-                    _streams.Transcribed(stream);
-                }
+                _assistant.Said(transcript.Text);
+                break;
+            case NovaTranscript transcript when _streams.IsSteadyOn(stream):
+                _assistant.Planned(transcript.Text);
+                break;
+            case NovaAudioOutput when _streams.IsSteadyOn(stream):
+                _assistant.Spoke();
+                break;
+            case NovaBargeIn when _streams.IsSteadyOn(stream):
+                _assistant.BargedIn();
                 break;
             case NovaTurnEnd:
                 CallerSpeech.Answered();
@@ -248,6 +263,7 @@ public sealed class NovaSonicSession : IAsyncDisposable
             return;
         }
         _renewal.Clear();
+        _assistant.StreamReplaced();
         Log.RenewalStarting(_logger, reason, old.Generation);
         _ = RenewAsync(old, reason);
     }

@@ -20,6 +20,7 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _speaking;
+    private volatile bool _talksAfterClose;
     private int _pendingToolUses;
 
     public int Generation => generation;
@@ -111,6 +112,9 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
 
     public void Ends() => _says.Writer.TryComplete();
 
+    /// <summary>A close in order does not end the stream at once: the model may still finish what it was saying, until <see cref="Ends"/>.</summary>
+    public void TalksAfterClose() => _talksAfterClose = true;
+
     public void Fails(BedrockStreamException failure) => _says.Writer.TryComplete(failure);
 
     // INovaStream
@@ -157,7 +161,10 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
     public Task CloseAsync(TimeSpan timeout, TimeProvider time)
     {
         _closed.TrySetResult();
-        _says.Writer.TryComplete();
+        if (!_talksAfterClose)
+        {
+            _says.Writer.TryComplete();
+        }
         return Task.CompletedTask;
     }
 
