@@ -14,7 +14,8 @@ public interface INovaConversation : IAsyncDisposable
 {
     /// <summary>
     /// Everything the model says, in order: its speech, transcripts, barge-ins, tool calls, turn ends, usage, stream
-    /// renewals. Completes after <see cref="CloseAsync"/>; faults with the error when the conversation cannot go on.
+    /// renewals. Bounded: while the reader falls behind, the model is read no faster. Completes after
+    /// <see cref="CloseAsync"/>; faults with the error when the conversation cannot go on.
     /// </summary>
     ChannelReader<NovaOutputEvent> Events { get; }
 
@@ -52,6 +53,6 @@ public interface INovaConversation : IAsyncDisposable
     /// <summary>When the caller was last heard speaking, a <see cref="TimeProvider"/> timestamp (0 if never): answers are timed from it.</summary>
     long LastCallerSpeechAt { get; }
 
-    /// <summary>Ends the conversation in order and waits for the model's last events.</summary>
+    /// <summary>Ends the conversation in order and waits for the model's last events (keep reading <see cref="Events"/> meanwhile).</summary>
     Task CloseAsync();
 }

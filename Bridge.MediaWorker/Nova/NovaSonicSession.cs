@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Bridge.Audio;
 using Bridge.MediaWorker.Bedrock;
+using Bridge.MediaWorker.Buffers;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.MediaWorker.Nova;
@@ -21,11 +22,18 @@ public sealed class NovaSonicSession : INovaConversation
     /// <summary>The longest utterance a forced switch replays to the new stream.</summary>
     private static readonly TimeSpan UtteranceReplay = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The model's events waiting for the reader, at most (by the PCM and text they hold): 64 KiB is 0.7 s of speech at
+    /// 24 kHz, 2 s at 8 kHz. Beyond it the stream is read no further (its own queue, then HTTP/2, hold the model back).
+    /// </summary>
+    public const int EventQueueBytes = 64 * 1024;
+
     private readonly Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<INovaStream>> _open;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<NovaOutputEvent> _events = Channel.CreateUnbounded<NovaOutputEvent>(new() { SingleReader = false });
+    private readonly SizeBoundedChannel<NovaOutputEvent> _events = new(EventQueueBytes, SizeOf);
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly CancellationToken _disposed;
     private readonly List<Task> _pumps = [];
     private readonly CurrentStream _streams;
     private readonly RenewalSchedule _renewal;
@@ -42,6 +50,7 @@ public sealed class NovaSonicSession : INovaConversation
         ILogger logger)
     {
         _open = open;
+        _disposed = _lifetime.Token;
         History = history;
         CallerSpeech = new CallerSpeechMonitor(inputSampleRate, time);
         _streams = new CurrentStream(first, inputSampleRate, UtteranceReplay);
@@ -54,8 +63,9 @@ public sealed class NovaSonicSession : INovaConversation
     }
 
     /// <summary>
-    /// Everything the model says, in order. Completes after <see cref="CloseAsync"/>; faults with the error when
-    /// the conversation cannot go on (a non-retryable error, or no new stream could be opened).
+    /// Everything the model says, in order. Bounded (<see cref="EventQueueBytes"/>): while the reader is behind, the
+    /// model is read no further. Completes after <see cref="CloseAsync"/>; faults with the error when the
+    /// conversation cannot go on (a non-retryable error, or no new stream could be opened).
     /// </summary>
     public ChannelReader<NovaOutputEvent> Events => _events.Reader;
 
@@ -133,7 +143,10 @@ public sealed class NovaSonicSession : INovaConversation
         RenewIfDueAndQuiet(_streams.Stream);
     }
 
-    /// <summary>Ends the conversation in order (contentEnd, promptEnd, sessionEnd) and waits for the model's last events.</summary>
+    /// <summary>
+    /// Ends the conversation in order (contentEnd, promptEnd, sessionEnd) and waits for the model's last events, which
+    /// must be read meanwhile (<see cref="Events"/> is bounded), unless the session is disposed.
+    /// </summary>
     public async Task CloseAsync()
     {
         if (_streams.Close() is not { } current)
@@ -143,7 +156,7 @@ public sealed class NovaSonicSession : INovaConversation
         _renewal.Dispose();
         await current.CloseAsync(CloseTimeout, _time).ConfigureAwait(false);
         await WhenPumpsEnd().ConfigureAwait(false);
-        _events.Writer.TryComplete();
+        _events.TryComplete();
     }
 
     private void Attach(INovaStream stream)
@@ -167,7 +180,7 @@ public sealed class NovaSonicSession : INovaConversation
                 foreach (var output in produced)
                 {
                     Note(stream, output);
-                    _events.Writer.TryWrite(output);
+                    await EmitAsync(output).ConfigureAwait(false);
                 }
                 produced.Clear();
                 RenewIfDueAndQuiet(stream);
@@ -273,7 +286,7 @@ public sealed class NovaSonicSession : INovaConversation
         INovaStream next;
         try
         {
-            next = await _open(History.ForNewStream(), old.Generation + 1, _lifetime.Token).ConfigureAwait(false);
+            next = await _open(History.ForNewStream(), old.Generation + 1, _disposed).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -289,7 +302,8 @@ public sealed class NovaSonicSession : INovaConversation
         }
 
         Log.RenewalDone(_logger, next.Generation, reason, replayed, dropped);
-        _events.Writer.TryWrite(new NovaStreamRenewed(next.Generation, reason, replayed));
+        // Before the new stream's first event: its audio is the first the old stream's listener can interrupt.
+        await EmitAsync(new NovaStreamRenewed(next.Generation, reason, replayed)).ConfigureAwait(false);
         Attach(next);
 
         if (reason == NovaRenewalReason.Scheduled)
@@ -310,9 +324,33 @@ public sealed class NovaSonicSession : INovaConversation
         }
         Log.SessionFailed(_logger, failure);
         _renewal.Dispose();
-        _events.Writer.TryComplete(failure);
+        _events.TryComplete(failure);
         await current.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Queues an event for the reader, waiting while the queue is full (the stream is then read no further). Once the
+    /// session is disposed nobody reads: events are dropped, so the streams can still be drained to their end.
+    /// </summary>
+    private async ValueTask EmitAsync(NovaOutputEvent output)
+    {
+        try
+        {
+            await _events.WriteAsync(output, _disposed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>What an event holds in memory: its PCM, its text; a little for the rest.</summary>
+    private static int SizeOf(NovaOutputEvent output) => output switch
+    {
+        NovaAudioOutput audio => audio.Pcm.Length,
+        NovaTranscript transcript => transcript.Text.Length * sizeof(char),
+        NovaToolUse toolUse => (toolUse.InputJson.Length + toolUse.ToolUseId.Length) * sizeof(char),
+        _ => 64,
+    };
 
     private Task WhenPumpsEnd()
     {
@@ -322,11 +360,11 @@ public sealed class NovaSonicSession : INovaConversation
         }
     }
 
-    /// <summary>Closes in order if still open, then releases the streams.</summary>
+    /// <summary>Stops delivering events (nobody reads them now), closes in order if still open, then releases the streams.</summary>
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync().ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
+        await CloseAsync().ConfigureAwait(false);
         _streams.ReleaseBuffers();
         await _streams.Stream.DisposeAsync().ConfigureAwait(false);
         _renewal.Dispose();

@@ -40,6 +40,9 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
 
     public bool Closed => _closed.Task.IsCompleted;
 
+    /// <summary>Events said that the session has not read yet.</summary>
+    public int Unread => _says.Reader.Count;
+
     /// <summary>Every caller sample this stream received, in order (replayed audio first after a switch).</summary>
     public short[] Audio
     {
