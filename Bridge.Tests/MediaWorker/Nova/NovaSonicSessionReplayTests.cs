@@ -10,26 +10,31 @@ namespace Bridge.Tests.MediaWorker.Nova;
 /// </summary>
 public sealed class NovaSonicSessionReplayTests
 {
+    private static readonly BedrockTransientException Broken = new("modelStreamErrorException", "System instability detected.");
+
     private readonly ScriptedNovaModel _model = new();
     private readonly List<NovaOutputEvent> _seen = [];
 
-    [Fact]
-    public async Task Words_the_model_transcribed_are_not_replayed_to_the_next_stream_however_short_the_pause()
+    [Theory]
+    [InlineData(0.5)] // the model ended the caller's turn before their pause was long enough to count as one
+    [InlineData(1.3)] // a pause long enough, but all of it in one burst of late frames, in no time on the clock
+    public async Task Words_the_model_transcribed_are_not_replayed_to_the_next_stream(double pauseSeconds)
     {
         await using var session = _model.StartSession();
         var first = await _model.Stream(1);
 
-        // The model ends the caller's turn after half a second of silence and starts answering.
-        Say(session, Speech(TimeSpan.FromSeconds(1)), Silence(TimeSpan.FromSeconds(0.5)));
+        // "Hello?" and a pause; the model hears it and starts its answer.
+        Say(session, Speech(TimeSpan.FromSeconds(1)), Silence(TimeSpan.FromSeconds(pauseSeconds)));
         first.Heard("Hello?");
         first.StartsAnswering("Hello! How can I help?");
         first.Speaks(4_000);
         await NextAsync<NovaAudioOutput>(session, _seen);
 
-        first.Fails(new BedrockTransientException("modelStreamErrorException", "System instability detected."));
+        first.Fails(Broken);
         var next = await _model.Stream(2);
         var renewed = await NextAsync<NovaStreamRenewed>(session, _seen);
 
+        // "Hello?" is in the next stream's history; hearing it again too, it would answer it twice.
         Assert.Contains(new NovaTurn(NovaRole.User, "Hello?"), next.History);
         Assert.Equal(0, renewed.BufferedSamples);
         Assert.Empty(next.Audio);
@@ -47,7 +52,7 @@ public sealed class NovaSonicSessionReplayTests
         // The caller goes on before the model answers; the stream breaks while they speak.
         var more = Speech(TimeSpan.FromSeconds(0.4));
         Say(session, more);
-        first.Fails(new BedrockTransientException("modelStreamErrorException", "System instability detected."));
+        first.Fails(Broken);
         var next = await _model.Stream(2);
         var renewed = await NextAsync<NovaStreamRenewed>(session, _seen);
 
@@ -64,7 +69,7 @@ public sealed class NovaSonicSessionReplayTests
         var said = Speech(TimeSpan.FromSeconds(0.7));
         Say(session, said);
 
-        first.Fails(new BedrockTransientException("modelStreamErrorException", "System instability detected."));
+        first.Fails(Broken);
         var next = await _model.Stream(2);
         await NextAsync<NovaStreamRenewed>(session, _seen);
 
