@@ -26,11 +26,17 @@ internal interface INovaStream : IAsyncDisposable
     void SendToolResult(string toolUseId, string resultJson);
 
     /// <summary>
-    /// Reads the model's next event and adds what it means to <paramref name="into"/> (often nothing, sometimes
-    /// several). Returns false once the stream has ended; throws <see cref="Bedrock.BedrockStreamException"/> when it
-    /// failed, <see cref="OperationCanceledException"/> when it was abandoned.
+    /// Waits until the model has said more. Returns false once the stream has ended; throws
+    /// <see cref="Bedrock.BedrockStreamException"/> when it failed, <see cref="OperationCanceledException"/> when it was
+    /// abandoned. (The channel idiom: nothing is allocated per event.)
     /// </summary>
-    ValueTask<bool> ReadAsync(List<NovaOutputEvent> into, CancellationToken cancellationToken);
+    ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the model's next event, if one is waiting, and adds what it means to <paramref name="into"/> (often
+    /// nothing, sometimes several). Returns false when none was waiting.
+    /// </summary>
+    bool TryRead(List<NovaOutputEvent> into);
 
     /// <summary>The orderly close (the prompt and session end); waits up to <paramref name="timeout"/> for the model's last events to be read.</summary>
     Task CloseAsync(TimeSpan timeout, TimeProvider time);

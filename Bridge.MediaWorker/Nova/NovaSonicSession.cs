@@ -84,6 +84,7 @@ public sealed class NovaSonicSession : INovaConversation
     /// <summary>True while a new stream is being opened and the caller's audio is held for it.</summary>
     public bool IsHandingOff => _streams.IsSwitching;
 
+    /// <inheritdoc />
     public long LastCallerSpeechAt => CallerSpeech.LastSpeechAt;
 
     /// <summary>
@@ -118,6 +119,7 @@ public sealed class NovaSonicSession : INovaConversation
         }
     }
 
+    /// <inheritdoc />
     public void AssistantInterrupted(string said, string heard) => _assistant.Interrupted(said, heard);
 
     /// <summary>Interactive text from the user's side mid-conversation: a greeting instruction, DTMF digits, a "one moment".</summary>
@@ -175,15 +177,18 @@ public sealed class NovaSonicSession : INovaConversation
         Exception? failure = null;
         try
         {
-            while (await stream.ReadAsync(produced, CancellationToken.None).ConfigureAwait(false))
+            while (await stream.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                foreach (var output in produced)
+                while (stream.TryRead(produced))
                 {
-                    Note(stream, output);
-                    await EmitAsync(output).ConfigureAwait(false);
+                    foreach (var output in produced)
+                    {
+                        Note(stream, output);
+                        await EmitAsync(output).ConfigureAwait(false);
+                    }
+                    produced.Clear();
+                    RenewIfDueAndQuiet(stream);
                 }
-                produced.Clear();
-                RenewIfDueAndQuiet(stream);
             }
         }
         catch (Exception exception) when (exception is BedrockStreamException or OperationCanceledException)

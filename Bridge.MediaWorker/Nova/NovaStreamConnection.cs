@@ -107,15 +107,13 @@ internal sealed class NovaStreamConnection : INovaStream
         _interpreter.ToolResultSent();
     }
 
-    public async ValueTask<bool> ReadAsync(List<NovaOutputEvent> into, CancellationToken cancellationToken)
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _stream.Chunks.WaitToReadAsync(cancellationToken);
+
+    public bool TryRead(List<NovaOutputEvent> into)
     {
-        BedrockChunk chunk;
-        while (!_stream.Chunks.TryRead(out chunk))
+        if (!_stream.Chunks.TryRead(out var chunk))
         {
-            if (!await _stream.Chunks.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
+            return false;
         }
         try
         {

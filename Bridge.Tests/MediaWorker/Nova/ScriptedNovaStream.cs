@@ -147,15 +147,13 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
         Interlocked.Decrement(ref _pendingToolUses);
     }
 
-    public async ValueTask<bool> ReadAsync(List<NovaOutputEvent> into, CancellationToken cancellationToken)
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _says.Reader.WaitToReadAsync(cancellationToken);
+
+    public bool TryRead(List<NovaOutputEvent> into)
     {
-        NovaOutputEvent output;
-        while (!_says.Reader.TryRead(out output!))
+        if (!_says.Reader.TryRead(out var output))
         {
-            if (!await _says.Reader.WaitToReadAsync(cancellationToken))
-            {
-                return false;
-            }
+            return false;
         }
         into.Add(output);
         return true;
