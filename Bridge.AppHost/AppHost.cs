@@ -2,13 +2,11 @@ using Bridge.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Twilio signs every webhook and WebSocket upgrade with the account's auth token. Locally a generated value
-// (kept in the AppHost's user secrets) lets the call simulator sign as Twilio would.
-var twilioAuthToken = builder.AddParameter(
-    "twilio-auth-token",
-    new GenerateParameterDefault { MinLength = 32, Special = false },
-    secret: true,
-    persist: true);
+// Twilio signs every webhook and WebSocket upgrade with the account's auth token. Locally generated values shaped
+// like Twilio's (kept in the AppHost's user secrets) let the call simulator sign, and serve Twilio's REST API, as the
+// same account the worker serves; a real number needs the real account's token and SID there instead.
+var twilioAuthToken = builder.AddTwilioParameter("twilio-auth-token", prefix: "", secret: true);
+var twilioAccountSid = builder.AddTwilioParameter("twilio-account-sid", prefix: "AC", secret: false);
 
 var bedrockRegion = builder.AddParameter("bedrock-region", "us-east-1", publishValueAsDefault: true);
 var bedrockModelId = builder.AddParameter("bedrock-model-id", "amazon.nova-2-sonic-v1:0", publishValueAsDefault: true);
@@ -28,6 +26,7 @@ var mediaWorker = builder.AddProject<Projects.Bridge_MediaWorker>("media-worker"
     .WithEnvironment(ForwardedHeadersSwitch, "false")
     .WithHttpHealthCheck("/health/readiness")
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
+    .WithEnvironment("Twilio__AccountSid", twilioAccountSid)
     .WithEnvironment("Bedrock__Region", bedrockRegion)
     .WithEnvironment("Bedrock__ModelId", bedrockModelId);
 
@@ -42,7 +41,7 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithHttpHealthCheck("/health/readiness")
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithReference(mediaWorker)
-    .WithTestCallCommand(twilioAuthToken);
+    .WithTestCallCommand(twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
 
 if (publicBaseUrl is not null)
 {
@@ -51,9 +50,20 @@ if (publicBaseUrl is not null)
 }
 else if (!builder.ExecutionContext.IsPublishMode)
 {
-    // Without a public URL only the call simulator can call in, so the worker's hang-ups and transfers go to the
-    // REST API the simulator serves for its calls.
-    mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", Bridge.CallSimulator.Twilio.TwilioCallsApi.DefaultAddress);
+    // Without a public URL only the softphone and the call simulator can call in, so the worker confirms its calls, and
+    // hangs up and transfers them, through the REST API they serve for their calls: the same path as with Twilio.
+    mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", CallSimulatorRestApi(builder).ToString())
+        .WithEnvironment("Twilio__Rest__ConfirmCalls", "true");
+}
+
+if (!builder.ExecutionContext.IsPublishMode)
+{
+    builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, publicBaseUrl, CallSimulatorRestApi(builder));
+    builder.AddSampleAgents(api, mediaWorker);
 }
 
 builder.Build().Run();
+
+// Where the call simulator serves Twilio's REST API for its calls (bridge-call's --rest-api default; CallSimulator:RestApi overrides).
+static Uri CallSimulatorRestApi(IDistributedApplicationBuilder builder) =>
+    new(builder.Configuration["CallSimulator:RestApi"] ?? Bridge.TwilioStandIn.Twilio.TwilioCallsApi.DefaultAddress);

@@ -11,9 +11,11 @@ var app = builder.Build();
 app.UseTrustedForwardedHeaders();
 app.UseClientRateLimits();
 app.UseReadinessLifecycle();
+app.UseWebSocketControlFrameLimit();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
 app.MapDefaultEndpoints();
 app.Map("/media", (HttpContext context, CallHost calls) => calls.HandleAsync(context))
     .RequireClientRateLimit(ClientRateLimit.MediaStreams);
+app.MapCallEventFeed();
 
 return app.RunOrReportBadConfiguration();

@@ -48,8 +48,13 @@ public sealed class StreamToken
     /// Checks the token among the stream's custom parameters: every other parameter must be exactly what was
     /// signed, it must not have expired, and its call SID must be the one Twilio reports for the stream.
     /// </summary>
-    public StreamTokenCheck Verify(IReadOnlyDictionary<string, string> customParameters, string streamCallSid)
+    public StreamTokenCheck Verify(IReadOnlyDictionary<string, string> customParameters, string streamCallSid) =>
+        Verify(customParameters, streamCallSid, out _);
+
+    /// <summary>As <see cref="Verify(IReadOnlyDictionary{string, string}, string)"/>; a valid token's expiry comes out too.</summary>
+    public StreamTokenCheck Verify(IReadOnlyDictionary<string, string> customParameters, string streamCallSid, out DateTimeOffset expiresAt)
     {
+        expiresAt = default;
         if (!customParameters.TryGetValue(ParameterName, out var token) || string.IsNullOrEmpty(token))
         {
             return StreamTokenCheck.Missing;
@@ -78,6 +83,7 @@ public sealed class StreamToken
         {
             return StreamTokenCheck.CallSidMismatch;
         }
+        expiresAt = DateTimeOffset.FromUnixTimeSeconds(expires);
         return StreamTokenCheck.Valid;
     }
 

@@ -1,20 +1,22 @@
 using System.Text;
+using Bridge.Security.Refusals;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bridge.Security;
 
 /// <summary>
 /// Refuses any request whose X-Twilio-Signature does not match: 403 and a log line that says why (never the
 /// token). Form posts and JSON bodies (bodySHA256) are both understood; an oversized or unreadable body is 4xx.
+/// A URL that carries bodySHA256 is always checked against the body, even an empty one. Refusals are counted in
+/// <c>bridge.requests.refused</c> and logged at Debug, with at most one warning per reason every 10 s.
 /// </summary>
-public sealed partial class TwilioRequestValidationFilter(
+public sealed class TwilioRequestValidationFilter(
     TwilioSignatureValidator validator,
     PublicUrl publicUrl,
-    ILogger<TwilioRequestValidationFilter> logger) : IEndpointFilter
+    RequestRefusals refusals) : IEndpointFilter
 {
     /// <summary>Twilio's webhook bodies are a few hundred bytes; anything near this is not Twilio.</summary>
     public const long MaxBodyBytes = 64 * 1024;
@@ -26,7 +28,7 @@ public sealed partial class TwilioRequestValidationFilter(
 
         if (request.ContentLength > MaxBodyBytes)
         {
-            LogRefused(url, "body too large");
+            Refuse("body-too-large", url, "body too large");
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large.");
         }
         if (context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
@@ -36,7 +38,7 @@ public sealed partial class TwilioRequestValidationFilter(
 
         if (!request.HasFormContentType && !request.HasJsonContentType() && HasBody(request))
         {
-            LogRefused(url, $"unsupported content type '{request.ContentType}'");
+            Refuse("content-type", url, $"unsupported content type '{request.ContentType}'");
             return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Twilio webhooks are form posts or JSON.");
         }
 
@@ -48,18 +50,18 @@ public sealed partial class TwilioRequestValidationFilter(
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            LogRefused(url, "body too large");
+            Refuse("body-too-large", url, "body too large");
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large.");
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or DecoderFallbackException)
         {
-            LogRefused(url, "unreadable body: " + e.Message);
+            Refuse("unreadable-body", url, "unreadable body: " + e.Message);
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body could not be read.");
         }
 
         if (!check.IsValid)
         {
-            LogRefused(url, check.Reason);
+            Refuse("signature", url, check.Reason);
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The Twilio signature is missing or does not match.");
         }
 
@@ -69,26 +71,30 @@ public sealed partial class TwilioRequestValidationFilter(
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
+    private void Refuse(string reason, string url, string detail) => refusals.Refused(reason, $"{url}: {detail}");
+
     private async Task<SignatureCheck> CheckAsync(HttpRequest request, string url, string signature, CancellationToken cancellationToken)
     {
+        // Twilio signs a JSON body's URL alone, with the body's hash in it: such a URL proves nothing without the body
+        // that hashes to it, whatever the content type says, and however short (empty) the body is.
+        if (request.HasJsonContentType() || request.Query.ContainsKey(TwilioSignatureValidator.BodyHashParameter))
+        {
+            // Read again from the start by a handler that wants the body in another form (the size is bounded above).
+            request.EnableBuffering();
+            using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true), leaveOpen: true);
+            var body = await reader.ReadToEndAsync(cancellationToken);
+            request.Body.Position = 0;
+            var check = validator.ValidateJson(url, body, signature);
+            request.HttpContext.Items[typeof(TwilioRequestValidationFilter)] = body;
+            return check;
+        }
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(cancellationToken);
             return validator.ValidateForm(url, form, signature);
         }
-        if (request.HasJsonContentType())
-        {
-            using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
-            var body = await reader.ReadToEndAsync(cancellationToken);
-            var check = validator.ValidateJson(url, body, signature);
-            request.HttpContext.Items[typeof(TwilioRequestValidationFilter)] = body;
-            return check;
-        }
         return validator.ValidateForm(url, [], signature);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Twilio request to {Url}: {Reason}")]
-    private partial void LogRefused(string url, string reason);
 }
 
 public static class TwilioRequestValidationFilterExtensions

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Bridge.Security;
+using Bridge.Security.Refusals;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -12,10 +13,14 @@ public static class TwilioSecurityExtensions
 {
     /// <summary>
     /// Binds and validates (at start) the <c>Twilio</c> and <c>Bridge</c> sections, and registers the signature
-    /// validator, the public URL and the stream token that both services use.
+    /// validator, the public URL and the stream token that both services use. Outside Development the public URL
+    /// (https) and a real auth token are required.
     /// </summary>
     public static TBuilder AddTwilioSecurity<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        var outsideDevelopment = new OutsideDevelopmentRules(builder.Environment);
+        builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(outsideDevelopment);
+        builder.Services.AddSingleton<IValidateOptions<PublicEndpointOptions>>(outsideDevelopment);
         builder.Services.AddOptions<TwilioOptions>()
             .Bind(builder.Configuration.GetSection(TwilioOptions.SectionName))
             .ValidateDataAnnotations()
@@ -26,6 +31,7 @@ public static class TwilioSecurityExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<RequestRefusals>();
         builder.Services.AddSingleton(sp => new TwilioSignatureValidator(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));
         builder.Services.AddSingleton(sp => new PublicUrl(sp.GetRequiredService<IOptions<PublicEndpointOptions>>().Value.PublicBaseUrl));
         builder.Services.AddSingleton(sp => new StreamToken(

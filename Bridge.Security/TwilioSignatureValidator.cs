@@ -11,6 +11,9 @@ public sealed class TwilioSignatureValidator(string authToken)
 {
     public const string HeaderName = "X-Twilio-Signature";
 
+    /// <summary>The query parameter Twilio adds to a JSON request's URL: the body's SHA-256 in lower-case hex.</summary>
+    public const string BodyHashParameter = "bodySHA256";
+
     private readonly RequestValidator _validator = new(authToken);
 
     /// <summary>A form POST: Twilio signs the URL followed by every name and value, sorted by name.</summary>
@@ -44,7 +47,7 @@ public sealed class TwilioSignatureValidator(string authToken)
         {
             return SignatureCheck.Invalid("no X-Twilio-Signature header");
         }
-        if (!url.Contains("bodySHA256=", StringComparison.Ordinal))
+        if (!url.Contains(BodyHashParameter + "=", StringComparison.Ordinal))
         {
             return SignatureCheck.Invalid("JSON body without a bodySHA256 query parameter");
         }

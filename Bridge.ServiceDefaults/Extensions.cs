@@ -87,9 +87,11 @@ public static class Extensions
     /// <summary>
     /// Maps <c>/health/liveness</c> (the process answers) and <c>/health/readiness</c> (the service can take
     /// work: every check tagged <c>ready</c> passes) in every environment: ECS and the load balancer need them.
+    /// They answer only at their own path as sent, never through a public prefix and a <c>..</c>.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseHealthPathsAsSent(IsHealthRequest);
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),

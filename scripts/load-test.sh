@@ -6,8 +6,12 @@
 #   scripts/load-test.sh 500 60s 20s artifacts/load-500.json
 #   API_PORT=6380 EMULATOR_PORT=6381 EMULATOR_HEALTH_PORT=6382 WORKER_PORT=6390 scripts/load-test.sh 20 60s 10s
 #
-# Ports (environment): API_PORT (5380), EMULATOR_PORT (5381), EMULATOR_HEALTH_PORT (5382), WORKER_PORT (5390), so
-# that a second run does not collide with one already going; LOG_PREFIX (artifacts/load) names the services' logs.
+# Ports (environment): API_PORT (5380), EMULATOR_PORT (5381), EMULATOR_HEALTH_PORT (5382), WORKER_PORT (5390),
+# TWILIO_API_PORT (5391, the simulator's Twilio REST API), so that a second run does not collide with one already
+# going; LOG_PREFIX (artifacts/load) names the services' logs.
+#
+# The services run as in production: a public https URL (which the simulator's --route maps to the local ports, as
+# the load balancer would), a 32-hex auth token, an account SID, and every call confirmed with the simulator's REST API.
 #
 # Prints the load generator's report (round-trip latency p50/p95/p99, late and lost frames, worker CPU and
 # memory). The worker's own bridge-added latency histograms are in its metrics (bridge.latency.inbound/outbound).
@@ -24,6 +28,7 @@ api_port=${API_PORT:-5380}
 emulator_port=${EMULATOR_PORT:-5381}
 emulator_health_port=${EMULATOR_HEALTH_PORT:-5382}
 worker_port=${WORKER_PORT:-5390}
+twilio_api_port=${TWILIO_API_PORT:-5391}
 logs=${LOG_PREFIX:-artifacts/load}
 mkdir -p "$(dirname "$json")" artifacts
 
@@ -34,6 +39,8 @@ bin() { echo "$1/bin/Release/net10.0/$(basename "$1").dll"; }
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
 
 token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+account=AC$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+public=https://voice.load-test.invalid
 key=AKIALOADTESTLOCAL001
 secret=load-test-local-secret-not-an-aws-key
 pids=()
@@ -44,14 +51,16 @@ dotnet "$(bin tools/Bridge.Emulator)" --mode loopback --port "$emulator_port" --
   --access-key-id "$key" --secret-access-key "$secret" > "$logs-emulator.log" 2>&1 &
 pids+=($!)
 
-# Every simulated call comes from 127.0.0.1: the per-client rate limits are raised far above the load, so that the test
-# measures the worker, not the limiter.
+# Every simulated call comes from 127.0.0.1: the per-client rate limits and the pre-start pool's share per address are
+# raised far above the load, so that the test measures the worker, not the limiter.
 export RateLimits__Webhooks__PermitsPerSecond=10000 RateLimits__Webhooks__Burst=100000
 export RateLimits__MediaStreams__PermitsPerSecond=10000 RateLimits__MediaStreams__Burst=100000
+export Calls__PendingStreams__MaxTotal=1000 Calls__PendingStreams__MaxPerAddress=1000
+export Bridge__PublicBaseUrl=$public Twilio__AccountSid=$account
 
 ASPNETCORE_URLS=http://127.0.0.1:$worker_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
 Twilio__AuthToken=$token Bedrock__Region=us-east-1 AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:$emulator_port \
-AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret Calls__MaxConcurrent=1000 \
+AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret Calls__MaxConcurrent=1000 Twilio__Rest__BaseAddress=http://127.0.0.1:$twilio_api_port \
   dotnet "$(bin Bridge.MediaWorker)" > "$logs-worker.log" 2>&1 &
 worker=$!
 pids+=($worker)
@@ -74,7 +83,9 @@ dotnet tool run dotnet-counters collect --process-id "$worker" --counters Bridge
 pids+=($!)
 sleep 7 # one idle sample first: the baseline the per-call memory figures are measured from
 
-dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url "http://127.0.0.1:$api_port/webhook" --auth-token "$token" \
+dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url "$public/webhook" --auth-token "$token" --account-sid "$account" \
+  --route "$public/webhook=http://127.0.0.1:$api_port/webhook" --route "${public/https/wss}/media=ws://127.0.0.1:$worker_port/media" \
+  --rest-api "http://127.0.0.1:$twilio_api_port" \
   --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json" "$@" &
 simulator=$!
 simulator_cpu=""

@@ -1,3 +1,4 @@
+using Bridge.Api.Agents;
 using Bridge.Api.Telemetry;
 using Bridge.Api.Twiml;
 using Bridge.Security;
@@ -30,6 +31,7 @@ internal static partial class WebhookApi
         PublicUrl publicUrl,
         MediaStreamAddress mediaStream,
         StreamToken streamToken,
+        CallAgentSelection agents,
         IOptions<PublicEndpointOptions> endpoint,
         WebhookMetrics metrics,
         ILogger<WebhookMetrics> logger,
@@ -48,6 +50,7 @@ internal static partial class WebhookApi
             ["from"] = form["From"].ToString(),
             ["to"] = form["To"].ToString(),
         };
+        agents.AddTo(parameters, callSid, form["To"].ToString());
         parameters[StreamToken.ParameterName] = streamToken.Issue(parameters, endpoint.Value.StreamTokenLifetime);
 
         var webhookBase = publicUrl.BaseFor(request);

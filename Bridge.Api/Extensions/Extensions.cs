@@ -1,3 +1,4 @@
+using Bridge.Api.Agents;
 using Bridge.Api.Telemetry;
 using Bridge.Api.Twiml;
 using Bridge.Security;
@@ -17,5 +18,8 @@ internal static class Extensions
 
         builder.Services.AddSingleton<MediaStreamAddress>();
         builder.Services.AddSingleton<WebhookMetrics>();
+
+        builder.AddAgentProfiles();
+        builder.Services.AddSingleton<CallAgentSelection>();
     }
 }

@@ -13,7 +13,8 @@ namespace Bridge.MediaWorker.Calls;
 /// One live call: the caller's audio (Twilio µ-law) to the model as PCM chunks; the model's speech back as µ-law
 /// 20 ms frames, sent no further ahead of playback than <c>Calls:PlaybackLead</c>, the rest waiting in a bounded
 /// queue; barge-in drops the queue and clears Twilio's buffer; DTMF reaches the model as text; tools act on the
-/// call. Ends cleanly from either side: the caller hanging up, a tool, the drain deadline, or a model failure.
+/// call. Ends cleanly from either side: the caller hanging up, a tool, the drain deadline, a model failure, or one
+/// of the <see cref="CallLimits"/> that bound its cost.
 /// <para>
 /// After the session switches model streams, the audio still playing came from a stream that no longer hears the
 /// caller, so no model would signal a barge-in over it: the call does it itself when the caller starts talking
@@ -37,6 +38,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private readonly INovaConversation _session;
     private readonly IReadOnlyDictionary<string, ICallTool> _tools;
     private readonly CallOptions _options;
+    private readonly CallLimits _limits;
     private readonly CallTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -82,6 +84,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         IEnumerable<ICallTool> tools,
         AudioOptions audio,
         CallOptions options,
+        CallLimits limits,
         CallTelemetry telemetry,
         TimeProvider time,
         ILogger logger)
@@ -91,6 +94,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _session = session;
         _tools = tools.ToDictionary(t => t.Definition.Name, StringComparer.Ordinal);
         _options = options;
+        _limits = limits;
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
@@ -113,10 +117,16 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         var modelOutput = PumpModelOutputAsync(lifetime.Token);
         var sender = SendLoopAsync(lifetime.Token);
         var localBargeIns = LocalBargeInLoopAsync(lifetime.Token);
+        var limit = _limits.WatchAsync(SayGoodbyeAtMaxDuration, lifetime.Token);
         using var drainRegistration = endCallsRequested.Register(() => SayGoodbyeOnShutdown(lifetime));
 
         string reason;
-        var first = await Task.WhenAny(receive, modelOutput).ConfigureAwait(false);
+        var first = await Task.WhenAny(receive, modelOutput, limit).ConfigureAwait(false);
+        if (first == limit && !limit.IsCompletedSuccessfully)
+        {
+            // The watch was cancelled with the call (the connection aborted): the receive loop or the model ends it.
+            first = await Task.WhenAny(receive, modelOutput).ConfigureAwait(false);
+        }
         if (first == receive)
         {
             reason = await CallerEndedAsync(receive).ConfigureAwait(false);
@@ -124,13 +134,15 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         }
         else
         {
-            reason = await ModelEndedAsync(modelOutput).ConfigureAwait(false);
+            reason = first == modelOutput
+                ? await ModelEndedAsync(modelOutput).ConfigureAwait(false)
+                : await LimitReachedAsync(limit).ConfigureAwait(false);
             await CloseModelAsync().ConfigureAwait(false);
             await AwaitCallerCloseAsync(receive).ConfigureAwait(false);
         }
 
         await lifetime.CancelAsync().ConfigureAwait(false);
-        await Settle([receive, modelOutput, sender, localBargeIns, .. _background]).ConfigureAwait(false);
+        await Settle([receive, modelOutput, sender, localBargeIns, limit, .. _background]).ConfigureAwait(false);
         Finish(reason);
         return reason;
     }
@@ -138,6 +150,10 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     void ITwilioStreamListener.OnCallerAudio(ReadOnlySpan<byte> mulaw, InboundFrameTiming timing)
     {
         var receivedAt = _time.GetTimestamp();
+        if (!_limits.AcceptCallerAudio(mulaw.Length, receivedAt))
+        {
+            return;
+        }
         _summary.FramesIn++;
         _telemetry.FrameIn();
         _telemetry.InboundFrame(timing, _stream.InboundTiming.JitterMilliseconds);
@@ -634,7 +650,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         CallToolResult result;
         try
         {
-            result = await tool.InvokeAsync(new CallToolContext(_start.AccountSid, _start.CallSid, _start.StreamSid), toolUse.InputJson, cancellationToken).ConfigureAwait(false);
+            result = await tool.InvokeAsync(new CallToolContext(_start.CallSid, _start.StreamSid), toolUse.InputJson, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -684,6 +700,17 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             // Twilio's API failed us: close the stream so Twilio asks the webhook, which apologises.
             await _stream.CloseAsync(WebSocketCloseStatus.InternalServerError, "could not end the call through Twilio", CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    private void SayGoodbyeAtMaxDuration() => _session.SendText(_options.GoodbyeAtMaxDuration);
+
+    /// <summary>A limit on the call's cost ended it: Twilio is told why (it has already been hung up at the maximum duration).</summary>
+    private async Task<string> LimitReachedAsync(Task<CallLimitReached> limit)
+    {
+        var reached = await limit.ConfigureAwait(false);
+        _telemetry.LimitReached(reached.Limit);
+        await _stream.CloseAsync(reached.Status, reached.Reason, CancellationToken.None).ConfigureAwait(false);
+        return reached.Limit;
     }
 
     private void SayGoodbyeOnShutdown(CancellationTokenSource lifetime)

@@ -1,28 +1,34 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Bridge.Audio;
+using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Nova;
 using Bridge.MediaWorker.Twilio;
 using Bridge.Security;
+using Bridge.Security.RateLimits;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
 namespace Bridge.MediaWorker.Calls;
 
 /// <summary>
-/// Takes a media stream WebSocket from Twilio to a running call: checks the upgrade's signature, admits the
-/// call (503 when full or draining), reads start, checks the stream token and the audio format, opens the
-/// model, and runs the call. Every refusal is logged with its reason and closes only that stream.
+/// Takes a media stream WebSocket from Twilio to a running call: checks the upgrade's signature, refuses a full or
+/// draining worker (503), lets the socket wait for <c>start</c> in the small pre-start pool (per-address capped, with
+/// a short start timeout), admits the call once its start and stream token check out (<see cref="StreamAdmission"/>),
+/// opens the model, and runs the call within its <see cref="CallLimits"/>. Every refusal is counted and logged with
+/// its reason and closes only that stream.
 /// </summary>
 public sealed partial class CallHost(
     TwilioSignatureValidator signatures,
     PublicUrl publicUrl,
-    StreamToken streamToken,
     CallRegistry registry,
+    PendingStreams pendingStreams,
+    StreamAdmission admission,
+    MediaStreamRefusals refusals,
+    TwilioCallControl twilio,
     NovaSonicSessionFactory models,
-    IEnumerable<ICallTool> tools,
+    AgentResolver agents,
     IOptions<AudioOptions> audio,
     IOptions<CallOptions> calls,
     IOptions<TwilioStreamOptions> streamOptions,
@@ -40,69 +46,71 @@ public sealed partial class CallHost(
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await Refuse(context, StatusCodes.Status400BadRequest, "not-websocket", "A Twilio media stream WebSocket upgrade is expected here.");
+            await refusals.RefuseAsync(context, StatusCodes.Status400BadRequest, "not-websocket", "A Twilio media stream WebSocket upgrade is expected here.");
             return;
         }
         var signature = context.CheckTwilioUpgrade(signatures, publicUrl);
         if (!signature.IsValid)
         {
-            await Refuse(context, StatusCodes.Status403Forbidden, "signature", signature.Reason);
+            await refusals.RefuseAsync(context, StatusCodes.Status403Forbidden, "signature", signature.Reason);
             return;
         }
-        using var lease = registry.TryAdmit();
-        if (lease is null)
+        if (!registry.CanAdmit)
         {
-            await Refuse(context, StatusCodes.Status503ServiceUnavailable, registry.IsDraining ? "draining" : "capacity", "This worker takes no more calls now.");
+            await refusals.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, registry.IsDraining ? "draining" : "capacity", "This worker takes no more calls now.");
+            return;
+        }
+        var address = ClientAddress.PartitionKey(context.Connection.RemoteIpAddress);
+        using var pending = pendingStreams.TryEnter(address);
+        if (pending is null)
+        {
+            await refusals.RefuseAsync(context, StatusCodes.Status429TooManyRequests, "pending-per-address",
+                $"{address} already has {pendingStreams.MaxPerAddress} media streams waiting for their start.");
             return;
         }
 
         var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var counted = gauges.MediaStreamOpened();
         await using var stream = new TwilioMediaStream(socket, streamOptions.Value, time);
-        await RunStreamAsync(stream, context.RequestAborted);
+        await RunStreamAsync(stream, pending, context.RequestAborted);
     }
 
-    private async Task RunStreamAsync(TwilioMediaStream stream, CancellationToken aborted)
+    private async Task RunStreamAsync(TwilioMediaStream stream, PendingStream pending, CancellationToken aborted)
     {
-        TwilioStartInfo start;
-        try
+        if (await ReadStartAsync(stream, pending, aborted) is not { } start)
         {
-            start = await stream.ReadStartAsync(aborted);
-        }
-        catch (TwilioStreamClosedException e)
-        {
-            await CloseRefused(stream, "start", e.Status, e.Message);
             return;
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
-        {
-            telemetry.CallRefused("socket-lost");
-            return;
-        }
+        var startedAt = time.GetTimestamp();
 
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CallSid"] = start.CallSid, ["StreamSid"] = start.StreamSid });
         using var activity = CallTelemetry.Activities.StartActivity(CallSpanName, ActivityKind.Server);
         activity?.SetTag("twilio.call_sid", start.CallSid);
         activity?.SetTag("twilio.stream_sid", start.StreamSid);
 
-        var token = streamToken.Verify(start.CustomParameters, start.CallSid);
-        if (token != StreamTokenCheck.Valid)
+        StreamAdmission.Admitted? admitted;
+        try
         {
-            await CloseRefused(stream, "stream-token", WebSocketCloseStatus.PolicyViolation, $"stream token {token}");
-            activity?.SetStatus(ActivityStatusCode.Error, "stream token " + token);
+            (admitted, var refusal) = await admission.AdmitAsync(stream, start, pending, aborted);
+            if (admitted is null)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, refusal);
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            refusals.Count("socket-lost", "the socket closed while the call was being confirmed");
             return;
         }
-        if (start.Encoding != "audio/x-mulaw" || start.SampleRate != TelephoneFrame.SampleRate || start.Channels != 1)
-        {
-            await CloseRefused(stream, "media-format", WebSocketCloseStatus.InvalidPayloadData, $"unsupported media format {start.Encoding}/{start.SampleRate}/{start.Channels}");
-            activity?.SetStatus(ActivityStatusCode.Error, "unsupported media format");
-            return;
-        }
+        using var call = admitted;
 
+        var agent = agents.Resolve(start.CallSid, start.CustomParameters);
+        activity?.SetTag("agent", agent.Name);
         NovaSonicSession session;
         try
         {
-            session = await models.OpenAsync(Setup(), aborted);
+            session = await models.OpenAsync(agent.Setup, aborted);
         }
         catch (Exception e) when (e is BedrockStreamException or BrokenCircuitException or HttpRequestException or TimeoutException)
         {
@@ -110,45 +118,58 @@ public sealed partial class CallHost(
             telemetry.Error("model-open");
             activity?.SetStatus(ActivityStatusCode.Error, "model unavailable");
             // Closing the socket makes Twilio ask the webhook's connect-ended, which apologises to the caller.
-            await CloseRefused(stream, "model-unavailable", WebSocketCloseStatus.InternalServerError, "the assistant is unavailable");
+            await refusals.CloseAsync(stream, "model-unavailable", WebSocketCloseStatus.InternalServerError, "the assistant is unavailable");
             return;
         }
 
         LogCallStarted(start.CallSid);
         telemetry.CallStarted();
-        var call = new BridgedCall(stream, start, session, tools, audio.Value, calls.Value, telemetry, time, loggers.CreateLogger<BridgedCall>());
-        var reason = await call.RunAsync(registry.EndCallsRequested, aborted);
+        var limits = new CallLimits(calls.Value, startedAt, time, token => twilio.HangUpAsync(start.CallSid, token), _logger);
+        var bridged = new BridgedCall(stream, start, session, agent.Tools, audio.Value, calls.Value, limits, telemetry, time, loggers.CreateLogger<BridgedCall>());
+        var reason = await bridged.RunAsync(registry.EndCallsRequested, aborted);
         activity?.SetTag("call.end_reason", reason);
-        if (reason is "model-failed" or "malformed-frame")
+        if (reason is "model-failed" or "malformed-frame" or CallLimits.AudioAhead or CallLimits.Inactivity)
         {
             activity?.SetStatus(ActivityStatusCode.Error, reason);
         }
     }
 
-    private NovaSessionSetup Setup() => new()
+    /// <summary>
+    /// <c>connected</c> and <c>start</c>, within <c>Twilio:MediaStream:StartTimeout</c> and while the socket keeps its
+    /// place in the pre-start pool; null (the stream refused and counted) otherwise.
+    /// </summary>
+    private async Task<TwilioStartInfo?> ReadStartAsync(TwilioMediaStream stream, PendingStream pending, CancellationToken aborted)
     {
-        InputSampleRate = audio.Value.ModelInputRate,
-        OutputSampleRate = audio.Value.ModelOutputRate,
-        Tools = [.. tools.Select(t => t.Definition)],
-    };
-
-    private async Task Refuse(HttpContext context, int status, string reason, string detail)
-    {
-        LogRefused(reason, detail);
-        telemetry.CallRefused(reason);
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsync(detail);
+        var timeout = streamOptions.Value.StartTimeout;
+        var acceptedAt = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, pending.Evicted);
+        try
+        {
+            if (await stream.ReadStartAsync(giveUp.Token, aborted) is { } start)
+            {
+                telemetry.StartWait(time.GetElapsedTime(acceptedAt));
+                return start;
+            }
+            if (pending.Evicted.IsCancellationRequested)
+            {
+                await refusals.CloseAsync(stream, "pending-evicted", MediaStreamRefusals.TryAgainLater, "too many media streams are waiting for their start");
+            }
+            else
+            {
+                await refusals.CloseAsync(stream, "start-timeout", WebSocketCloseStatus.PolicyViolation, $"no start within {timeout.TotalSeconds:0.###} s");
+            }
+        }
+        catch (TwilioStreamClosedException e)
+        {
+            await refusals.CloseAsync(stream, "start", e.Status, e.Message);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            refusals.Count("socket-lost", "the socket closed before start");
+        }
+        return null;
     }
-
-    private async Task CloseRefused(TwilioMediaStream stream, string reason, WebSocketCloseStatus status, string detail)
-    {
-        LogRefused(reason, detail);
-        telemetry.CallRefused(reason);
-        await stream.CloseAsync(status, detail, CancellationToken.None);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a media stream ({Reason}): {Detail}")]
-    private partial void LogRefused(string reason, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid} connected to the model")]
     private partial void LogCallStarted(string callSid);

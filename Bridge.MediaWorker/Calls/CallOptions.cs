@@ -39,4 +39,30 @@ public sealed class CallOptions
     /// <summary>Said (as an instruction to the model) when a drain deadline ends a live call.</summary>
     public string GoodbyeOnShutdown { get; set; } =
         "The line must close now for maintenance. Apologise briefly, say goodbye, and use the hang_up tool.";
+
+    /// <summary>
+    /// The longest a call may last: it bounds what one call can cost. Shortly before it the model is asked to say
+    /// goodbye (<see cref="GoodbyeAtMaxDuration"/>); at it the call is hung up through Twilio's REST API.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "04:00:00", ErrorMessage = "Calls:MaxDuration must be between 5 seconds and 4 hours.")]
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Said (as an instruction to the model) shortly before <see cref="MaxDuration"/>.</summary>
+    public string GoodbyeAtMaxDuration { get; set; } =
+        "The call has reached its time limit and will end in a few seconds. Tell the caller briefly, say goodbye, and use the hang_up tool.";
+
+    /// <summary>
+    /// A call from which no caller audio arrives this long is closed (Twilio sends a frame every 20 ms, in silence
+    /// too): a held socket must not keep a model stream open.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Calls:InactivityTimeout must be between 1 second and 10 minutes.")]
+    public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How far the caller's audio may run ahead of real time (the time since <c>start</c>) before the call is closed:
+    /// Twilio's frames are made by the call's clock, so a burst after a stall catches up to real time but never runs
+    /// ahead of it; audio faster than that is not a phone call, and would be billed model input.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:01:00", ErrorMessage = "Calls:MaxCallerAudioAhead must be between 200 ms and 1 minute.")]
+    public TimeSpan MaxCallerAudioAhead { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -49,6 +49,18 @@ public sealed partial class CallRegistry
         }
     }
 
+    /// <summary>Whether a call would be admitted now (neither full nor draining); <see cref="TryAdmit"/> decides.</summary>
+    public bool CanAdmit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_draining && _active.Count < _options.MaxConcurrent;
+            }
+        }
+    }
+
     /// <summary>Cancelled when the drain deadline passes: every live call should say goodbye and end.</summary>
     public CancellationToken EndCallsRequested => _endCalls.Token;
 

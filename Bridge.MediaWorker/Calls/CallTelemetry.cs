@@ -17,10 +17,12 @@ public sealed class CallTelemetry
     private readonly Counter<long> _interruptions;
     private readonly Counter<long> _renewals;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _limits;
     private readonly Histogram<double> _inboundLatency;
     private readonly Histogram<double> _outboundLatency;
     private readonly Histogram<double> _responseLatency;
     private readonly Histogram<double> _bargeInLatency;
+    private readonly Histogram<double> _startWait;
     private readonly Histogram<double> _queueDepth;
     private readonly Histogram<double> _inboundGap;
     private readonly Counter<long> _inboundLost;
@@ -41,10 +43,12 @@ public sealed class CallTelemetry
         _interruptions = meter.CreateCounter<long>("bridge.interruptions", description: "Barge-ins: the caller interrupted the model.");
         _renewals = meter.CreateCounter<long>("bridge.renewals", description: "Model streams renewed mid-call, by reason.");
         _errors = meter.CreateCounter<long>("bridge.errors", description: "Call errors, by kind.");
+        _limits = meter.CreateCounter<long>("bridge.limits.reached", description: "Limits on a call's or a socket's cost that ended it, by limit.");
         _inboundLatency = meter.CreateHistogram<double>("bridge.latency.inbound", "ms", "Twilio frame received to model event written.");
         _outboundLatency = meter.CreateHistogram<double>("bridge.latency.outbound", "ms", "Model audio received to Twilio frame written (when playback has room).");
         _responseLatency = meter.CreateHistogram<double>("bridge.latency.response", "ms", "Caller's end of speech to the model's first audio.");
         _bargeInLatency = meter.CreateHistogram<double>("bridge.latency.barge_in", "ms", "Model's interruption signal to clear sent.");
+        _startWait = meter.CreateHistogram<double>("bridge.latency.start", "ms", "WebSocket accepted to Twilio's start received (what Twilio:MediaStream:StartTimeout bounds).");
         _queueDepth = meter.CreateHistogram<double>("bridge.audio.queue", "ms", "Model audio waiting for playback, sampled as audio arrives.");
         _inboundGap = meter.CreateHistogram<double>("bridge.audio.inbound.gap", "ms", "Jumps in Twilio's media timestamps beyond the previous frame's end (caller audio missing), one per gap.");
         _inboundLost = meter.CreateCounter<long>("bridge.audio.inbound.lost", "{frame}", "Caller frames never received within the reordering window (64 frames).");
@@ -76,11 +80,16 @@ public sealed class CallTelemetry
 
     public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
+    /// <summary>A limit ended a call or a socket: max-duration, inactivity, audio-ahead, control-frames.</summary>
+    public void LimitReached(string limit) => _limits.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
     public void InboundLatency(TimeSpan latency) => _inboundLatency.Record(latency.TotalMilliseconds);
 
     public void OutboundLatency(TimeSpan latency) => _outboundLatency.Record(latency.TotalMilliseconds);
 
     public void ResponseLatency(TimeSpan latency) => _responseLatency.Record(latency.TotalMilliseconds);
+
+    public void StartWait(TimeSpan wait) => _startWait.Record(wait.TotalMilliseconds);
 
     public void QueueDepth(TimeSpan queued) => _queueDepth.Record(queued.TotalMilliseconds);
 

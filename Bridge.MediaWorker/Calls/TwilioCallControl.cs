@@ -9,24 +9,39 @@ using Twilio.Types;
 namespace Bridge.MediaWorker.Calls;
 
 /// <summary>
-/// Acts on a live call through Twilio's REST API with the Twilio library, over the worker's resilient HttpClient:
-/// hang up, or transfer with new TwiML. The account comes from the stream's start event; the auth token from
-/// configuration.
+/// Acts on a call through Twilio's REST API with the Twilio library, over the worker's resilient HttpClient: look it
+/// up, hang up, or transfer with new TwiML. Always as the configured account (<c>Twilio:AccountSid</c>), never one a
+/// stream names: a call on any other account is none of this bridge's business.
 /// </summary>
-public sealed partial class TwilioCallControl(HttpClient http, string authToken, ILogger<TwilioCallControl> logger)
+public sealed partial class TwilioCallControl(HttpClient http, string authToken, string? accountSid, ILogger<TwilioCallControl> logger)
 {
     /// <summary>Twilio's code for "the requested resource was not found": the call has already ended.</summary>
     private const int CallNotFound = 20404;
 
-    public async Task HangUpAsync(string accountSid, string callSid, CancellationToken cancellationToken)
+    /// <summary>The call as Twilio knows it on our account, or null when Twilio has no such call (20404).</summary>
+    public async Task<CallResource?> FetchAsync(string callSid, CancellationToken cancellationToken)
     {
+        var account = Account();
+        try
+        {
+            return await CallResource.FetchAsync(pathSid: callSid, pathAccountSid: account, client: Client(account)).WaitAsync(cancellationToken);
+        }
+        catch (ApiException e) when (e.Code == CallNotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task HangUpAsync(string callSid, CancellationToken cancellationToken)
+    {
+        var account = Account();
         try
         {
             await CallResource.UpdateAsync(
                 pathSid: callSid,
-                pathAccountSid: accountSid,
+                pathAccountSid: account,
                 status: CallResource.UpdateStatusEnum.Completed,
-                client: Client(accountSid)).WaitAsync(cancellationToken);
+                client: Client(account)).WaitAsync(cancellationToken);
         }
         catch (ApiException e) when (e.Code == CallNotFound)
         {
@@ -35,7 +50,7 @@ public sealed partial class TwilioCallControl(HttpClient http, string authToken,
     }
 
     /// <summary>Replaces the call's TwiML with a <c>&lt;Dial&gt;</c> to a number (E.164) or a SIP URI.</summary>
-    public Task TransferAsync(string accountSid, string callSid, string target, CancellationToken cancellationToken)
+    public Task TransferAsync(string callSid, string target, CancellationToken cancellationToken)
     {
         var dial = new Dial();
         if (target.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || target.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
@@ -46,15 +61,19 @@ public sealed partial class TwilioCallControl(HttpClient http, string authToken,
         {
             dial.Number(new PhoneNumber(target));
         }
+        var account = Account();
         return CallResource.UpdateAsync(
             pathSid: callSid,
-            pathAccountSid: accountSid,
+            pathAccountSid: account,
             twiml: new Twiml(new VoiceResponse().Append(dial).ToString()),
-            client: Client(accountSid)).WaitAsync(cancellationToken);
+            client: Client(account)).WaitAsync(cancellationToken);
     }
 
-    private TwilioRestClient Client(string accountSid) =>
-        new(accountSid, authToken, accountSid, httpClient: new global::Twilio.Http.SystemNetHttpClient(http));
+    private string Account() =>
+        accountSid ?? throw new InvalidOperationException("Twilio:AccountSid is not configured: Twilio's REST API cannot be called.");
+
+    private TwilioRestClient Client(string account) =>
+        new(account, authToken, account, httpClient: new global::Twilio.Http.SystemNetHttpClient(http));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid} had already ended when the bridge hung up")]
     private partial void LogAlreadyEnded(string callSid);

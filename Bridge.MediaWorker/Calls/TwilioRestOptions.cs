@@ -2,13 +2,23 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Bridge.MediaWorker.Calls;
 
-/// <summary>How the worker reaches Twilio's REST API (hang up, transfer). Section <c>Twilio:Rest</c>.</summary>
+/// <summary>How the worker reaches Twilio's REST API (confirm a call, hang up, transfer). Section <c>Twilio:Rest</c>.</summary>
 public sealed class TwilioRestOptions : IValidatableObject
 {
     public const string SectionName = "Twilio:Rest";
 
     /// <summary>Replaces https://api.twilio.com, e.g. with a local fake of Twilio's API for tests. Empty: the real one.</summary>
     public Uri? BaseAddress { get; set; }
+
+    /// <summary>
+    /// Before a call reaches the model, ask Twilio that it exists on <c>Twilio:AccountSid</c> and is in progress, so a
+    /// stream token replayed for a call that is over opens nothing. Unset: on whenever <c>Bridge:PublicBaseUrl</c> is set.
+    /// </summary>
+    public bool? ConfirmCalls { get; set; }
+
+    /// <summary>How long confirming a call may take; past it the stream is refused (the caller hears the apology).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:00:30", ErrorMessage = "Twilio:Rest:ConfirmTimeout must be between 500 ms and 30 seconds.")]
+    public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bridge.Audio;
+using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Twilio;
@@ -23,8 +24,15 @@ internal static class Extensions
         builder.Services.AddValidatedOptions<TwilioStreamOptions>(builder.Configuration, TwilioStreamOptions.SectionName);
         builder.Services.AddValidatedOptions<CallOptions>(builder.Configuration, CallOptions.SectionName);
         builder.Services.AddValidatedOptions<TwilioRestOptions>(builder.Configuration, TwilioRestOptions.SectionName);
+        builder.Services.AddValidatedOptions<PendingStreamOptions>(builder.Configuration, PendingStreamOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(new TwilioAccountRequired(builder.Environment, builder.Configuration));
 
         builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.AddSingleton<PendingStreams>();
+        builder.Services.AddSingleton<StreamClaims>();
+        builder.Services.AddSingleton<CallConfirmation>();
+        builder.Services.AddSingleton<StreamAdmission>();
+        builder.Services.AddSingleton<MediaStreamRefusals>();
         builder.Services.AddSingleton<CallTelemetry>();
         builder.Services.AddSingleton<WorkerResourceGauges>();
         builder.Services.AddSingleton<CallHost>();
@@ -39,9 +47,14 @@ internal static class Extensions
             : new CallOptions().DrainTimeout;
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(15));
 
+        builder.AddCallEventFeed();
         builder.AddTwilioCallControl();
         builder.Services.AddSingleton<ICallTool, HangUpTool>();
         builder.Services.AddSingleton<ICallTool, TransferCallTool>();
+
+        builder.AddAgentProfiles();
+        builder.AddHttpTools();
+        builder.Services.AddSingleton<AgentResolver>();
     }
 
     private static void AddTwilioCallControl(this IHostApplicationBuilder builder)
@@ -51,6 +64,7 @@ internal static class Extensions
         builder.Services.AddSingleton(sp => new TwilioCallControl(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioCallControl)),
             sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken,
+            sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AccountSid,
             sp.GetRequiredService<ILogger<TwilioCallControl>>()));
     }
 }

@@ -20,8 +20,35 @@ public sealed record NovaSessionSetup
     /// <summary>Overrides <c>Conversation:Greeting</c> for this call; empty for none.</summary>
     public string? Greeting { get; init; }
 
+    /// <summary>Overrides <c>Conversation:EndpointingSensitivity</c> (HIGH, MEDIUM, LOW) for this call.</summary>
+    public string? EndpointingSensitivity { get; init; }
+
+    /// <summary>Override <c>Conversation:MaxTokens</c>, <c>TopP</c> and <c>Temperature</c> for this call.</summary>
+    public int? MaxTokens { get; init; }
+
+    public double? TopP { get; init; }
+
+    public double? Temperature { get; init; }
+
+    /// <summary>Sent under Nova 2's SYSTEM_SPEECH role after the system prompt; ignored by the first Nova Sonic.</summary>
+    public string? SystemSpeech { get; init; }
+
     /// <summary>Prior conversation to continue (transferred calls); the session's own renewals need none.</summary>
     public IReadOnlyList<NovaTurn> History { get; init; } = [];
+
+    /// <summary>The conversation settings with this call's overrides applied.</summary>
+    internal NovaSonicOptions ApplyTo(NovaSonicOptions configured) => new()
+    {
+        Voice = Voice ?? configured.Voice,
+        SystemPrompt = SystemPrompt ?? configured.SystemPrompt,
+        Greeting = configured.Greeting,
+        EndpointingSensitivity = EndpointingSensitivity ?? configured.EndpointingSensitivity,
+        MaxTokens = MaxTokens ?? configured.MaxTokens,
+        TopP = TopP ?? configured.TopP,
+        Temperature = Temperature ?? configured.Temperature,
+        RenewStreamAfter = configured.RenewStreamAfter,
+        RenewalQuietWait = configured.RenewalQuietWait,
+    };
 
     internal void Validate()
     {

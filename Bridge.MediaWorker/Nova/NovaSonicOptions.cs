@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bridge.Agents.Voices;
 
 namespace Bridge.MediaWorker.Nova;
 
@@ -7,12 +8,8 @@ public sealed class NovaSonicOptions : IValidatableObject
 {
     public const string SectionName = "Conversation";
 
-    /// <summary>Nova 2 Sonic voices (matthew and tiffany are polyglot).</summary>
-    public static readonly IReadOnlySet<string> Voices = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "matthew", "tiffany", "amy", "olivia", "tina", "lupe", "carlos", "carolina", "ambre", "florian", "beatrice",
-        "lorenzo", "lennart", "leo", "arjun", "kiara",
-    };
+    /// <summary>Nova 2 Sonic voices (matthew and tiffany are polyglot); the list and its locales: <see cref="NovaVoices"/>.</summary>
+    public static readonly IReadOnlySet<string> Voices = NovaVoices.Ids;
 
     public string Voice { get; set; } = "matthew";
 

@@ -21,7 +21,7 @@ public sealed class NovaSonicSessionFactory(
     public async Task<NovaSonicSession> OpenAsync(NovaSessionSetup setup, CancellationToken cancellationToken)
     {
         setup.Validate();
-        var settings = new NovaStreamSettings(bedrock.Value.ModelId, conversation.Value, setup, bedrock.Value.OpenTimeout);
+        var settings = new NovaStreamSettings(bedrock.Value.ModelId, setup.ApplyTo(conversation.Value), setup, bedrock.Value.OpenTimeout);
         var history = new NovaConversationHistory(setup.History);
         var logger = loggers.CreateLogger<NovaSonicSession>();
 

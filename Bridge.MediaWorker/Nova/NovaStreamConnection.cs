@@ -74,6 +74,10 @@ internal sealed class NovaStreamConnection : INovaStream
         Send(NovaInputEvents.SessionStart(settings.Conversation, settings.SupportsTurnDetection));
         Send(_events.PromptStart(settings.Voice, settings.Setup.OutputSampleRate, settings.Setup.Tools));
         SendText("SYSTEM", settings.SystemPrompt, interactive: false);
+        if (settings.Setup.SystemSpeech is { } systemSpeech && settings.SupportsTurnDetection)
+        {
+            SendText("SYSTEM_SPEECH", systemSpeech, interactive: false);
+        }
         foreach (var turn in history)
         {
             SendText(turn.Role == NovaRole.User ? "USER" : "ASSISTANT", turn.Text, interactive: false);

@@ -139,6 +139,11 @@ public sealed class TwilioFrameParser
                 {
                     return TwilioProtocolError.MissingField;
                 }
+                if (!TwilioSids.Is(TwilioSids.Stream, start.StreamSid) || !TwilioSids.Is(TwilioSids.Call, start.CallSid) ||
+                    !TwilioSids.Is(TwilioSids.Account, start.AccountSid))
+                {
+                    return TwilioProtocolError.MalformedSid;
+                }
                 if (hasStreamSid && !streamSid.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(start.StreamSid)))
                 {
                     return TwilioProtocolError.WrongStreamSid;

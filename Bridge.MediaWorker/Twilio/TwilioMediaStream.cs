@@ -38,22 +38,27 @@ public sealed class TwilioMediaStream : IAsyncDisposable
     /// <summary>Gaps, loss, lateness and jitter of the caller's frames so far; read it once the stream has ended.</summary>
     public InboundTimingMonitor InboundTiming { get; }
 
-    /// <summary>Reads <c>connected</c> (optional, as Twilio may omit it on reconnects) then <c>start</c>, within the start timeout.</summary>
-    public async Task<TwilioStartInfo> ReadStartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <c>connected</c> (optional, as Twilio may omit it on reconnects) then <c>start</c>; null when
+    /// <paramref name="giveUp"/> fires first (a start timeout: the caller decides what to tell Twilio).
+    /// </summary>
+    public async Task<TwilioStartInfo?> ReadStartAsync(CancellationToken giveUp, CancellationToken aborted)
     {
-        // Not a cancellation: cancelling a pending receive aborts the socket, and the close status would be lost.
-        var reading = ReadConnectedAndStartAsync(cancellationToken);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timeout = Task.Delay(_options.StartTimeout, timer.Token);
-        if (await Task.WhenAny(reading, timeout) == reading)
+        // Giving up is not a cancellation of the read: cancelling a pending receive aborts the socket, and the close
+        // status Twilio should see would be lost.
+        var reading = ReadConnectedAndStartAsync(aborted);
+        var gaveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (giveUp.Register(() => gaveUp.TrySetResult()))
         {
-            await timer.CancelAsync();
-            return await reading;
+            if (await Task.WhenAny(reading, gaveUp.Task) == reading)
+            {
+                return await reading;
+            }
         }
         // The read ends when the socket is closed; its outcome no longer matters.
         _ = reading.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        cancellationToken.ThrowIfCancellationRequested();
-        throw new TwilioStreamClosedException(WebSocketCloseStatus.PolicyViolation, $"no start within {_options.StartTimeout.TotalSeconds:0.#} s");
+        aborted.ThrowIfCancellationRequested();
+        return null;
     }
 
     private async Task<TwilioStartInfo> ReadConnectedAndStartAsync(CancellationToken cancellationToken)

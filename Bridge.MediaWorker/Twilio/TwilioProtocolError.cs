@@ -14,6 +14,7 @@ public enum TwilioProtocolError
     BadBase64,
     PayloadTooLarge,
     BadNumber,
+    MalformedSid,
 }
 
 public static class TwilioProtocolErrorExtensions
@@ -21,7 +22,7 @@ public static class TwilioProtocolErrorExtensions
     /// <summary>The WebSocket close status a call ends with when Twilio sent this.</summary>
     public static WebSocketCloseStatus CloseStatus(this TwilioProtocolError error) => error switch
     {
-        TwilioProtocolError.WrongStreamSid => WebSocketCloseStatus.PolicyViolation,
+        TwilioProtocolError.WrongStreamSid or TwilioProtocolError.MalformedSid => WebSocketCloseStatus.PolicyViolation,
         TwilioProtocolError.PayloadTooLarge => WebSocketCloseStatus.MessageTooBig,
         TwilioProtocolError.UnknownEvent or TwilioProtocolError.MissingField => WebSocketCloseStatus.ProtocolError,
         _ => WebSocketCloseStatus.InvalidPayloadData,
@@ -37,6 +38,7 @@ public static class TwilioProtocolErrorExtensions
         TwilioProtocolError.BadBase64 => "the media payload is not valid base64",
         TwilioProtocolError.PayloadTooLarge => "the media payload is larger than any Twilio frame",
         TwilioProtocolError.BadNumber => "a numeric field is not a number",
+        TwilioProtocolError.MalformedSid => "start carries an account, call or stream SID that is not in Twilio's form (two letters and 32 hex digits)",
         _ => "no error",
     };
 }

@@ -1,3 +1,4 @@
+using Bridge.Security.Refusals;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Security.RateLimits;
@@ -8,22 +9,16 @@ namespace Bridge.Security.RateLimits;
 /// </summary>
 public sealed partial class RateLimitRefusalLog(string endpoint, ILogger logger, TimeProvider time)
 {
-    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ReportInterval = RefusalLog.ReportInterval;
 
-    private long _refusedSinceReport;
-    private long _nextReportTimestamp = long.MinValue;
+    private readonly ReportThrottle _reports = new(ReportInterval, time);
 
     public void Refused(string client)
     {
         LogRefused(endpoint, client);
-        Interlocked.Increment(ref _refusedSinceReport);
-
-        var now = time.GetTimestamp();
-        var due = Interlocked.Read(ref _nextReportTimestamp);
-        var next = now + (long)(ReportInterval.TotalSeconds * time.TimestampFrequency);
-        if (now >= due && Interlocked.CompareExchange(ref _nextReportTimestamp, next, due) == due)
+        if (_reports.Count(out var refused))
         {
-            LogRefusing(endpoint, Interlocked.Exchange(ref _refusedSinceReport, 0), client);
+            LogRefusing(endpoint, refused, client);
         }
     }
 

@@ -7,6 +7,16 @@ public sealed class ConfigurationTests
 {
     private const string GoodToken = "f1e2d3c4b5a697887766554433221100";
 
+    /// <summary>A whole good configuration outside Development (these processes run in Production): each row spoils one key.</summary>
+    private static readonly Dictionary<string, string> GoodSettings = new()
+    {
+        ["Twilio__AuthToken"] = GoodToken,
+        ["Twilio__AccountSid"] = "AC0123456789abcdef0123456789abcdef",
+        ["Bridge__PublicBaseUrl"] = "https://voice.example.com",
+        ["Bedrock__Region"] = "us-east-1",
+        ["Softphone__WebhookUrl"] = "http://127.0.0.1:5080/webhook",
+    };
+
     public static TheoryData<string, string, string, string> BadSettings() => new()
     {
         { "Bridge.Api", "Twilio__AuthToken", "", "Twilio:AuthToken" },
@@ -26,18 +36,34 @@ public sealed class ConfigurationTests
         { "Bridge.Api", "Health__Memory__DegradedHeapPercent", "0", "Health:Memory:DegradedHeapPercent" },
         { "Bridge.MediaWorker", "Health__Memory__UnhealthyWorkingSetPercent", "101", "Health:Memory:UnhealthyWorkingSetPercent" },
         { "Bridge.Api", "Telemetry__TraceSampleRatio", "1.5", "Telemetry:TraceSampleRatio" },
+        { "Bridge.MediaWorker", "Development__CallEvents", "true", "Development:CallEvents" },
+        { "Bridge.Softphone", "Softphone__WebhookUrl", "", "Softphone:WebhookUrl" },
+        { "Bridge.Softphone", "Softphone__RestApi", "http://10.1.2.3:5099", "Softphone:RestApi" },
+        { "Bridge.Softphone", "Twilio__AuthToken", "", "Twilio:AuthToken" },
+        // Outside Development: the public URL (https), a real auth token, and the worker's account.
+        { "Bridge.Api", "Bridge__PublicBaseUrl", "", "Bridge:PublicBaseUrl" },
+        { "Bridge.MediaWorker", "Bridge__PublicBaseUrl", "", "Bridge:PublicBaseUrl" },
+        { "Bridge.MediaWorker", "Bridge__PublicBaseUrl", "http://voice.example.com", "Bridge:PublicBaseUrl" },
+        { "Bridge.Api", "Twilio__AuthToken", "x", "Twilio:AuthToken" },
+        { "Bridge.MediaWorker", "Twilio__AuthToken", "not-hex-but-thirty-two-characters", "Twilio:AuthToken" },
+        { "Bridge.MediaWorker", "Twilio__AccountSid", "", "Twilio:AccountSid" },
+        { "Bridge.MediaWorker", "Twilio__AccountSid", "AC123", "Twilio:AccountSid" },
+        // What bounds a socket before its start and a call after it.
+        { "Bridge.MediaWorker", "Calls__PendingStreams__MaxPerAddress", "100", "Calls:PendingStreams:MaxPerAddress" },
+        { "Bridge.MediaWorker", "Calls__PendingStreams__MaxTotal", "0", "Calls:PendingStreams:MaxTotal" },
+        { "Bridge.MediaWorker", "Twilio__MediaStream__StartTimeout", "00:00:00.010", "Twilio:MediaStream:StartTimeout" },
+        { "Bridge.MediaWorker", "Twilio__MediaStream__ControlFramesPerSecond", "0", "Twilio:MediaStream:ControlFramesPerSecond" },
+        { "Bridge.MediaWorker", "Calls__MaxDuration", "00:00:01", "Calls:MaxDuration" },
+        { "Bridge.MediaWorker", "Calls__InactivityTimeout", "01:00:00", "Calls:InactivityTimeout" },
+        { "Bridge.MediaWorker", "Calls__MaxCallerAudioAhead", "00:00:00.050", "Calls:MaxCallerAudioAhead" },
+        { "Bridge.MediaWorker", "Twilio__Rest__ConfirmTimeout", "00:05:00", "Twilio:Rest:ConfirmTimeout" },
     };
 
     [Theory]
     [MemberData(nameof(BadSettings))]
     public async Task A_bad_setting_stops_the_service_at_start_with_one_line_naming_the_key(string service, string variable, string value, string key)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["Twilio__AuthToken"] = GoodToken,
-            ["Bedrock__Region"] = "us-east-1",
-            [variable] = value,
-        };
+        var environment = new Dictionary<string, string>(GoodSettings) { [variable] = value };
 
         var exit = await ServiceProcess.RunUntilExitAsync(service, environment, TimeSpan.FromSeconds(60));
 

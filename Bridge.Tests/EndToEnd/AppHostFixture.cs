@@ -15,6 +15,9 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class AppHostFixture : IAsyncLifetime
 {
     public const string AuthToken = "e2e0a1b2c3d4e5f60718293a4b5c6d7e";
+
+    /// <summary>The account the worker serves: the simulator's own, which simulated calls are placed as.</summary>
+    public const string AccountSid = Bridge.TwilioStandIn.Calls.CallSimulationOptions.DefaultAccountSid;
     public const int MaxConcurrentCalls = 4;
     public const string TransferTarget = "+15005550001";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -32,10 +35,14 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        TwilioApi = await FakeTwilioApi.StartAsync();
+        TwilioApi = await FakeTwilioApi.StartAsync(AccountSid);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
             [
                 $"--Parameters:twilio-auth-token={AuthToken}",
+                // The account the simulated calls are placed as; the worker refuses streams of any other.
+                $"--Parameters:twilio-account-sid={AccountSid}",
+                // The dashboard command serves Twilio's REST API for its call on a free port (the worker asks the fake below).
+                "--CallSimulator:RestApi=http://127.0.0.1:0",
                 "--Bedrock:UseEmulator=true",
                 "--Emulator:SessionLimit=00:00:12",
             ],
@@ -47,10 +54,13 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Calls__TransferTarget", TransferTarget)
             .WithEnvironment("Conversation__RenewStreamAfter", "00:00:03")
             .WithEnvironment("Conversation__RenewalQuietWait", "00:00:06");
+        // The softphone serves Twilio's REST API on an ephemeral port here, not the fixed local one.
+        builder.CreateResourceBuilder<ProjectResource>("softphone")
+            .WithEnvironment("Softphone__RestApi", "http://127.0.0.1:0");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
-        ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator"], _stopping.Token);
+        ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator", "softphone", "sample-tool-backend"], _stopping.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("media-worker", timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
     }

@@ -1,4 +1,4 @@
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;
@@ -12,7 +12,7 @@ public sealed class CallThroughAppHostTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(90);
 
-    private async Task<Bridge.CallSimulator.Calls.CallSummary> CallAsync(MediaStreamOptions media)
+    private async Task<Bridge.TwilioStandIn.Calls.CallSummary> CallAsync(MediaStreamOptions media)
     {
         using var timeout = new CancellationTokenSource(CallTimeout);
         return await SimulatedCaller.CallAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, media, timeout.Token);

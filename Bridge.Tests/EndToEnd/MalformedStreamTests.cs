@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;
@@ -70,7 +70,7 @@ public sealed class MalformedStreamTests(AppHostFixture fixture)
 
     private async Task<WebSocketCloseStatus?> SendAsync(Fault fault, CancellationToken cancellationToken)
     {
-        await using var stream = await RawMediaStream.OpenAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, cancellationToken);
+        await using var stream = await RawMediaStream.OpenAsync(fixture.WebhookUrl, AppHostFixture.AuthToken, AppHostFixture.AccountSid, cancellationToken);
         switch (fault)
         {
             case Fault.MediaBeforeStart:

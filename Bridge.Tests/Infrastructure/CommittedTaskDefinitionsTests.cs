@@ -110,6 +110,22 @@ public partial class CommittedTaskDefinitionsTests
         }
     }
 
+    /// <summary>The worker calls Twilio's REST API as its account, set per environment (required outside Development).</summary>
+    [Fact]
+    public void The_media_worker_acts_as_its_environment_s_Twilio_account()
+    {
+        foreach (var environmentFile in TaskDefinitionFiles.EnvironmentFiles(Root))
+        {
+            var deployment = JsonNode.Parse(File.ReadAllText(environmentFile))!;
+            var account = deployment["parameters"]!["twilio-account-sid"]!.GetValue<string>();
+            var (_, worker) = Committed().Single(c => c.Path == $"infrastructure/task-definitions/{deployment["name"]}/media-worker.json");
+            var environment = TranslatorFixture.NameValues(worker["containerDefinitions"]![0]!["environment"], "value");
+
+            Assert.Matches("^AC[0-9a-f]{32}$", account);
+            Assert.Equal(account, environment["Twilio__AccountSid"]);
+        }
+    }
+
     [GeneratedRegex(@"^(arn:aws[a-z-]*:(secretsmanager|ssm):\S+|\$\{[a-z_][a-z0-9_]*_secret_arn\})$")]
     private static partial Regex SecretReference();
 

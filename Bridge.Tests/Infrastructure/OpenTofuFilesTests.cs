@@ -72,16 +72,102 @@ public partial class OpenTofuFilesTests
     }
 
     [Fact]
-    public void The_load_balancer_routes_webhooks_to_the_api_and_media_to_the_worker_and_checks_readiness()
+    public void The_load_balancer_routes_the_exact_webhook_and_media_paths_and_nothing_below_them()
+    {
+        var routes = Body("infrastructure/modules/bridge/main.tf")["locals"]![0]!["routes"]!;
+
+        Assert.Equal(["/webhook", "/webhook/stream-status", "/webhook/connect-ended"], routes["api"]!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(["/media"], routes["media-worker"]!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.DoesNotContain(routes.AsObject().SelectMany(r => r.Value!["paths"]!.AsArray()), p => p!.GetValue<string>().Contains('*', StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// ECS replaces a task whose target is unhealthy. The worker's readiness is 503 while it is full or draining (the
+    /// capacity signal): checked by the load balancer, a worker carrying its maximum of calls would be replaced.
+    /// </summary>
+    [Fact]
+    public void The_worker_s_health_check_is_liveness_never_the_capacity_signal()
     {
         var routes = Body("infrastructure/modules/bridge/main.tf")["locals"]![0]!["routes"]!;
         var targetGroup = Resource("infrastructure/modules/alb/main.tf", "aws_lb_target_group", "service");
-        var healthPath = Body("infrastructure/modules/alb/variables.tf")["variable"]!["health_check_path"]![0]!["default"]!;
 
-        Assert.Equal(["/webhook*"], routes["api"]!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
-        Assert.Equal(["/media", "/media/*"], routes["media-worker"]!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
-        Assert.Equal("${var.health_check_path}", targetGroup["health_check"]![0]!["path"]!.GetValue<string>());
-        Assert.Equal("/health/readiness", healthPath.GetValue<string>());
+        Assert.Equal("${each.value.health_check_path}", targetGroup["health_check"]![0]!["path"]!.GetValue<string>());
+        Assert.Equal("200", targetGroup["health_check"]![0]!["matcher"]!.GetValue<string>());
+        Assert.Equal("/health/liveness", routes["media-worker"]!["health_check_path"]!.GetValue<string>());
+        Assert.NotEqual("/health/readiness", routes["media-worker"]!["health_check_path"]!.GetValue<string>());
+        Assert.Equal("/health/readiness", routes["api"]!["health_check_path"]!.GetValue<string>());
+        Assert.DoesNotContain(Body("infrastructure/modules/alb/variables.tf")["variable"]!.AsObject(), v => v.Key == "health_check_path");
+    }
+
+    [Fact]
+    public void New_streams_go_to_the_worker_with_the_fewest_requests_in_progress_without_slow_start()
+    {
+        var routes = Body("infrastructure/modules/bridge/main.tf")["locals"]![0]!["routes"]!;
+        var targetGroup = Resource("infrastructure/modules/alb/main.tf", "aws_lb_target_group", "service");
+
+        Assert.Equal("least_outstanding_requests", routes["media-worker"]!["load_balancing_algorithm"]!.GetValue<string>());
+        Assert.Equal("${each.value.load_balancing_algorithm}", targetGroup["load_balancing_algorithm_type"]!.GetValue<string>());
+        // AWS refuses slow start with least outstanding requests.
+        Assert.Null(targetGroup["slow_start"]);
+    }
+
+    [Fact]
+    public void The_worker_scales_on_admitted_calls_per_task_with_a_quarter_of_its_calls_as_headroom()
+    {
+        var bridge = Body("infrastructure/modules/bridge/main.tf");
+        var policy = Resource("infrastructure/modules/ecs-service/main.tf", "aws_appautoscaling_policy", "active_calls");
+        var metric = policy["target_tracking_scaling_policy_configuration"]![0]!["customized_metric_specification"]![0]!;
+        var precondition = policy["lifecycle"]![0]!["precondition"]![0]!["condition"]!.GetValue<string>();
+
+        Assert.Equal("bridge.calls.active", metric["metric_name"]!.GetValue<string>());
+        Assert.Equal(new Bridge.MediaWorker.Calls.CallOptions().MaxConcurrent, bridge["locals"]![0]!["worker_max_concurrent_calls"]!.GetValue<int>());
+        Assert.Contains("var.active_calls_per_task_target <= 0.75 * var.max_calls_per_task", precondition, StringComparison.Ordinal);
+        // The gauge reaches CloudWatch: the collector keeps bridge.* and publishes it by service.name, the policy's dimension.
+        var collector = File.ReadAllText(Path.Combine(HclCheck.Root, "infrastructure/Bridge.Deploy.TaskDefinitions/Collector/adot-collector.yaml"));
+        Assert.Contains("- ^bridge\\..*", collector, StringComparison.Ordinal);
+        Assert.Equal("service.name", metric["dimensions"]![0]!["name"]!.GetValue<string>());
+        // Every example target leaves that headroom.
+        foreach (var environment in new[] { "dev", "prod" })
+        {
+            var target = Body($"infrastructure/environments/{environment}/terraform.tfvars.example")["scaling"]!["media-worker"]!["active_calls_per_task_target"]!.GetValue<int>();
+            Assert.InRange(target, 1, 0.75 * new Bridge.MediaWorker.Calls.CallOptions().MaxConcurrent);
+        }
+    }
+
+    [Fact]
+    public void A_waf_with_a_rate_based_rule_and_access_logs_exist_when_enabled_and_the_prod_example_enables_them()
+    {
+        var alb = Body("infrastructure/modules/alb/main.tf");
+        var acl = Resource("infrastructure/modules/alb/main.tf", "aws_wafv2_web_acl", "this");
+        var association = Resource("infrastructure/modules/alb/main.tf", "aws_wafv2_web_acl_association", "this");
+        var loadBalancer = Resource("infrastructure/modules/alb/main.tf", "aws_lb", "this");
+        var rate = acl["rule"]![0]!["statement"]![0]!["rate_based_statement"]![0]!;
+
+        Assert.Equal("${var.waf_rate_limit == null ? 0 : 1}", acl["count"]!.GetValue<string>());
+        Assert.Equal("${var.waf_rate_limit}", rate["limit"]!.GetValue<string>());
+        Assert.Equal("IP", rate["aggregate_key_type"]!.GetValue<string>());
+        Assert.Equal("${aws_lb.this.arn}", association["resource_arn"]!.GetValue<string>());
+        Assert.Equal("${var.access_logs_enabled ? [1] : []}", loadBalancer["dynamic"]!["access_logs"]![0]!["for_each"]!.GetValue<string>());
+        Assert.Equal("${var.access_logs_enabled ? 1 : 0}", Resource("infrastructure/modules/alb/main.tf", "aws_s3_bucket", "access_logs")["count"]!.GetValue<string>());
+        var delivery = alb["data"]!["aws_iam_policy_document"]!["access_logs"]![0]!["statement"]![0]!;
+        Assert.Equal("logdelivery.elasticloadbalancing.amazonaws.com", delivery["principals"]![0]!["identifiers"]![0]!.GetValue<string>());
+
+        var prod = Body("infrastructure/environments/prod/terraform.tfvars.example");
+        Assert.True(prod["waf_rate_limit"]!.GetValue<int>() >= 100);
+        Assert.True(prod["alb_access_logs_enabled"]!.GetValue<bool>());
+        var passedOn = Body("infrastructure/environments/prod/main.tf")["module"]!["bridge"]![0]!;
+        Assert.Equal("${var.waf_rate_limit}", passedOn["waf_rate_limit"]!.GetValue<string>());
+        Assert.Equal("${var.alb_access_logs_enabled}", passedOn["alb_access_logs_enabled"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_capacity_alarm_counts_only_calls_refused_for_want_of_capacity()
+    {
+        var alarm = Resource("infrastructure/modules/monitoring/main.tf", "aws_cloudwatch_metric_alarm", "rejected_calls");
+        var collector = File.ReadAllText(Path.Combine(HclCheck.Root, "infrastructure/Bridge.Deploy.TaskDefinitions/Collector/adot-collector.yaml"));
+
+        Assert.Equal("capacity", alarm["dimensions"]!["reason"]!.GetValue<string>());
+        Assert.Contains("- dimensions: [[service.name, reason]]", collector, StringComparison.Ordinal);
     }
 
     [Fact]

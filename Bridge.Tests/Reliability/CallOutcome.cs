@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 
 namespace Bridge.Tests.Reliability;
 

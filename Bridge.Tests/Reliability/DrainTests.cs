@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Emulator;
 using Bridge.Tests.Support;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 
 namespace Bridge.Tests.Reliability;
 

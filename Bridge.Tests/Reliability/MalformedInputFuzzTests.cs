@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Tests.Support;
 using Xunit.Abstractions;
 

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Support;
 
-/// <summary>Keeps the warnings and errors an in-process service logs, so a test can check that each refusal said why.</summary>
+/// <summary>
+/// Keeps what an in-process service logs at the levels its configuration lets through (warnings and errors, and
+/// whatever a category is set to), so a test can check that each refusal said why.
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     public sealed record Entry(string Category, LogLevel Level, string Message, Exception? Exception);
@@ -24,7 +27,7 @@ public sealed class CapturedLogs : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
-using Bridge.CallSimulator.Media;
-using Bridge.CallSimulator.Twilio;
+using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Twilio;
 using Bridge.Security;
 
 namespace Bridge.Tests.Support;
@@ -32,13 +32,16 @@ public sealed class DirectStream(Uri mediaUrl, string authToken, string publicMe
         return new StreamStart(AccountSid, callSid, TwilioSid.NewStreamSid(), [.. parameters, new(StreamToken.ParameterName, token)]);
     }
 
+    /// <summary>Twilio's signature on the upgrade: the same for every stream, which is why it proves so little.</summary>
+    public string UpgradeSignature => TwilioRequestSigner.SignWebSocketUpgrade(authToken, publicMediaUrl);
+
     /// <summary>A WebSocket to the worker with Twilio's signature (or a wrong one), not yet connected.</summary>
     public ClientWebSocket NewSocket(bool signed = true)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.SetRequestHeader(TwilioRequestSigner.WebSocketHeaderName,
-            TwilioRequestSigner.SignWebSocketUpgrade(signed ? authToken : "not-the-auth-token", publicMediaUrl));
+            signed ? UpgradeSignature : TwilioRequestSigner.SignWebSocketUpgrade("not-the-auth-token", publicMediaUrl));
         return socket;
     }
 

@@ -26,10 +26,11 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
 
     private readonly Factory _factory;
 
-    private InProcessMediaWorker(Factory factory, EmulatorServer emulator, Uri baseAddress)
+    private InProcessMediaWorker(Factory factory, EmulatorServer emulator, FakeTwilioApi twilio, Uri baseAddress)
     {
         _factory = factory;
         Emulator = emulator;
+        Twilio = twilio;
         BaseAddress = baseAddress;
         MediaUrl = new Uri($"ws://{baseAddress.Authority}/media");
         Streams = new DirectStream(MediaUrl, AuthToken, PublicBaseUrl.Replace("https://", "wss://", StringComparison.Ordinal) + "/media");
@@ -37,6 +38,9 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
     }
 
     public EmulatorServer Emulator { get; }
+
+    /// <summary>Twilio's REST API as the worker sees it: every call of <see cref="DirectStream.AccountSid"/> is in progress unless a test says otherwise.</summary>
+    public FakeTwilioApi Twilio { get; }
 
     public Uri BaseAddress { get; }
 
@@ -50,7 +54,10 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts the emulator (loopback unless told otherwise) and the worker, with test-friendly settings.</summary>
+    /// <summary>
+    /// Starts the emulator (loopback unless told otherwise), Twilio's REST API (a fake) and the worker, with
+    /// test-friendly settings. Refusals of media streams are logged at Debug, and kept in <see cref="Logs"/>.
+    /// </summary>
     public static async Task<InProcessMediaWorker> StartAsync(
         Action<EmulatorOptions>? emulator = null,
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -60,10 +67,13 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
         emulator?.Invoke(emulatorOptions);
         // Silent: thousands of streams would flood the test output; the worker's warnings are kept in Logs.
         var server = await EmulatorServer.StartAsync(emulatorOptions, TimeProvider.System, _ => { });
+        var twilio = await FakeTwilioApi.StartAsync();
 
         var factory = new Factory(new Dictionary<string, string?>
         {
             ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:AccountSid"] = DirectStream.AccountSid,
+            ["Twilio:Rest:BaseAddress"] = twilio.BaseAddress.ToString(),
             ["Bridge:PublicBaseUrl"] = PublicBaseUrl,
             ["Bedrock:Region"] = EmulatorDefaults.Region,
             ["Bedrock:Endpoint"] = server.BaseAddress.ToString(),
@@ -72,13 +82,18 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             // Every stream of these tests comes from 127.0.0.1: the per-client limit is raised far above the load.
             ["RateLimits:MediaStreams:PermitsPerSecond"] = "10000",
             ["RateLimits:MediaStreams:Burst"] = "100000",
+            // So are the places for streams waiting for their start (each test's own limits are set where it tests them).
+            ["Calls:PendingStreams:MaxTotal"] = "2000",
+            ["Calls:PendingStreams:MaxPerAddress"] = "2000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallHost"] = "Debug",
         }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services);
         factory.UseKestrel(0);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal)))
             .First();
-        return new InProcessMediaWorker(factory, server, address);
+        return new InProcessMediaWorker(factory, server, twilio, address);
     }
 
     public async ValueTask DisposeAsync()
@@ -86,6 +101,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
         Gauges.Dispose();
         await _factory.DisposeAsync();
         await Emulator.DisposeAsync();
+        await Twilio.DisposeAsync();
     }
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices)

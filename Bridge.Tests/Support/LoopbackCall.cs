@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using Bridge.CallSimulator.Load;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.Support;
@@ -49,6 +49,15 @@ public sealed class LoopbackCall : IMediaStreamObserver
         }
     }
 
+    /// <summary>Completes when the first audio has come back (or the call ended without any).</summary>
+    public async Task FirstAudioAsync(CancellationToken cancellationToken)
+    {
+        while (FirstMediaAt == 0 && !Result.IsCompleted)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     /// <summary>Frames lost among those sent in the first <paramref name="span"/> of the call.</summary>
     public long LostInFirst(TimeSpan span)
     {
@@ -75,11 +84,14 @@ public sealed class LoopbackCall : IMediaStreamObserver
     /// <summary>Frames that had time to come back (sent before the last <see cref="Grace"/>) and did not.</summary>
     public long Lost => Frames.LostBefore(Frames.LastSentAt - (long)(Grace.TotalSeconds * TimeProvider.System.TimestampFrequency));
 
-    /// <summary>Connects and starts streaming; the caller hangs up after <paramref name="length"/> or when <paramref name="hangUp"/> fires.</summary>
-    public static async Task<LoopbackCall> StartAsync(DirectStream streams, TimeSpan length, CancellationToken hangUp, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and starts streaming (a new call, or <paramref name="start"/>'s); the caller hangs up after
+    /// <paramref name="length"/> or when <paramref name="hangUp"/> fires.
+    /// </summary>
+    public static async Task<LoopbackCall> StartAsync(DirectStream streams, TimeSpan length, CancellationToken hangUp, CancellationToken cancellationToken, StreamStart? start = null)
     {
         var socket = await streams.ConnectAsync(cancellationToken);
-        var call = new LoopbackCall(socket, streams.NewStart());
+        var call = new LoopbackCall(socket, start ?? streams.NewStart());
         var session = new MediaStreamSession(socket, call.Start, new MediaStreamOptions
         {
             Audio = new TaggedCallerAudio(length),

@@ -8,29 +8,57 @@ using Bridge.Tests.Api;
 namespace Bridge.Tests.Support;
 
 /// <summary>
-/// A hand-driven media stream: asks the api for TwiML as Twilio would, opens the stream with Twilio's signature,
-/// and then sends whatever a test wants, well-formed or not.
+/// A hand-driven media stream: asks the api for TwiML as Twilio would (or takes a start made like our webhook's),
+/// opens the stream with Twilio's signature, and then sends whatever a test wants, well-formed or not.
 /// </summary>
 public sealed class RawMediaStream : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
 
-    private RawMediaStream(ClientWebSocket socket, string callSid, IReadOnlyDictionary<string, string> parameters)
+    private RawMediaStream(ClientWebSocket socket, string callSid, IReadOnlyDictionary<string, string> parameters, string? streamSid = null)
     {
         _socket = socket;
         CallSid = callSid;
         Parameters = parameters;
+        StreamSid = streamSid ?? "MZ" + Guid.NewGuid().ToString("N");
     }
 
     public string CallSid { get; }
 
-    public string StreamSid { get; } = "MZ" + Guid.NewGuid().ToString("N");
+    public string StreamSid { get; }
+
+    /// <summary>The account the start names; any string, to forge it.</summary>
+    public string AccountSid { get; set; } = DirectStream.AccountSid;
 
     public IReadOnlyDictionary<string, string> Parameters { get; }
 
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseDescription => _socket.CloseStatusDescription;
+
     public WebSocketState State => _socket.State;
 
-    public static async Task<RawMediaStream> OpenAsync(Uri webhookUrl, string authToken, CancellationToken cancellationToken)
+    /// <summary>A stream opened straight on a worker with <paramref name="start"/>'s call, stream and parameters, from <paramref name="forwardedFor"/> if given.</summary>
+    public static async Task<RawMediaStream> OpenAsync(DirectStream streams, Bridge.TwilioStandIn.Media.StreamStart start, CancellationToken cancellationToken, string? forwardedFor = null)
+    {
+        var socket = streams.NewSocket();
+        if (forwardedFor is not null)
+        {
+            socket.Options.SetRequestHeader("X-Forwarded-For", forwardedFor);
+        }
+        try
+        {
+            await socket.ConnectAsync(streams.MediaUrl, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new RawMediaStream(socket, start.CallSid, start.CustomParameters.ToDictionary(p => p.Key, p => p.Value), start.StreamSid);
+    }
+
+    public static async Task<RawMediaStream> OpenAsync(Uri webhookUrl, string authToken, string accountSid, CancellationToken cancellationToken)
     {
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         var form = WebhookForms.IncomingCall();
@@ -46,7 +74,7 @@ public sealed class RawMediaStream : IAsyncDisposable
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-twilio-signature", TwilioTestSigner.Sign(authToken, streamUrl, []));
         await socket.ConnectAsync(new Uri(streamUrl), cancellationToken);
-        return new RawMediaStream(socket, callSid, parameters);
+        return new RawMediaStream(socket, callSid, parameters) { AccountSid = accountSid };
     }
 
     public Task SendConnectedAndStartAsync(CancellationToken cancellationToken) =>
@@ -61,7 +89,7 @@ public sealed class RawMediaStream : IAsyncDisposable
         ["streamSid"] = StreamSid,
         ["start"] = new JsonObject
         {
-            ["accountSid"] = "AC0123456789abcdef0123456789abcdef",
+            ["accountSid"] = AccountSid,
             ["streamSid"] = StreamSid,
             ["callSid"] = CallSid,
             ["tracks"] = new JsonArray("inbound"),

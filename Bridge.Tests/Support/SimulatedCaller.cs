@@ -1,6 +1,6 @@
 using Bridge.CallSimulator.Audio;
-using Bridge.CallSimulator.Calls;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.Support;
@@ -10,12 +10,13 @@ public static class SimulatedCaller
 {
     private const int SilenceByte = 0xFF;
 
-    public static async Task<CallSummary> CallAsync(Uri webhookUrl, string authToken, MediaStreamOptions media, CancellationToken cancellationToken = default)
+    public static async Task<CallSummary> CallAsync(
+        Uri webhookUrl, string authToken, MediaStreamOptions media, CancellationToken cancellationToken = default, string to = "+15005550006")
     {
         using var http = new HttpClient();
         var simulation = new CallSimulation(http, TimeProvider.System, NullLogger<CallSimulation>.Instance);
         return await simulation.RunAsync(
-            new CallSimulationOptions { WebhookUrl = webhookUrl, AuthToken = authToken, Media = media, LoopbackOnly = true },
+            new CallSimulationOptions { WebhookUrl = webhookUrl, AuthToken = authToken, Media = media, LoopbackOnly = true, To = to },
             cancellationToken: cancellationToken);
     }
 

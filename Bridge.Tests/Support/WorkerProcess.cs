@@ -8,7 +8,8 @@ namespace Bridge.Tests.Support;
 
 /// <summary>
 /// The media worker as a real process (<c>dotnet Bridge.MediaWorker.dll</c>, as ECS runs it), pointed at an
-/// emulator, so that it can be sent a real SIGTERM. Its console output is kept with the time each line arrived.
+/// emulator and at a fake of Twilio's REST API (which confirms its calls), so that it can be sent a real SIGTERM.
+/// Its console output is kept with the time each line arrived.
 /// </summary>
 public sealed partial class WorkerProcess : IAsyncDisposable
 {
@@ -17,6 +18,8 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<(long At, string Line)> _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FakeTwilioApi? _twilio;
 
     private WorkerProcess(Process process) => _process = process;
 
@@ -31,6 +34,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     /// <summary>Starts the worker with the emulator as its Bedrock and waits until it is ready.</summary>
     public static async Task<WorkerProcess> StartAsync(EmulatorServer emulator, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
     {
+        var twilio = await FakeTwilioApi.StartAsync();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Bridge.MediaWorker.dll")])
         {
             RedirectStandardError = true,
@@ -49,6 +53,8 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
             ["Logging__LogLevel__Bridge.MediaWorker.Calls.CallRegistry"] = "Information",
             ["Twilio__AuthToken"] = AuthToken,
+            ["Twilio__AccountSid"] = DirectStream.AccountSid,
+            ["Twilio__Rest__BaseAddress"] = twilio.BaseAddress.ToString(),
             ["Bridge__PublicBaseUrl"] = InProcessMediaWorker.PublicBaseUrl,
             ["Bedrock__Region"] = EmulatorDefaults.Region,
             ["Bedrock__Endpoint"] = emulator.BaseAddress.ToString(),
@@ -67,7 +73,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var worker = new WorkerProcess(Process.Start(start)!);
+        var worker = new WorkerProcess(Process.Start(start)!) { _twilio = twilio };
         worker.Collect(worker._process.StandardOutput);
         worker.Collect(worker._process.StandardError);
         try
@@ -133,6 +139,10 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        if (_twilio is not null)
+        {
+            await _twilio.DisposeAsync();
+        }
     }
 
     private void Collect(StreamReader reader) => _ = Task.Run(async () =>

@@ -61,7 +61,7 @@ public sealed class EmulatorOptions
     public List<ToolTrigger> ToolTriggers { get; set; } =
     [
         new() { Contains = "pressed 9", ToolName = "hang_up", Input = "{}" },
-        new() { Contains = "pressed 0", ToolName = "transfer_call", Input = "{}" },
+        new() { Contains = "pressed 0", ToolName = "transfer_call", Input = "auto" },
     ];
 
     /// <summary>Faults injected into every stream, in the syntax of the x-emulator-fault header (see docs/emulator.md).</summary>
@@ -75,6 +75,9 @@ public sealed class ToolTrigger
 
     public string ToolName { get; set; } = "";
 
-    /// <summary>The toolUse's content: the tool's input, a JSON object as a string.</summary>
+    /// <summary>
+    /// The toolUse's content: the tool's input, a JSON object as a string; <c>auto</c> makes one from the declared
+    /// tool's schema (every required property: its default, example, const or first enum value).
+    /// </summary>
     public string Input { get; set; } = "{}";
 }

@@ -43,7 +43,7 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
             var key = $"{nameof(options.ToolTriggers)}:{i}";
             Require(!string.IsNullOrWhiteSpace(trigger.Contains), key + ":Contains", "must be set");
             Require(!string.IsNullOrWhiteSpace(trigger.ToolName), key + ":ToolName", "must be set");
-            Require(IsJsonObject(trigger.Input), key + ":Input", "must be a JSON object");
+            Require(trigger.Input.Trim() == "auto" || IsJsonObject(trigger.Input), key + ":Input", "must be a JSON object or auto");
         }
 
         if (!FaultPlan.TryParse(options.Faults, out _, out var faultError))

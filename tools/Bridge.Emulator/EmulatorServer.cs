@@ -1,5 +1,6 @@
 using Bridge.Emulator.Faults;
 using Bridge.Emulator.Hosting;
+using Bridge.Emulator.Nova;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,6 +26,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         Options = app.Services.GetRequiredService<EmulatorOptions>();
         Counters = app.Services.GetRequiredService<EmulatorCounters>();
         Faults = app.Services.GetRequiredService<FaultInjector>();
+        Prompts = app.Services.GetRequiredService<ReceivedPrompts>();
     }
 
     /// <summary>http://127.0.0.1:{port}/ (or https:// with a certificate).</summary>
@@ -37,6 +39,9 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Queue faults for the next streams to open (when the client cannot send the x-emulator-fault header).</summary>
     public FaultInjector Faults { get; }
+
+    /// <summary>What each stream sent before and while the model spoke: sessionStart, promptStart (tools, voice), system texts.</summary>
+    public ReceivedPrompts Prompts { get; }
 
     /// <summary>The stream URI of a model, with its id escaped as the AWS SDKs send it.</summary>
     public Uri StreamUri(string modelId = ModelIds.NovaSonic2) =>

@@ -13,5 +13,5 @@ public sealed class HangUpTool(TwilioCallControl calls) : ICallTool
     public Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken) =>
         Task.FromResult(new CallToolResult(
             """{"status":"The call will end after your goodbye."}""",
-            token => calls.HangUpAsync(context.AccountSid, context.CallSid, token)));
+            token => calls.HangUpAsync(context.CallSid, token)));
 }

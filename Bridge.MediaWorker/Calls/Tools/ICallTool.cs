@@ -16,7 +16,7 @@ public interface ICallTool
 }
 
 /// <summary>The live call a tool acts on.</summary>
-public sealed record CallToolContext(string AccountSid, string CallSid, string StreamSid);
+public sealed record CallToolContext(string CallSid, string StreamSid);
 
 /// <summary>
 /// What a tool answers the model (<see cref="ResultJson"/>), and an action to take once the model's reply (its

@@ -22,6 +22,6 @@ public sealed class TransferCallTool(TwilioCallControl calls, IOptions<CallOptio
         }
         return Task.FromResult(new CallToolResult(
             """{"status":"The caller will be transferred after you finish speaking."}""",
-            token => calls.TransferAsync(context.AccountSid, context.CallSid, target, token)));
+            token => calls.TransferAsync(context.CallSid, target, token)));
     }
 }

@@ -1,4 +1,4 @@
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Emulator;
 using Bridge.Tests.Support;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using Bridge.Audio;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Emulator;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Nova;
@@ -7,7 +7,7 @@ using Bridge.MediaWorker.Twilio;
 using Microsoft.Extensions.Hosting;
 using Bridge.Tests.MediaWorker.Nova;
 using Bridge.Tests.Support;
-using Bridge.Tests.Tools.CallSimulator;
+using Bridge.Tests.Tools.TwilioStandIn;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -45,12 +45,14 @@ internal static class CallRig
         var metrics = new MetricRecorder();
         var log = new StructuredLogRecorder();
         await using var stream = new TwilioMediaStream(sockets.Server, new TwilioStreamOptions(), TimeProvider.System);
-        var startInfo = await stream.ReadStartAsync(timeout.Token);
+        var startInfo = (await stream.ReadStartAsync(CancellationToken.None, timeout.Token))!;
         var registry = new CallRegistry(Options.Create(new CallOptions()), new ReadinessState(), NullLogger<CallRegistry>.Instance);
+        var callOptions = options ?? new CallOptions();
         var call = new BridgedCall(
             stream, startInfo, session, [],
             new AudioOptions { ModelInputRate = EmulatedNova.InputRate, ModelOutputRate = 16_000 },
-            options ?? new CallOptions(), new CallTelemetry(metrics.Factory, registry), TimeProvider.System, log);
+            callOptions, new CallLimits(callOptions, TimeProvider.System.GetTimestamp(), TimeProvider.System, hangUp: null, log),
+            new CallTelemetry(metrics.Factory, registry), TimeProvider.System, log);
 
         var reason = await call.RunAsync(CancellationToken.None, timeout.Token);
         await stream.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);

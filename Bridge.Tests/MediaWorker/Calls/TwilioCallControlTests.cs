@@ -17,7 +17,7 @@ public sealed class TwilioCallControlTests : IAsyncLifetime
     {
         _twilio = await FakeTwilioApi.StartAsync();
         var http = new HttpClient(new TwilioApiRedirect(_twilio.BaseAddress) { InnerHandler = new SocketsHttpHandler() });
-        _control = new TwilioCallControl(http, AuthToken, NullLogger<TwilioCallControl>.Instance);
+        _control = new TwilioCallControl(http, AuthToken, AccountSid, NullLogger<TwilioCallControl>.Instance);
     }
 
     public async Task DisposeAsync() => await _twilio.DisposeAsync();
@@ -25,7 +25,7 @@ public sealed class TwilioCallControlTests : IAsyncLifetime
     [Fact]
     public async Task Hanging_up_completes_the_call_as_the_account()
     {
-        await _control.HangUpAsync(AccountSid, CallSid, CancellationToken.None);
+        await _control.HangUpAsync(CallSid, CancellationToken.None);
 
         var update = Assert.Single(_twilio.Updates);
         Assert.Equal((AccountSid, CallSid, AccountSid), (update.AccountSid, update.CallSid, update.AuthenticatedAs));
@@ -37,7 +37,7 @@ public sealed class TwilioCallControlTests : IAsyncLifetime
     {
         _twilio.EndedCalls[CallSid] = true;
 
-        await _control.HangUpAsync(AccountSid, CallSid, CancellationToken.None);
+        await _control.HangUpAsync(CallSid, CancellationToken.None);
 
         Assert.Single(_twilio.Updates);
     }
@@ -47,7 +47,7 @@ public sealed class TwilioCallControlTests : IAsyncLifetime
     [InlineData("sip:desk@example.com", "<Sip>sip:desk@example.com</Sip>")]
     public async Task A_transfer_replaces_the_calls_TwiML_with_a_dial(string target, string dialed)
     {
-        await _control.TransferAsync(AccountSid, CallSid, target, CancellationToken.None);
+        await _control.TransferAsync(CallSid, target, CancellationToken.None);
 
         var twiml = Assert.Single(_twilio.Updates).Form["Twiml"];
         Assert.Contains("<Dial>", twiml, StringComparison.Ordinal);

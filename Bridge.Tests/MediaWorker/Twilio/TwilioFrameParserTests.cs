@@ -40,6 +40,21 @@ public sealed class TwilioFrameParserTests
         Assert.Equal(StreamSid, _parser.StreamSid);
     }
 
+    [Theory]
+    [InlineData("accountSid", "AC0123456789abcdef0123456789abcdef", "ACx")]
+    [InlineData("callSid", "CAfeedfacefeedfacefeedfacefeedface", "CAfeedfacefeedfacefeedfacefeedfac/")]
+    [InlineData("callSid", "CAfeedfacefeedfacefeedfacefeedface", "MZfeedfacefeedfacefeedfacefeedface")]
+    [InlineData("accountSid", "AC0123456789abcdef0123456789abcdef", "AC0123456789abcdef0123456789abcdef?x=")]
+    public void A_start_whose_sids_are_not_in_twilio_s_form_is_refused_before_any_is_used(string field, string good, string bad)
+    {
+        var json = StartFrame.Replace($"\"{field}\":\"{good}\"", $"\"{field}\":\"{bad}\"", StringComparison.Ordinal);
+        Assert.NotEqual(StartFrame, json);
+
+        Assert.Equal(TwilioProtocolError.MalformedSid, Parse(json, out _));
+        Assert.Null(_parser.StreamSid);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, TwilioProtocolError.MalformedSid.CloseStatus());
+    }
+
     [Fact]
     public void Media_audio_is_decoded_into_the_callers_buffer_with_its_timing()
     {

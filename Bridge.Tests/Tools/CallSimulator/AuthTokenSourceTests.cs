@@ -1,5 +1,5 @@
 using Bridge.CallSimulator.Cli;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 
 namespace Bridge.Tests.Tools.CallSimulator;
 
@@ -76,4 +76,30 @@ public sealed class AuthTokenSourceTests : IDisposable
     }
 
     public void Dispose() => File.Delete(_secrets);
+}
+
+public sealed class AccountSidSourceTests : IDisposable
+{
+    private const string FromSecrets = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private readonly string _secrets = Path.GetTempFileName();
+
+    public void Dispose() => File.Delete(_secrets);
+
+    [Fact]
+    public void The_account_the_apphost_generated_for_its_worker_is_used_unless_one_is_given()
+    {
+        File.WriteAllText(_secrets, $$"""{ "Parameters:twilio-auth-token": "x", "Parameters:twilio-account-sid": "{{FromSecrets}}" }""");
+
+        Assert.Equal(FromSecrets, AccountSidSource.Find(null, _ => null, _secrets).AccountSid);
+        Assert.Equal("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", AccountSidSource.Find(null, n => n == "TWILIO_ACCOUNT_SID" ? "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" : null, _secrets).AccountSid);
+        Assert.Equal("ACcccccccccccccccccccccccccccccccc", AccountSidSource.Find("ACcccccccccccccccccccccccccccccccc", _ => "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", _secrets).AccountSid);
+    }
+
+    [Fact]
+    public void Without_any_the_simulated_account_is_used()
+    {
+        File.WriteAllText(_secrets, "{}");
+
+        Assert.Equal(Bridge.TwilioStandIn.Calls.CallSimulationOptions.DefaultAccountSid, AccountSidSource.Find(null, _ => null, _secrets).AccountSid);
+    }
 }

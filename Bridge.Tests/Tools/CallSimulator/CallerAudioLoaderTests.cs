@@ -1,4 +1,5 @@
 using Bridge.CallSimulator.Audio;
+using Bridge.Tests.Tools.TwilioStandIn;
 
 namespace Bridge.Tests.Tools.CallSimulator;
 
@@ -24,7 +25,7 @@ public sealed class CallerAudioLoaderTests
     {
         var wav = WavFile.Read(CallSimulationTests.Utterance("hello.wav"));
 
-        var audio = Bridge.CallSimulator.Media.CallerAudio.FromMuLaw(wav.Data);
+        var audio = Bridge.TwilioStandIn.Media.CallerAudio.FromMuLaw(wav.Data);
 
         // The utterances end with 0.7 s of padding after the synthesised speech (see their README), and the
         // synthesiser leaves a few hundred ms of its own quiet tail.

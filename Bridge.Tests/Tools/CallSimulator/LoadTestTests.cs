@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.CallSimulator.Load;
+using Bridge.Tests.Tools.TwilioStandIn;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.Tools.CallSimulator;

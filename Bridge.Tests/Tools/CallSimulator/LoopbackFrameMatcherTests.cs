@@ -1,5 +1,5 @@
 using Bridge.CallSimulator.Load;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Tools.CallSimulator;

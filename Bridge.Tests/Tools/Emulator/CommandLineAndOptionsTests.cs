@@ -81,7 +81,7 @@ public sealed class CommandLineAndOptionsTests
         Assert.Contains("Emulator:Port must be between 0 and 65535", result.Failures);
         Assert.Contains("Emulator:SessionLimit must be positive", result.Failures);
         Assert.Contains("Emulator:SpeechThreshold must be between 1 and 32767", result.Failures);
-        Assert.Contains("Emulator:ToolTriggers:0:Input must be a JSON object", result.Failures);
+        Assert.Contains("Emulator:ToolTriggers:0:Input must be a JSON object or auto", result.Failures);
         Assert.Contains(result.Failures, f => f.StartsWith("Emulator:Faults has an unknown fault", StringComparison.Ordinal));
     }
 

@@ -13,5 +13,7 @@ module "bridge" {
   alarm_emails                        = var.alarm_emails
   alb_deletion_protection             = var.alb_deletion_protection
   worker_deregistration_delay_seconds = var.worker_deregistration_delay_seconds
+  waf_rate_limit                      = var.waf_rate_limit
+  alb_access_logs_enabled             = var.alb_access_logs_enabled
   scaling                             = var.scaling
 }

@@ -26,6 +26,10 @@ output "alarm_topic_arn" {
   value = module.bridge.alarm_topic_arn
 }
 
+output "access_logs_bucket" {
+  value = module.bridge.access_logs_bucket
+}
+
 output "region" {
   value = var.region
 }

@@ -34,6 +34,17 @@ variable "alb_deletion_protection" {
   type = bool
 }
 
+variable "waf_rate_limit" {
+  description = "Requests per client address per five minutes before the WAF answers 429; null: no WAF."
+  type        = number
+  default     = null
+}
+
+variable "alb_access_logs_enabled" {
+  type    = bool
+  default = false
+}
+
 variable "worker_deregistration_delay_seconds" {
   type = number
 }

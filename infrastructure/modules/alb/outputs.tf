@@ -24,3 +24,13 @@ output "dns_name" {
 output "https_listener_arn" {
   value = aws_lb_listener.https.arn
 }
+
+output "access_logs_bucket" {
+  description = "The bucket of the access logs (null when they are off)."
+  value       = var.access_logs_enabled ? aws_s3_bucket.access_logs[0].id : null
+}
+
+output "web_acl_arn" {
+  description = "The WAF web ACL in front of the load balancer (null without one)."
+  value       = var.waf_rate_limit == null ? null : aws_wafv2_web_acl.this[0].arn
+}

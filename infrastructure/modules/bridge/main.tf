@@ -22,19 +22,31 @@ locals {
     var.additional_bedrock_model_arns,
   )
 
+  # Exact paths: the three webhooks and the media stream, nothing below them (the health endpoints stay inside the VPC).
+  # Health: the api's readiness (a stateless api that cannot serve is best replaced); the worker's liveness (a full or
+  # draining worker answers readiness 503, and must never be replaced for it: docs/deploy.md, "The load balancer").
   routes = {
     "api" = {
-      paths                        = ["/webhook*"]
+      paths                        = ["/webhook", "/webhook/stream-status", "/webhook/connect-ended"]
       priority                     = 10
       deregistration_delay_seconds = 30
+      health_check_path            = "/health/readiness"
+      load_balancing_algorithm     = "round_robin"
     }
     "media-worker" = {
-      paths    = ["/media", "/media/*"]
+      paths    = ["/media"]
       priority = 20
       # A deregistering worker keeps its WebSockets this long before ECS stops it (then stopTimeout, 120 s).
       deregistration_delay_seconds = var.worker_deregistration_delay_seconds
+      health_check_path            = "/health/liveness"
+      # Each new stream goes to the worker with the fewest requests in progress (no slow start with it).
+      load_balancing_algorithm = "least_outstanding_requests"
     }
   }
+
+  # Calls:MaxConcurrent of the media worker (its default; the task definitions do not change it): the autoscaling
+  # target must leave headroom below it for the calls that arrive while new tasks start.
+  worker_max_concurrent_calls = 200
 }
 
 module "network" {
@@ -96,6 +108,8 @@ module "alb" {
   hosted_zone_id       = var.hosted_zone_id
   idle_timeout_seconds = var.alb_idle_timeout_seconds
   deletion_protection  = var.alb_deletion_protection
+  waf_rate_limit       = var.waf_rate_limit
+  access_logs_enabled  = var.alb_access_logs_enabled
   services = {
     for service, route in local.routes : service => merge(route, { container_port = local.container_ports[service] })
   }
@@ -129,6 +143,7 @@ module "service" {
   max_tasks                    = var.scaling[each.key].max_tasks
   cpu_target_percent           = var.scaling[each.key].cpu_target_percent
   active_calls_per_task_target = var.scaling[each.key].active_calls_per_task_target
+  max_calls_per_task           = each.key == "media-worker" ? local.worker_max_concurrent_calls : null
 
   # The target groups must be attached to the listener before a service can register with them.
   depends_on = [module.alb]

@@ -26,3 +26,7 @@ output "service_names" {
 output "alarm_topic_arn" {
   value = module.monitoring.alarm_topic_arn
 }
+
+output "access_logs_bucket" {
+  value = module.alb.access_logs_bucket
+}

@@ -52,6 +52,18 @@ variable "alb_deletion_protection" {
   default = true
 }
 
+variable "waf_rate_limit" {
+  description = "Requests per client address per five minutes before the WAF answers 429; null: no WAF."
+  type        = number
+  default     = null
+}
+
+variable "alb_access_logs_enabled" {
+  description = "Write the load balancer's access logs to S3."
+  type        = bool
+  default     = false
+}
+
 variable "worker_deregistration_delay_seconds" {
   description = "How long a media worker leaving the load balancer keeps its calls (max 3600)."
   type        = number

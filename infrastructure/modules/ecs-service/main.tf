@@ -130,7 +130,8 @@ resource "aws_appautoscaling_policy" "cpu" {
   }
 }
 
-# Average live calls per task, from the bridge.calls.active gauge each task's collector publishes (EMF).
+# Average admitted calls per task, from the bridge.calls.active gauge each task's collector publishes (EMF). Only calls
+# whose stream token verified count: sockets waiting for their start (bridge.media_streams.pending) do not scale out.
 resource "aws_appautoscaling_policy" "active_calls" {
   count = var.active_calls_per_task_target == null ? 0 : 1
 
@@ -139,6 +140,14 @@ resource "aws_appautoscaling_policy" "active_calls" {
   service_namespace  = aws_appautoscaling_target.this.service_namespace
   scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
   resource_id        = aws_appautoscaling_target.this.resource_id
+
+  lifecycle {
+    precondition {
+      # try(): without max_calls_per_task (null) there is nothing to compare with.
+      condition     = try(var.active_calls_per_task_target <= 0.75 * var.max_calls_per_task, true)
+      error_message = "active_calls_per_task_target must leave a quarter of a task's calls (Calls:MaxConcurrent) as headroom for the calls that arrive while new tasks start."
+    }
+  }
 
   target_tracking_scaling_policy_configuration {
     target_value       = var.active_calls_per_task_target

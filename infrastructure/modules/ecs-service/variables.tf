@@ -88,6 +88,12 @@ variable "active_calls_per_task_target" {
   default     = null
 }
 
+variable "max_calls_per_task" {
+  description = "The most calls one task takes (Calls:MaxConcurrent); the calls target must stay 25 % below it. Null: not a call-taking service."
+  type        = number
+  default     = null
+}
+
 variable "health_check_grace_period_seconds" {
   type    = number
   default = 60

@@ -55,7 +55,7 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_targets" {
   for_each = var.target_group_arn_suffixes
 
   alarm_name          = "${var.name}-${each.key}-unhealthy-targets"
-  alarm_description   = "${each.key} has tasks failing /health/readiness."
+  alarm_description   = "${each.key} has tasks failing their health check (the worker: liveness; the api: readiness)."
   namespace           = "AWS/ApplicationELB"
   metric_name         = "UnHealthyHostCount"
   dimensions          = { LoadBalancer = var.load_balancer_arn_suffix, TargetGroup = each.value }
@@ -69,13 +69,14 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_targets" {
   ok_actions          = local.actions
 }
 
-# Calls the media worker turned away (at Calls:MaxConcurrent or draining): capacity is short.
+# Calls the media worker turned away because it was full (Calls:MaxConcurrent): capacity is short. Refusals of other
+# reasons (bad signatures, start timeouts, reused tokens: the public edge at work) are not counted here.
 resource "aws_cloudwatch_metric_alarm" "rejected_calls" {
   alarm_name          = "${var.name}-rejected-calls"
-  alarm_description   = "The media worker rejected calls (bridge.calls.rejected)."
+  alarm_description   = "The media worker rejected calls for want of capacity (bridge.calls.rejected, reason capacity)."
   namespace           = var.metrics_namespace
   metric_name         = "bridge.calls.rejected"
-  dimensions          = { "service.name" = "media-worker" }
+  dimensions          = { "service.name" = "media-worker", "reason" = "capacity" }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Bridge.CallSimulator.Cli;
 
 /// <summary>
@@ -10,59 +8,16 @@ namespace Bridge.CallSimulator.Cli;
 public static class AuthTokenSource
 {
     public const string EnvironmentVariable = "TWILIO_AUTH_TOKEN";
-    public const string AppHostUserSecretsId = "bridge-apphost-6c1f4c1e-2f3b-4f0e-9a77-1d5b2a0d7e11";
+    public const string AppHostUserSecretsId = AppHostUserSecrets.UserSecretsId;
     public const string SecretKey = "Parameters:twilio-auth-token";
 
     public sealed record Found(string Token, string Source);
 
-    public static Found? Find(string? commandLine, Func<string, string?> environment, string userSecretsFile)
-    {
-        if (!string.IsNullOrEmpty(commandLine))
-        {
-            return new Found(commandLine, "--auth-token");
-        }
-        if (environment(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
-        {
-            return new Found(fromEnvironment, EnvironmentVariable);
-        }
-        return ReadUserSecret(userSecretsFile) is { Length: > 0 } secret
-            ? new Found(secret, $"the AppHost's user secrets ({userSecretsFile})")
+    public static Found? Find(string? commandLine, Func<string, string?> environment, string userSecretsFile) =>
+        AppHostUserSecrets.Find(commandLine, "--auth-token", EnvironmentVariable, SecretKey, environment, userSecretsFile) is { } found
+            ? new Found(found.Value, found.Source)
             : null;
-    }
 
     /// <summary>Where <c>dotnet user-secrets</c> keeps the AppHost's secrets on this machine.</summary>
-    public static string DefaultUserSecretsFile()
-    {
-        var root = OperatingSystem.IsWindows()
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "Microsoft", "UserSecrets")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".microsoft", "usersecrets");
-        return Path.Combine(root, AppHostUserSecretsId, "secrets.json");
-    }
-
-    /// <summary>Reads the key flat (<c>"Parameters:twilio-auth-token"</c>, as user-secrets writes it) or nested.</summary>
-    private static string? ReadUserSecret(string file)
-    {
-        if (!File.Exists(file))
-        {
-            return null;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            var root = document.RootElement;
-            if (root.TryGetProperty(SecretKey, out var flat) && flat.ValueKind == JsonValueKind.String)
-            {
-                return flat.GetString();
-            }
-            var (section, key) = (SecretKey[..SecretKey.IndexOf(':')], SecretKey[(SecretKey.IndexOf(':') + 1)..]);
-            return root.TryGetProperty(section, out var nested) && nested.ValueKind == JsonValueKind.Object &&
-                   nested.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static string DefaultUserSecretsFile() => AppHostUserSecrets.DefaultFile();
 }

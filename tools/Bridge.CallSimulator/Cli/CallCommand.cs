@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Bridge.CallSimulator.Audio;
-using Bridge.CallSimulator.Calls;
-using Bridge.CallSimulator.Media;
-using Bridge.CallSimulator.Twilio;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.CallSimulator.Cli;
@@ -15,6 +15,7 @@ public static class CallCommand
         var url = CommonOptions.WebhookUrl();
         var authToken = CommonOptions.AuthToken();
         var accountSid = CommonOptions.AccountSid();
+        var routes = CommonOptions.Routes();
         var verbose = CommonOptions.Verbose();
         var audio = new Option<FileInfo>("--audio", "-a")
         {
@@ -61,24 +62,7 @@ public static class CallCommand
             "The caller hangs up at this point of the call whatever happens (at most 1h).",
             TimeSpan.FromMinutes(2), TimeSpan.FromHours(1));
 
-        var restApi = new Option<string>("--rest-api")
-        {
-            Description = "Serve Twilio's REST API for this call here (POST .../Calls/{CallSid}.json: Status=completed, Twiml, Url), " +
-                          "so a bridge's hang-up or transfer ends or redirects the call; 'off' to serve nothing. A local AppHost " +
-                          "points the worker's Twilio:Rest:BaseAddress at the default.",
-            DefaultValueFactory = _ => TwilioCallsApi.DefaultAddress,
-            Validators =
-            {
-                r =>
-                {
-                    var value = r.GetValueOrDefault<string>();
-                    if (value != "off" && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == "http"))
-                    {
-                        r.AddError("--rest-api must be an http:// address such as " + TwilioCallsApi.DefaultAddress + ", or off.");
-                    }
-                },
-            },
-        };
+        var restApi = CommonOptions.RestApi();
 
         var dropFrames = new Option<double>("--drop-frames")
         {
@@ -108,12 +92,13 @@ public static class CallCommand
             "and echoes pending marks), post the stream status callbacks, and when the server closes the socket, request the " +
             "<Connect action> and follow it. Prints a summary and writes what the caller heard to a WAV file.")
         {
-            url, audio, output, speed, dtmf, from, to, quiet, maxDuration, dropFrames, jitter, restApi, accountSid, authToken, verbose,
+            url, audio, output, speed, dtmf, from, to, quiet, maxDuration, dropFrames, jitter, restApi, accountSid, authToken, routes, verbose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token)
+            if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token ||
+                CommonOptions.ResolveAccountSid(parse, accountSid, Console.Error) is not { } account)
             {
                 return 2;
             }
@@ -138,7 +123,8 @@ public static class CallCommand
             {
                 WebhookUrl = parse.GetValue(url)!,
                 AuthToken = token.Token,
-                AccountSid = parse.GetValue(accountSid)!,
+                AccountSid = account.AccountSid,
+                Routes = CommonOptions.ResolveRoutes(parse, routes),
                 From = parse.GetValue(from)!,
                 To = parse.GetValue(to)!,
                 Media = new MediaStreamOptions
@@ -158,9 +144,9 @@ public static class CallCommand
             {
                 var logger = logging.CreateLogger<CallSimulation>();
                 var liveCalls = new LiveCalls();
-                await using var api = await StartRestApiAsync(parse.GetValue(restApi)!, liveCalls, cancellationToken);
-                logger.LogInformation("Calling {Url} (auth token from {Source}), caller audio {Seconds:0.0} s at speed {Speed}",
-                    options.WebhookUrl, token.Source, callerAudio.Duration.TotalSeconds, options.Media.Speed);
+                await using var api = await CommonOptions.StartRestApiAsync(parse.GetValue(restApi)!, liveCalls, cancellationToken);
+                logger.LogInformation("Calling {Url} as {AccountSid} (from {AccountSource}; auth token from {Source}), caller audio {Seconds:0.0} s at speed {Speed}",
+                    options.WebhookUrl, options.AccountSid, account.Source, token.Source, callerAudio.Duration.TotalSeconds, options.Media.Speed);
                 try
                 {
                     // Ctrl+C during the stream makes the caller hang up (stop is sent); before it, the call is abandoned.
@@ -182,23 +168,5 @@ public static class CallCommand
             return summary.Succeeded ? 0 : 1;
         });
         return command;
-    }
-
-    /// <summary>The REST API for the call, or nothing (with a warning when its address is taken: the call goes on).</summary>
-    private static async Task<TwilioCallsApi?> StartRestApiAsync(string address, LiveCalls liveCalls, CancellationToken cancellationToken)
-    {
-        if (address == "off")
-        {
-            return null;
-        }
-        try
-        {
-            return await TwilioCallsApi.StartAsync(new Uri(address), liveCalls, cancellationToken);
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"warning: Twilio's REST API cannot be served at {address} ({e.Message}); a bridge's hang-up or transfer will not reach this call.");
-            return null;
-        }
     }
 }

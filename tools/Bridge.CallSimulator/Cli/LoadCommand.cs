@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Bridge.CallSimulator.Load;
+using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -15,6 +16,8 @@ public static class LoadCommand
         var url = CommonOptions.WebhookUrl();
         var authToken = CommonOptions.AuthToken();
         var accountSid = CommonOptions.AccountSid();
+        var routes = CommonOptions.Routes();
+        var restApi = CommonOptions.RestApi();
         var verbose = CommonOptions.Verbose();
         var calls = new Option<int>("--calls", "-n")
         {
@@ -44,12 +47,13 @@ public static class LoadCommand
             "and lost frames, and optionally the worker's CPU and memory. Bounded: at most 1000 calls and 1 hour, and only " +
             "localhost or loopback addresses are called.")
         {
-            url, calls, ramp, duration, lateAfter, warmUp, workerPid, json, accountSid, authToken, verbose,
+            url, calls, ramp, duration, lateAfter, warmUp, workerPid, json, accountSid, authToken, routes, restApi, verbose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token)
+            if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token ||
+                CommonOptions.ResolveAccountSid(parse, accountSid, Console.Error) is not { } account)
             {
                 return 2;
             }
@@ -57,7 +61,8 @@ public static class LoadCommand
             {
                 WebhookUrl = parse.GetValue(url)!,
                 AuthToken = token.Token,
-                AccountSid = parse.GetValue(accountSid)!,
+                AccountSid = account.AccountSid,
+                Routes = CommonOptions.ResolveRoutes(parse, routes),
                 Calls = parse.GetValue(calls),
                 Ramp = parse.GetValue(ramp),
                 Duration = parse.GetValue(duration),
@@ -75,7 +80,9 @@ public static class LoadCommand
             using (var logging = ConsoleLogging.Create(parse.GetValue(verbose), LogLevel.Error))
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
             {
-                var test = new LoadTest(http, TimeProvider.System, logging);
+                var liveCalls = new LiveCalls();
+                await using var api = await CommonOptions.StartRestApiAsync(parse.GetValue(restApi)!, liveCalls, cancellationToken);
+                var test = new LoadTest(http, TimeProvider.System, logging, liveCalls);
                 result = await RunWithProgressAsync(test, options, cancellationToken);
             }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Bridge.CallSimulator.Calls;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
 using Spectre.Console;
 using Bridge.Audio;
 

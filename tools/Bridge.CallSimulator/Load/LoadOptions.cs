@@ -10,7 +10,10 @@ public sealed record LoadOptions
 
     public required string AuthToken { get; init; }
 
-    public string AccountSid { get; init; } = Bridge.CallSimulator.Calls.CallSimulationOptions.DefaultAccountSid;
+    public string AccountSid { get; init; } = Bridge.TwilioStandIn.Calls.CallSimulationOptions.DefaultAccountSid;
+
+    /// <summary>Where the bridge's public URLs lead on this machine (see <see cref="Bridge.TwilioStandIn.Twilio.PublicRoutes"/>).</summary>
+    public Bridge.TwilioStandIn.Twilio.PublicRoutes Routes { get; init; } = Bridge.TwilioStandIn.Twilio.PublicRoutes.None;
 
     /// <summary>How many calls in all; they stay up together once the ramp is over.</summary>
     public int Calls { get; init; } = 10;
@@ -39,6 +42,6 @@ public sealed record LoadOptions
         Duration <= TimeSpan.Zero || Duration > MaxDuration ? $"--duration must be above 0 and at most {MaxDuration}." :
         Ramp < TimeSpan.Zero || Ramp >= Duration ? "--ramp must be shorter than --duration." :
         WarmUp < TimeSpan.Zero ? "--warm-up must not be negative." :
-        !Bridge.CallSimulator.Calls.CallSimulationOptions.IsLoopback(WebhookUrl) ? $"--url {WebhookUrl} is not on this machine: load tests only call localhost or loopback addresses." :
+        !Bridge.TwilioStandIn.Calls.CallSimulationOptions.IsLoopback(Routes.Resolve(WebhookUrl)) ? $"--url {WebhookUrl} is not on this machine: load tests only call localhost or loopback addresses." :
         null;
 }

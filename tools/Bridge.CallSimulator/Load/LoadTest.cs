@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Bridge.CallSimulator.Calls;
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.CallSimulator.Load;
@@ -10,7 +11,7 @@ namespace Bridge.CallSimulator.Load;
 /// all hung up when the duration is over, each sending <see cref="TaggedCallerAudio"/> so that a loopback model's
 /// answers can be matched frame by frame. Bounded in count and in time; calls only loopback addresses.
 /// </summary>
-public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILoggerFactory loggers)
+public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILoggerFactory loggers, LiveCalls? liveCalls = null)
 {
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
 
@@ -34,7 +35,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
         using var deadline = new CancellationTokenSource(options.Duration + TimeSpan.FromSeconds(30), time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         using var sampler = options.WorkerPid is { } pid ? new ProcessSampler(pid, time, options.Ramp + options.WarmUp) : null;
-        var simulation = new CallSimulation(http, time, loggers.CreateLogger<CallSimulation>());
+        var simulation = new CallSimulation(http, time, loggers.CreateLogger<CallSimulation>(), liveCalls);
 
         async Task RunCallAsync(int index)
         {
@@ -52,6 +53,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
                     WebhookUrl = options.WebhookUrl,
                     AuthToken = options.AuthToken,
                     AccountSid = options.AccountSid,
+                    Routes = options.Routes,
                     From = $"+1555{index:D7}",
                     LoopbackOnly = true,
                     Media = new MediaStreamOptions

@@ -1,4 +1,4 @@
-using Bridge.CallSimulator.Media;
+using Bridge.TwilioStandIn.Media;
 
 namespace Bridge.CallSimulator.Load;
 

@@ -20,6 +20,7 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
     private OutputEvents? _events;
     private ModelVoice? _voice;
     private IReadOnlyList<string> _declaredTools = [];
+    private IReadOnlyDictionary<string, string> _toolSchemas = new Dictionary<string, string>();
     private UtteranceDetector? _detector;
     private int _inputRate;
     private string? _loopbackContentId;
@@ -33,6 +34,7 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
                 _events = new OutputEvents(_sessionId, e.PromptName!, Guid.NewGuid().ToString());
                 _voice = new ModelVoice(output, _events, options, time, e.SampleRateHertz, "matthew");
                 _declaredTools = e.DeclaredTools;
+                _toolSchemas = e.DeclaredToolSchemas;
                 break;
             case InputEventKind.ContentStart:
                 _contents[e.ContentName!] = new ContentState(e.ContentType!, e.Interactive, e.ToolUseId);
@@ -153,8 +155,9 @@ internal sealed class EmulatedModel(OutputChannel output, EmulatorOptions option
 
         var toolUseId = Guid.NewGuid().ToString();
         validator.ToolUseIssued(toolUseId);
-        _voice!.Say(new Turn(null, null, [], new ToolCall(trigger.ToolName, toolUseId, trigger.Input),
-            new TokenUsage(0, text.Length / 4, 0, trigger.Input.Length / 4)));
+        var input = trigger.Input.Trim() == ExampleInput.FromSchema ? ExampleInput.For(_toolSchemas.GetValueOrDefault(trigger.ToolName)) : trigger.Input;
+        _voice!.Say(new Turn(null, null, [], new ToolCall(trigger.ToolName, toolUseId, input),
+            new TokenUsage(0, text.Length / 4, 0, input.Length / 4)));
     }
 
     private void Speak(string assistantText, int inputTextLength)

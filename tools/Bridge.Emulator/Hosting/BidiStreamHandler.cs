@@ -20,6 +20,7 @@ internal sealed class BidiStreamHandler(
     TimeProvider time,
     EmulatorCounters counters,
     FaultInjector injector,
+    ReceivedPrompts prompts,
     IHostApplicationLifetime lifetime,
     ILogger<BidiStreamHandler> logger)
 {
@@ -111,6 +112,7 @@ internal sealed class BidiStreamHandler(
         var chain = new ChunkSignatureVerifier(options.SecretAccessKey, options.Region, seedSignature);
         var validator = new ProtocolValidator();
         var model = new EmulatedModel(stream.Output, options, time, validator);
+        var received = prompts.StreamOpened();
         long frames = 0;
         var events = 0;
         try
@@ -147,6 +149,7 @@ internal sealed class BidiStreamHandler(
                     return frames;
                 }
 
+                received.Observe(inputEvent!);
                 await model.OnEventAsync(inputEvent!);
                 FireCountedFaults(stream, ++events);
             }

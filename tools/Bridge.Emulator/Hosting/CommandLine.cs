@@ -27,7 +27,7 @@ internal static class CommandLine
         new("--output-speed", "FACTOR", "How much faster than real time audio is sent (default 4; 0 = unpaced).", (o, v) => o.OutputSpeed = double.Parse(v, CultureInfo.InvariantCulture)),
         new("--output-chunk", "DURATION", "Audio per audioOutput event (default 40ms).", (o, v) => o.OutputChunk = Duration(v)),
         new("--spoken-text", "DURATION", "How long it speaks (a chime) in reply to interactive text or a tool result (default 1200ms).", (o, v) => o.SpokenTextDuration = Duration(v)),
-        new("--tool-trigger", "TEXT=TOOL[:JSON]", "Interactive text containing TEXT calls TOOL with input JSON (repeatable; replaces the defaults 'pressed 9=hang_up', 'pressed 0=transfer_call').", AddToolTrigger),
+        new("--tool-trigger", "TEXT=TOOL[:JSON]", "Interactive text containing TEXT calls TOOL with input JSON, or without one an input made from the tool's schema (repeatable; replaces the defaults 'pressed 9=hang_up', 'pressed 0=transfer_call').", AddToolTrigger),
         new("--faults", "SPEC", "Faults for every stream, e.g. 'exception@3', 'reset@2s', 'throttle', 'corrupt-crc', 'slow=250ms' (see docs/emulator.md).", (o, v) => o.Faults = v),
     ];
 
@@ -141,7 +141,7 @@ internal static class CommandLine
         {
             Contains = value[..equals],
             ToolName = colon < 0 ? rest : rest[..colon],
-            Input = colon < 0 ? "{}" : rest[(colon + 1)..],
+            Input = colon < 0 ? "auto" : rest[(colon + 1)..],
         });
     }
 }

@@ -1,4 +1,5 @@
 using Bridge.Emulator.Faults;
+using Bridge.Emulator.Nova;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,6 +26,7 @@ public static class EmulatorEndpoints
         services.TryAddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<EmulatorCounters>();
         services.AddSingleton<FaultInjector>();
+        services.AddSingleton<ReceivedPrompts>();
         services.AddSingleton<BidiStreamHandler>();
         return services;
     }

@@ -35,6 +35,12 @@ public sealed class InputEvent
     /// <summary>promptStart: the tool names its toolConfiguration declares.</summary>
     public IReadOnlyList<string> DeclaredTools { get; init; } = [];
 
+    /// <summary>promptStart: each declared tool's input schema (the JSON text of inputSchema.json).</summary>
+    public IReadOnlyDictionary<string, string> DeclaredToolSchemas { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>sessionStart / promptStart: the event's body as received.</summary>
+    public string? Json { get; init; }
+
     /// <summary>Why the event is malformed, or null.</summary>
     public string? Problem { get; init; }
 }

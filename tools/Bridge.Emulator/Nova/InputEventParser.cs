@@ -82,7 +82,7 @@ public static class InputEventParser
             problem = $"endpointingSensitivity '{sensitivity}' is not HIGH, MEDIUM or LOW";
         }
 
-        return new InputEvent { Kind = InputEventKind.SessionStart, Problem = problem };
+        return new InputEvent { Kind = InputEventKind.SessionStart, Json = body.GetRawText(), Problem = problem };
     }
 
     private static InputEvent PromptStart(JsonElement body)
@@ -103,6 +103,7 @@ public static class InputEventParser
         }
 
         var tools = new List<string>();
+        var schemas = new Dictionary<string, string>(StringComparer.Ordinal);
         if (body.TryGetProperty("toolConfiguration", out var toolConfiguration)
             && toolConfiguration.ValueKind == JsonValueKind.Object
             && toolConfiguration.TryGetProperty("tools", out var toolList)
@@ -114,6 +115,10 @@ public static class InputEventParser
                     && spec.ValueKind == JsonValueKind.Object && String(spec, "name") is { } name)
                 {
                     tools.Add(name);
+                    if (spec.TryGetProperty("inputSchema", out var inputSchema) && String(inputSchema, "json") is { } schemaJson)
+                    {
+                        schemas[name] = schemaJson;
+                    }
                 }
                 else
                 {
@@ -130,6 +135,8 @@ public static class InputEventParser
             SampleSizeBits = bits,
             ChannelCount = channels,
             DeclaredTools = tools,
+            DeclaredToolSchemas = schemas,
+            Json = body.GetRawText(),
             Problem = problem,
         };
     }

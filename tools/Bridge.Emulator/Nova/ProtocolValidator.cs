@@ -133,9 +133,9 @@ public sealed class ProtocolValidator
 
     private string? TextContentStart(InputEvent e)
     {
-        if (e.Role is not ("SYSTEM" or "USER" or "ASSISTANT"))
+        if (e.Role is not ("SYSTEM" or "SYSTEM_SPEECH" or "USER" or "ASSISTANT"))
         {
-            return $"TEXT content role '{e.Role}' is not SYSTEM, USER or ASSISTANT";
+            return $"TEXT content role '{e.Role}' is not SYSTEM, SYSTEM_SPEECH, USER or ASSISTANT";
         }
 
         if (e.Interactive)
@@ -148,9 +148,10 @@ public sealed class ProtocolValidator
             return "the system prompt and history must come before the audio content";
         }
 
-        if (e.Role == "SYSTEM")
+        // Nova 2's SYSTEM_SPEECH content is a system instruction too: before the history and the audio.
+        if (e.Role is "SYSTEM" or "SYSTEM_SPEECH")
         {
-            return _historyStarted ? "the system prompt must come before the history" : null;
+            return _historyStarted ? $"{e.Role} text must come before the history" : null;
         }
 
         if (!_historyStarted && e.Role != "USER")
@@ -225,7 +226,7 @@ public sealed class ProtocolValidator
             return "audioInput is not whole 16-bit samples";
         }
 
-        if (e.Kind == InputEventKind.TextInput && content.Role != "SYSTEM" && !content.Interactive)
+        if (e.Kind == InputEventKind.TextInput && content.Role is not ("SYSTEM" or "SYSTEM_SPEECH") && !content.Interactive)
         {
             var bytes = Encoding.UTF8.GetByteCount(e.Text!);
             _historyBytes += bytes;

@@ -1,0 +1,156 @@
+using System.Net.WebSockets;
+using Bridge.Audio;
+
+namespace Bridge.MediaWorker.Calls;
+
+/// <summary>A limit that ended a call: its name (the end reason and metric tag), and the close Twilio is sent.</summary>
+public sealed record CallLimitReached(string Limit, WebSocketCloseStatus Status, string Reason);
+
+/// <summary>
+/// Bounds what one call can cost: its length (<c>Calls:MaxDuration</c>, with the model asked to say goodbye shortly
+/// before), a socket that stops sending audio (<c>Calls:InactivityTimeout</c>), and caller audio faster than real
+/// time (<c>Calls:MaxCallerAudioAhead</c>: Twilio's frames are made by the call's clock, so a burst after a stall
+/// catches up with real time but never runs ahead of it; a stream that does is closed, and what ran ahead never
+/// reaches the model). The call feeds it each caller frame and watches it for the limit that ends the call.
+/// </summary>
+public sealed partial class CallLimits
+{
+    public const string MaxDuration = "max-duration";
+    public const string Inactivity = "inactivity";
+    public const string AudioAhead = "audio-ahead";
+
+    /// <summary>The goodbye comes this long before the end (a quarter of a shorter call): time for a sentence and a hang-up.</summary>
+    private static readonly TimeSpan LongestGoodbye = TimeSpan.FromSeconds(15);
+
+    private readonly CallOptions _options;
+    private readonly long _startedAt;
+    private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, Task>? _hangUp;
+    private readonly ILogger _logger;
+    private readonly long _samplesAhead;
+    private readonly TaskCompletionSource<CallLimitReached> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _callerSamples;
+    private long _lastAudioAt;
+
+    /// <param name="startedAt">When <c>start</c> arrived (a <paramref name="time"/> timestamp): the caller's audio clock starts there.</param>
+    /// <param name="hangUp">Ends the call through Twilio at <c>Calls:MaxDuration</c>; without it the socket is only closed.</param>
+    public CallLimits(CallOptions options, long startedAt, TimeProvider time, Func<CancellationToken, Task>? hangUp, ILogger logger)
+    {
+        _options = options;
+        _startedAt = startedAt;
+        _time = time;
+        _hangUp = hangUp;
+        _logger = logger;
+        _samplesAhead = (long)(options.MaxCallerAudioAhead.TotalSeconds * TelephoneFrame.SampleRate);
+        _lastAudioAt = time.GetTimestamp();
+    }
+
+    /// <summary>
+    /// A caller frame of <paramref name="samples"/> arrived at <paramref name="receivedAt"/>: true when it may go to the
+    /// model; false once the caller's audio has run further ahead of real time than allowed (the call is then ended).
+    /// </summary>
+    public bool AcceptCallerAudio(int samples, long receivedAt)
+    {
+        Volatile.Write(ref _lastAudioAt, receivedAt);
+        if (_reached.Task.IsCompleted)
+        {
+            return false;
+        }
+        var realTime = (long)(_time.GetElapsedTime(_startedAt, receivedAt).TotalSeconds * TelephoneFrame.SampleRate);
+        _callerSamples += samples;
+        if (_callerSamples <= realTime + _samplesAhead)
+        {
+            return true;
+        }
+        var ahead = TimeSpan.FromSeconds((_callerSamples - realTime) / (double)TelephoneFrame.SampleRate);
+        Reach(new CallLimitReached(AudioAhead, WebSocketCloseStatus.PolicyViolation,
+            $"caller audio {ahead.TotalSeconds:0.0} s ahead of real time (the limit is {_options.MaxCallerAudioAhead.TotalSeconds:0.#} s)"));
+        return false;
+    }
+
+    /// <summary>
+    /// Completes with the limit that ends the call; calls <paramref name="sayGoodbye"/> shortly before
+    /// <c>Calls:MaxDuration</c>, and at it hangs up through Twilio before completing.
+    /// </summary>
+    public async Task<CallLimitReached> WatchAsync(Action sayGoodbye, CancellationToken cancellationToken)
+    {
+        var goodbyeLead = TimeSpan.FromTicks(Math.Min(LongestGoodbye.Ticks, _options.MaxDuration.Ticks / 4));
+        var goodbyeDue = true;
+        while (!_reached.Task.IsCompleted)
+        {
+            var sinceStart = _time.GetElapsedTime(_startedAt);
+            var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastAudioAt));
+            if (sinceStart >= _options.MaxDuration)
+            {
+                await HangUpAsync(cancellationToken).ConfigureAwait(false);
+                Reach(new CallLimitReached(MaxDuration, WebSocketCloseStatus.NormalClosure,
+                    $"the call reached its maximum duration ({_options.MaxDuration})"));
+                break;
+            }
+            if (quiet >= _options.InactivityTimeout)
+            {
+                Reach(new CallLimitReached(Inactivity, WebSocketCloseStatus.PolicyViolation,
+                    $"no caller audio for {quiet.TotalSeconds:0.#} s"));
+                break;
+            }
+            if (goodbyeDue && sinceStart >= _options.MaxDuration - goodbyeLead)
+            {
+                goodbyeDue = false;
+                LogGoodbye(_options.MaxDuration);
+                sayGoodbye();
+            }
+
+            var next = Min(_options.MaxDuration - sinceStart, _options.InactivityTimeout - quiet);
+            if (goodbyeDue)
+            {
+                next = Min(next, _options.MaxDuration - goodbyeLead - sinceStart);
+            }
+            await WaitAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+        return await _reached.Task.ConfigureAwait(false);
+    }
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(Task.Delay(delay, _time, wait.Token), _reached.Task).ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task HangUpAsync(CancellationToken cancellationToken)
+    {
+        if (_hangUp is null)
+        {
+            return;
+        }
+        try
+        {
+            await _hangUp(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The socket closes anyway; Twilio then asks the api's connect-ended, which apologises and hangs up.
+            LogHangUpFailed(e);
+        }
+    }
+
+    private void Reach(CallLimitReached limit)
+    {
+        if (_reached.TrySetResult(limit))
+        {
+            LogReached(limit.Limit, limit.Reason);
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The call nears its maximum duration ({MaxDuration}): asking the model to say goodbye")]
+    private partial void LogGoodbye(TimeSpan maxDuration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the call at a limit ({Limit}): {Reason}")]
+    private partial void LogReached(string limit, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hanging up through Twilio at the maximum duration failed; closing the stream")]
+    private partial void LogHangUpFailed(Exception e);
+}

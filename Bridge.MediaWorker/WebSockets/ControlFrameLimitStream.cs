@@ -1,0 +1,82 @@
+namespace Bridge.MediaWorker.WebSockets;
+
+/// <summary>
+/// The upgraded connection under a server WebSocket, watched: every control frame the client sends (a ping is
+/// answered inside the WebSocket's receive, unseen by the code above it) takes a token from a bucket of
+/// <paramref name="burst"/> refilled at <paramref name="perSecond"/>; past it, <paramref name="exceeded"/> runs
+/// (it aborts the connection) and the read fails, so the frames that broke the budget are never answered.
+/// </summary>
+internal sealed class ControlFrameLimitStream(Stream inner, int perSecond, int burst, TimeProvider time, Action exceeded) : Stream
+{
+    private WebSocketFrameScanner _scanner;
+    private double _tokens = burst;
+    private long _refilledAt = time.GetTimestamp();
+
+    public override bool CanRead => inner.CanRead;
+    public override bool CanSeek => false;
+    public override bool CanWrite => inner.CanWrite;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Observe(buffer.Span[..read]);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        Observe(buffer.AsSpan(offset, read));
+        return read;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.WriteAsync(buffer, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private void Observe(ReadOnlySpan<byte> received)
+    {
+        var controlFrames = _scanner.Scan(received);
+        if (controlFrames == 0)
+        {
+            return;
+        }
+        var now = time.GetTimestamp();
+        _tokens = Math.Min(burst, _tokens + time.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond);
+        _refilledAt = now;
+        _tokens -= controlFrames;
+        if (_tokens < 0)
+        {
+            exceeded();
+            throw new IOException($"more than {burst} WebSocket control frames at once, or {perSecond} a second sustained");
+        }
+    }
+}

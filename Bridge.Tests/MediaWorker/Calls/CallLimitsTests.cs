@@ -1,0 +1,95 @@
+using Bridge.MediaWorker.Calls;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bridge.Tests.MediaWorker.Calls;
+
+/// <summary>The limits on one call's cost, on a clock the test moves.</summary>
+public sealed class CallLimitsTests
+{
+    private const int Frame = 160;
+
+    private readonly FakeTimeProvider _time = new();
+
+    private CallLimits Limits(CallOptions options, Func<CancellationToken, Task>? hangUp = null) =>
+        new(options, _time.GetTimestamp(), _time, hangUp, NullLogger.Instance);
+
+    [Fact]
+    public void Caller_audio_may_run_ahead_of_real_time_by_the_tolerance_and_no_further()
+    {
+        var limits = Limits(new CallOptions { MaxCallerAudioAhead = TimeSpan.FromSeconds(1) });
+
+        // 2 s of wall time pass while 50 frames a second arrive: all in time.
+        for (var i = 0; i < 100; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(20));
+            Assert.True(limits.AcceptCallerAudio(Frame, _time.GetTimestamp()));
+        }
+        // A burst after a stall: the second's worth that was owed, and one more second ahead, then no more.
+        var accepted = 0;
+        while (limits.AcceptCallerAudio(Frame, _time.GetTimestamp()))
+        {
+            accepted++;
+        }
+        Assert.Equal(50, accepted);
+        Assert.False(limits.AcceptCallerAudio(Frame, _time.GetTimestamp()));
+    }
+
+    [Fact]
+    public async Task A_burst_ahead_of_real_time_ends_the_call()
+    {
+        var limits = Limits(new CallOptions { MaxCallerAudioAhead = TimeSpan.FromSeconds(1) });
+        var watching = limits.WatchAsync(() => { }, CancellationToken.None);
+
+        while (limits.AcceptCallerAudio(Frame, _time.GetTimestamp()))
+        {
+        }
+        var reached = await watching;
+
+        Assert.Equal(CallLimits.AudioAhead, reached.Limit);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, reached.Status);
+    }
+
+    [Fact]
+    public async Task No_caller_audio_for_the_inactivity_timeout_ends_the_call_and_audio_keeps_it_alive()
+    {
+        var limits = Limits(new CallOptions { InactivityTimeout = TimeSpan.FromSeconds(10) });
+        var watching = limits.WatchAsync(() => { }, CancellationToken.None);
+
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(9));
+            limits.AcceptCallerAudio(Frame, _time.GetTimestamp());
+        }
+        Assert.False(watching.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var reached = await watching;
+
+        Assert.Equal(CallLimits.Inactivity, reached.Limit);
+        Assert.Equal("no caller audio for 10 s", reached.Reason);
+    }
+
+    [Fact]
+    public async Task Before_the_maximum_duration_the_model_is_asked_for_a_goodbye_and_at_it_the_call_is_hung_up()
+    {
+        var events = new List<string>();
+        var limits = Limits(
+            new CallOptions { MaxDuration = TimeSpan.FromMinutes(30), InactivityTimeout = TimeSpan.FromMinutes(10) },
+            _ => { events.Add($"hang up at {_time.GetUtcNow():HH:mm:ss}"); return Task.CompletedTask; });
+        var started = _time.GetUtcNow();
+        var watching = limits.WatchAsync(() => events.Add($"goodbye at {_time.GetUtcNow():HH:mm:ss}"), CancellationToken.None);
+
+        // Audio flows all along (a frame every 20 ms, stepped a second at a time).
+        while (!watching.IsCompleted && _time.GetUtcNow() - started < TimeSpan.FromMinutes(31))
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            limits.AcceptCallerAudio(50 * Frame - 1, _time.GetTimestamp());
+            await Task.Yield();
+        }
+        var reached = await watching;
+
+        Assert.Equal(CallLimits.MaxDuration, reached.Limit);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, reached.Status);
+        Assert.Equal([$"goodbye at {started.AddSeconds(30 * 60 - 15):HH:mm:ss}", $"hang up at {started.AddMinutes(30):HH:mm:ss}"], events);
+    }
+}

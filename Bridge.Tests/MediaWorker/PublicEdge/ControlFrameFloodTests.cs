@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+using Bridge.MediaWorker.Calls;
+using Bridge.MediaWorker.WebSockets;
+using Bridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bridge.Tests.MediaWorker.PublicEdge;
+
+/// <summary>
+/// A ping is answered inside the WebSocket's receive, where no call code sees it: a flood of them on one socket cost
+/// the worker more CPU than a hundred calls. The connection itself counts control frames and is cut off past its budget.
+/// </summary>
+public sealed class ControlFrameFloodTests
+{
+    private const int Burst = 20;
+
+    [Fact]
+    public async Task A_ping_flood_on_one_socket_is_answered_at_most_its_budget_then_the_connection_is_aborted()
+    {
+        await using var worker = await InProcessMediaWorker.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Twilio:MediaStream:ControlFramesPerSecond"] = "5",
+            ["Twilio:MediaStream:ControlFrameBurst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var limits = new MeasurementRecorder(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var connection = await RawWebSocketConnection.OpenAsync(worker.MediaUrl, worker.Streams.UpgradeSignature, timeout.Token);
+
+        var reading = connection.ReadUntilEndAsync(timeout.Token);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var sent = 0;
+        while (sent < 100_000 && await connection.TrySendAsync(RawWebSocketConnection.Ping, "are you there"u8.ToArray(), timeout.Token))
+        {
+            sent++;
+        }
+        var received = await reading;
+        clock.Stop();
+
+        Assert.True(sent < 100_000, "the worker took 100,000 pings without cutting the connection");
+        // The budget, refilled at 5 a second while the flood lasted, and nothing more was answered.
+        var pongs = received.GetValueOrDefault(RawWebSocketConnection.Pong);
+        Assert.InRange(pongs, 0, Burst + (int)Math.Ceiling(clock.Elapsed.TotalSeconds * 5));
+        Assert.Equal(1, limits.Sum("limit", ControlFrameLimitMiddleware.Limit));
+        Assert.Contains(worker.Logs.Entries, e => e.Message.StartsWith("Refusing a WebSocket (control-frames): 1 refused", StringComparison.Ordinal));
+    }
+}
