@@ -12,11 +12,16 @@ namespace Bridge.MediaWorker.Bedrock;
 /// arrive on <see cref="Chunks"/>, which completes when the response ends, or faults with a
 /// <see cref="BedrockStreamException"/>. The input stays open until <see cref="CompleteInput"/> — never on silence.
 /// Events that wait unwritten longer than the stall timeout fail the stream as retryable ("inputStalled"): what a
-/// stream can queue is bounded by time, and a stuck connection gives way to a new stream.
+/// stream can queue is bounded by time, and a stuck connection gives way to a new stream. Response chunks are bounded
+/// too (<see cref="ResponseQueueBytes"/>): while the reader is behind, the response is read no further, and HTTP/2 flow
+/// control holds the service back.
 /// </summary>
 public sealed class BedrockEventStream : IAsyncDisposable
 {
     private const int ResponseReadBytes = 4 * 1024;
+
+    /// <summary>Decoded response chunks (event JSON) queued for the reader, at most: about 24 events of 40 ms of 24 kHz audio.</summary>
+    public const int ResponseQueueBytes = 64 * 1024;
 
     private readonly SignedEventFramer _framer;
     private readonly TimeSpan _stallTimeout;
@@ -25,7 +30,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private readonly BedrockTelemetry _telemetry;
     // Two readers: the request body, and ReturnUnsentFrames once the stream is over.
     private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>();
-    private readonly Channel<BedrockChunk> _incoming = Channel.CreateUnbounded<BedrockChunk>(new() { SingleWriter = true });
+    private readonly SizeBoundedChannel<BedrockChunk> _incoming = new(ResponseQueueBytes, chunk => chunk.Payload.Length);
     private readonly TaskCompletionSource _responseStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _sendLock = new();
@@ -45,7 +50,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
         _telemetry = telemetry;
     }
 
-    /// <summary>Decoded response chunks (each an event's UTF-8 JSON), in order.</summary>
+    /// <summary>Decoded response chunks (each an event's UTF-8 JSON), in order. Bounded: read them, or the response stops.</summary>
     public ChannelReader<BedrockChunk> Chunks => _incoming.Reader;
 
     /// <summary>Completes when the service has answered 200 and the response stream is open; faults with the typed error otherwise.</summary>
@@ -156,7 +161,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
             {
                 await ReadResponseAsync(body).ConfigureAwait(false);
             }
-            _incoming.Writer.TryComplete();
+            _incoming.TryComplete();
             _responseStarted.TrySetResult();
         }
         catch (BedrockStreamException failure)
@@ -172,7 +177,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
             else
             {
                 _responseStarted.TrySetCanceled();
-                _incoming.Writer.TryComplete();
+                _incoming.TryComplete();
             }
         }
         catch (Amazon.Runtime.EventStreams.EventStreamChecksumFailureException exception)
@@ -214,19 +219,38 @@ public sealed class BedrockEventStream : IAsyncDisposable
     {
         // Held for the whole call, so small: the decoder takes a message in as many pieces as it comes.
         var buffer = RentedBuffers.Rent<byte>(ResponseReadBytes);
+        var decoded = new List<BedrockChunk>();
         try
         {
-            using var decoder = new EventStreamResponseDecoder(chunk => _incoming.Writer.TryWrite(chunk));
+            using var decoder = new EventStreamResponseDecoder(decoded.Add);
             int read;
             while ((read = await body.ReadAsync(buffer, _abort.Token).ConfigureAwait(false)) > 0)
             {
-                decoder.Process(buffer, read);
+                try
+                {
+                    decoder.Process(buffer, read);
+                }
+                finally
+                {
+                    // Chunks decoded before an exception message still reach the reader, in order, before the failure.
+                    await HandOverAsync(decoded).ConfigureAwait(false);
+                }
             }
         }
         finally
         {
             RentedBuffers.Return(buffer);
         }
+    }
+
+    /// <summary>Queues the chunks for the reader, waiting for room: the response is read no further meanwhile.</summary>
+    private async Task HandOverAsync(List<BedrockChunk> decoded)
+    {
+        foreach (var chunk in decoded)
+        {
+            await _incoming.WriteAsync(chunk, _abort.Token).ConfigureAwait(false);
+        }
+        decoded.Clear();
     }
 
     private BedrockTransientException? StallFailure()
@@ -242,7 +266,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
         Log.StreamFailed(_logger, failure.ErrorType, failure.IsRetryable, failure.ServiceMessage);
         _telemetry.Failed(failure);
         _responseStarted.TrySetException(failure);
-        _incoming.Writer.TryComplete(failure);
+        _incoming.TryComplete(failure);
     }
 
     private static async Task<BedrockStreamException> ErrorFromResponseAsync(HttpResponseMessage response)

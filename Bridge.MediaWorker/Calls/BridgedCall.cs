@@ -35,7 +35,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
 
     private readonly TwilioMediaStream _stream;
     private readonly TwilioStartInfo _start;
-    private readonly NovaSonicSession _session;
+    private readonly INovaConversation _session;
     private readonly IReadOnlyDictionary<string, ICallTool> _tools;
     private readonly CallOptions _options;
     private readonly CallLimits _limits;
@@ -61,7 +61,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private readonly Queue<NovaOutputEvent> _readAhead = new();
     private readonly CallSummary _summary = new();
     private readonly PlaybackUnderrunMonitor _underruns;
-    private readonly SpeechOnsetDetector _callerOnset;
     private readonly SemaphoreSlim _callerTalksOverStaleAudio = new(0);
     private readonly long _startedAt;
 
@@ -69,7 +68,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private long _sentPosition;
     private string _plannedText = "";
     private long _plannedStart;
-    private bool _plannedTextFinal;
     private int _modelGeneration;
     private long _staleAudioEnd;
     private long _lastModelAudioAt;
@@ -82,7 +80,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     public BridgedCall(
         TwilioMediaStream stream,
         TwilioStartInfo start,
-        NovaSonicSession session,
+        INovaConversation session,
         IEnumerable<ICallTool> tools,
         AudioOptions audio,
         CallOptions options,
@@ -107,7 +105,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         _queue = new PooledByteQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond), TelephoneFrame.SampleRate);
         _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackTracker.BytesPerMillisecond) / FrameBytes * FrameBytes;
         _underruns = new PlaybackUnderrunMonitor(time);
-        _callerOnset = new SpeechOnsetDetector(audio.ModelInputRate);
         _modelGeneration = session.Generation;
         _startedAt = time.GetTimestamp();
     }
@@ -164,8 +161,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         for (var offset = 0; offset < samples; offset += _chunker.ChunkSamples)
         {
             var chunk = _chunks.AsSpan(offset, _chunker.ChunkSamples);
-            var speech = _session.SendAudio(chunk);
-            if (_callerOnset.Observe(speech, chunk.Length) && IsPlayingStaleAudio(_session.IsHandingOff))
+            if (_session.SendAudio(chunk).HasFlag(VoiceActivity.Onset) && IsPlayingStaleAudio(_session.IsHandingOff))
             {
                 _callerTalksOverStaleAudio.Release();
             }
@@ -254,7 +250,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
     private async Task QueueModelAudioAsync(NovaAudioOutput audio, CancellationToken cancellationToken)
     {
         var arrivedAt = _time.GetTimestamp();
-        var lastSpeech = _session.CallerSpeech.LastSpeechAt;
+        var lastSpeech = _session.LastCallerSpeechAt;
         if (lastSpeech > Volatile.Read(ref _lastModelAudioAt))
         {
             // The first model audio since the caller last spoke: how long the caller waited for an answer.
@@ -503,7 +499,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         var handingOff = source == LocalBargeIn && _session.IsHandingOff;
         await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
         string said, heard;
-        bool saidWasFinal;
         try
         {
             lock (_gate)
@@ -512,7 +507,7 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 {
                     return;
                 }
-                (said, saidWasFinal) = (_plannedText, _plannedTextFinal);
+                said = _plannedText;
                 heard = HeardPartOfPlannedText();
                 _sentPosition += _queue.Clear();
                 _framer.Discard();
@@ -536,8 +531,11 @@ public sealed partial class BridgedCall : ITwilioStreamListener
             _summary.LocalInterruptions++;
             LogLocalBargeIn(_modelGeneration);
         }
-        RecordTruncatedTurn(said, saidWasFinal, heard);
-        if (!string.IsNullOrWhiteSpace(heard)) LogAssistantInterrupted(heard);
+        _session.AssistantInterrupted(said, heard);
+        if (!string.IsNullOrWhiteSpace(heard))
+        {
+            LogAssistantInterrupted(heard);
+        }
     }
 
     /// <summary>Local barge-ins, one at a time, as the receive loop notices the caller talking over stale audio.</summary>
@@ -592,25 +590,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
         return heard;
     }
 
-    /// <summary>
-    /// Keeps the history true to what the caller heard. The model's final transcript may already be in the history
-    /// (it arrives once the model has finished speaking, long before the audio has played): then it is cut back.
-    /// </summary>
-    private void RecordTruncatedTurn(string said, bool saidWasFinal, string heard)
-    {
-        if (saidWasFinal)
-        {
-            if (heard != said)
-            {
-                _session.History.Truncate(NovaRole.Assistant, said, heard);
-            }
-        }
-        else if (heard.Length > 0)
-        {
-            _session.History.Add(NovaRole.Assistant, heard);
-        }
-    }
-
     /// <summary>A dry spell in playback with nothing queued was the end of what the model had to say, not an underrun.</summary>
     private void NothingPendingUnlessQueued()
     {
@@ -635,7 +614,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 lock (_gate)
                 {
                     _plannedText = transcript.Text;
-                    _plannedTextFinal = false;
                     _plannedStart = _queuedPosition;
                 }
                 break;
@@ -645,7 +623,6 @@ public sealed partial class BridgedCall : ITwilioStreamListener
                 {
                     // Now in the history; a barge-in before its audio has played cuts it back there.
                     _plannedText = transcript.Text;
-                    _plannedTextFinal = true;
                 }
                 LogAssistantSaid(transcript.Text);
                 break;

@@ -1,16 +1,28 @@
+using Bridge.Audio;
+
 namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
-/// Notices when the caller is speaking from the level of the audio sent to the model (energy, not recognition),
-/// so that a stream renewal never cuts an utterance in two, and so the call can time the model's answers.
+/// Notices when the caller is speaking from the level of the audio sent to the model (Bridge.Audio's energy
+/// <see cref="VoiceActivityDetector"/>, not recognition), so that a stream renewal never cuts an utterance in two,
+/// and so the call can time the model's answers and tell when the caller starts talking. Pauses are measured in the
+/// caller's audio, not on the clock: frames that arrive late and then in a burst still carry the pause the caller made.
+/// Fed by one thread; read from any.
 /// </summary>
-public sealed class CallerSpeechMonitor(TimeProvider time)
+public sealed class CallerSpeechMonitor(int sampleRate, TimeProvider time)
 {
-    /// <summary>Mean absolute sample level (of 32767) above which audio counts as speech: about −36 dBFS.</summary>
-    public const int SpeechLevel = 500;
+    /// <summary>
+    /// An onset is 200 ms of speech, counted across breaths; only a pause of 300 ms ends the utterance and lets the
+    /// next onset be reported.
+    /// </summary>
+    public static readonly VoiceActivitySettings Settings = new(
+        minimumSpeech: TimeSpan.FromMilliseconds(200), endOfUtterance: TimeSpan.FromMilliseconds(300));
 
+    private readonly VoiceActivityDetector _detector = new(sampleRate, Settings);
     private long _lastSpeechAt;
     private long _lastAnsweredAt;
+    private long _quietSamples;
+    private volatile bool _heardSpeech;
 
     /// <summary>When the caller was last heard speaking (a <see cref="TimeProvider"/> timestamp; 0 if never).</summary>
     public long LastSpeechAt => Volatile.Read(ref _lastSpeechAt);
@@ -18,36 +30,23 @@ public sealed class CallerSpeechMonitor(TimeProvider time)
     /// <summary>The caller spoke after the model last answered: a reply is due.</summary>
     public bool AwaitingReply => Volatile.Read(ref _lastSpeechAt) > Volatile.Read(ref _lastAnsweredAt);
 
-    /// <summary>Notes the caller's audio; returns whether it was speech.</summary>
-    public bool Observe(ReadOnlySpan<short> samples)
+    /// <summary>Notes the caller's audio; says whether it held speech and whether an utterance's onset was reached in it.</summary>
+    public VoiceActivity Observe(ReadOnlySpan<short> samples)
     {
-        if (!IsSpeech(samples))
+        var activity = _detector.Observe(samples);
+        if (activity.HasFlag(VoiceActivity.Speech))
         {
-            return false;
+            Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
+            _heardSpeech = true;
         }
-        Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
-        return true;
-    }
-
-    /// <summary>Whether these samples are loud enough to be speech (their mean level reaches <see cref="SpeechLevel"/>).</summary>
-    public static bool IsSpeech(ReadOnlySpan<short> samples)
-    {
-        if (samples.IsEmpty)
-        {
-            return false;
-        }
-        long level = 0;
-        foreach (var sample in samples)
-        {
-            level += Math.Abs((int)sample);
-        }
-        return level / samples.Length >= SpeechLevel;
+        Volatile.Write(ref _quietSamples, _detector.QuietSamples);
+        return activity;
     }
 
     /// <summary>The model finished a turn: what the caller said before now has been answered.</summary>
     public void Answered() => Volatile.Write(ref _lastAnsweredAt, time.GetTimestamp());
 
-    /// <summary>The caller has not spoken for at least <paramref name="period"/>.</summary>
+    /// <summary>The caller has not spoken in the last <paramref name="period"/> of their audio (or never has).</summary>
     public bool QuietFor(TimeSpan period) =>
-        Volatile.Read(ref _lastSpeechAt) == 0 || time.GetElapsedTime(Volatile.Read(ref _lastSpeechAt)) >= period;
+        !_heardSpeech || Volatile.Read(ref _quietSamples) >= (long)(sampleRate * period.TotalSeconds);
 }

@@ -1,50 +1,80 @@
-using System.Buffers;
+using System.Runtime.InteropServices;
+using Bridge.MediaWorker.Buffers;
 
 namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
-/// Holds the caller's audio while one stream hands over to the next, so nothing said in between is lost.
-/// Bounded: past <see cref="MaxSamples"/> the oldest audio goes (a handoff that long has failed anyway).
+/// Holds the caller's audio while one stream hands over to the next, so nothing said in between is lost: first the
+/// utterance the old stream had not answered (taken over from the <see cref="UtteranceBuffer"/>), then what the caller
+/// says during the switch, as PCM in pooled segments. Bounded: past <see cref="MaxSamples"/> the newest audio is
+/// dropped (a handoff that long has failed anyway). Not thread-safe: its owner guards it.
 /// </summary>
 internal sealed class HandoffBuffer(int sampleRate)
 {
-    private readonly ArrayBufferWriter<short> _samples = new();
-    private readonly List<Action<NovaStreamConnection>> _pending = [];
+    private const int MaxSeconds = 60;
 
-    public int MaxSamples { get; } = sampleRate * 60;
+    private readonly PooledByteQueue _held = new(sampleRate * MaxSeconds * sizeof(short), UtteranceBuffer.SegmentBytes);
+    private readonly List<Action<INovaStream>> _pending = [];
+    private PooledByteQueue? _utterance;
 
-    public int BufferedSamples => _samples.WrittenCount;
+    public int MaxSamples { get; } = sampleRate * MaxSeconds;
+
+    public int BufferedSamples => ((_utterance?.Count ?? 0) + _held.Count) / sizeof(short);
 
     public int DroppedSamples { get; private set; }
 
-    internal ReadOnlySpan<short> Samples => _samples.WrittenSpan;
+    /// <summary>Pooled segments rented now (the utterance taken over and the audio held).</summary>
+    internal int RentedSegments => (_utterance?.Segments ?? 0) + _held.Segments;
+
+    /// <summary>The utterance to replay before anything held: its segments are this buffer's now.</summary>
+    public void TakeOver(PooledByteQueue utterance)
+    {
+        _utterance?.Dispose();
+        _utterance = utterance;
+    }
 
     public void Append(ReadOnlySpan<short> samples)
     {
-        if (_samples.WrittenCount + samples.Length > MaxSamples)
+        if (BufferedSamples + samples.Length > MaxSamples)
         {
             DroppedSamples += samples.Length;
             return;
         }
-        samples.CopyTo(_samples.GetSpan(samples.Length));
-        _samples.Advance(samples.Length);
+        _held.Enqueue(MemoryMarshal.AsBytes(samples));
     }
 
     /// <summary>Text and tool results that arrived during the handoff, replayed on the new stream after the audio.</summary>
-    public void Defer(Action<NovaStreamConnection> send) => _pending.Add(send);
+    public void Defer(Action<INovaStream> send) => _pending.Add(send);
 
-    /// <summary>Sends the buffered audio in events of about 32 ms, then the deferred sends.</summary>
-    public void ReplayInto(NovaStreamConnection connection)
+    /// <summary>Sends the utterance and the held audio in events of about 32 ms, then the deferred sends; keeps nothing.</summary>
+    public void ReplayInto(INovaStream stream)
     {
-        var piece = sampleRate * 32 / 1000;
-        var audio = _samples.WrittenSpan;
-        for (var at = 0; at < audio.Length; at += piece)
+        Span<short> piece = stackalloc short[sampleRate * 32 / 1000];
+        if (_utterance is not null)
         {
-            connection.SendAudio(audio.Slice(at, Math.Min(piece, audio.Length - at)));
+            Replay(_utterance, stream, piece);
         }
+        Replay(_held, stream, piece);
         foreach (var send in _pending)
         {
-            send(connection);
+            send(stream);
         }
+        Release();
+    }
+
+    private static void Replay(PooledByteQueue audio, INovaStream stream, Span<short> piece)
+    {
+        int read;
+        while ((read = audio.Dequeue(MemoryMarshal.AsBytes(piece))) > 0)
+        {
+            stream.SendAudio(piece[..(read / sizeof(short))]);
+        }
+    }
+
+    /// <summary>Gives the pooled segments back (after the replay, or when the switch is abandoned).</summary>
+    public void Release()
+    {
+        _utterance?.Dispose();
+        _held.Dispose();
     }
 }

@@ -1,16 +1,18 @@
-using System.Text.Json;
 using System.Threading.Channels;
+using Bridge.Audio;
 using Bridge.MediaWorker.Bedrock;
+using Bridge.MediaWorker.Buffers;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
 /// One conversation with Nova Sonic, over as many streams as it takes: the stream is renewed before Bedrock's
-/// limit (and after a retryable failure) with the conversation so far as history, switching at a quiet moment
-/// and replaying the caller's audio buffered meanwhile. Knows nothing of telephony.
+/// limit (<see cref="RenewalSchedule"/>) and after a retryable failure, with the conversation so far as history,
+/// switching at a quiet moment and replaying the caller's audio held meanwhile (<see cref="CurrentStream"/>).
+/// Knows nothing of telephony.
 /// </summary>
-public sealed class NovaSonicSession : IAsyncDisposable
+public sealed class NovaSonicSession : INovaConversation
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
@@ -20,39 +22,40 @@ public sealed class NovaSonicSession : IAsyncDisposable
     /// <summary>The longest utterance a forced switch replays to the new stream.</summary>
     private static readonly TimeSpan UtteranceReplay = TimeSpan.FromSeconds(3);
 
-    private readonly Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<NovaStreamConnection>> _open;
-    private readonly NovaSonicOptions _options;
-    private readonly int _inputSampleRate;
+    /// <summary>
+    /// The model's events waiting for the reader, at most (by the PCM and text they hold): 64 KiB is 0.7 s of speech at
+    /// 24 kHz, 2 s at 8 kHz. Beyond it the stream is read no further (its own queue, then HTTP/2, hold the model back).
+    /// </summary>
+    public const int EventQueueBytes = 64 * 1024;
+
+    private readonly Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<INovaStream>> _open;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<NovaOutputEvent> _events = Channel.CreateUnbounded<NovaOutputEvent>(new() { SingleReader = false });
+    private readonly SizeBoundedChannel<NovaOutputEvent> _events = new(EventQueueBytes, SizeOf);
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly Lock _lock = new();
+    private readonly CancellationToken _disposed;
     private readonly List<Task> _pumps = [];
-    private NovaStreamConnection _current;
-    private HandoffBuffer? _handoff;
-    private readonly UtteranceBuffer _utterance;
+    private readonly CurrentStream _streams;
+    private readonly RenewalSchedule _renewal;
+    private readonly AssistantSpeech _assistant;
     private volatile bool _outputPlaying;
-    private ITimer? _renewalTimer;
-    private bool _renewalDue;
-    private bool _closing;
 
     internal NovaSonicSession(
-        NovaStreamConnection first,
-        Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<NovaStreamConnection>> open,
+        INovaStream first,
+        Func<IReadOnlyList<NovaTurn>, int, CancellationToken, Task<INovaStream>> open,
         NovaConversationHistory history,
         NovaSonicOptions options,
         int inputSampleRate,
         TimeProvider time,
         ILogger logger)
     {
-        _current = first;
         _open = open;
+        _disposed = _lifetime.Token;
         History = history;
-        CallerSpeech = new CallerSpeechMonitor(time);
-        _utterance = new UtteranceBuffer(inputSampleRate, UtteranceReplay);
-        _options = options;
-        _inputSampleRate = inputSampleRate;
+        CallerSpeech = new CallerSpeechMonitor(inputSampleRate, time);
+        _streams = new CurrentStream(first, inputSampleRate, UtteranceReplay);
+        _renewal = new RenewalSchedule(options, time, OnRenewalDue, OnRenewalOverdue);
+        _assistant = new AssistantSpeech(history);
         _time = time;
         _logger = logger;
         Log.StreamOpened(logger, first.Generation);
@@ -60,87 +63,46 @@ public sealed class NovaSonicSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Everything the model says, in order. Completes after <see cref="CloseAsync"/>; faults with the error when
-    /// the conversation cannot go on (a non-retryable error, or no new stream could be opened).
+    /// Everything the model says, in order. Bounded (<see cref="EventQueueBytes"/>): while the reader is behind, the
+    /// model is read no further. Completes after <see cref="CloseAsync"/>; faults with the error when the
+    /// conversation cannot go on (a non-retryable error, or no new stream could be opened).
     /// </summary>
     public ChannelReader<NovaOutputEvent> Events => _events.Reader;
 
-    /// <summary>The final transcripts so far (what a new stream is given as history).</summary>
+    /// <summary>The final transcripts so far, cut to what the listener heard (what a new stream is given as history).</summary>
     public NovaConversationHistory History { get; }
 
     /// <summary>When the caller speaks, judged from the audio sent (see <see cref="CallerSpeechMonitor"/>).</summary>
     public CallerSpeechMonitor CallerSpeech { get; }
 
     /// <summary>Which stream carries the conversation now, counting from 1.</summary>
-    public int Generation
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current.Generation;
-            }
-        }
-    }
+    public int Generation => _streams.Stream.Generation;
 
     /// <summary>The model is in the middle of speaking: the current stream has an audio content open.</summary>
-    public bool IsModelSpeaking
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current.Interpreter.AudioInFlight;
-            }
-        }
-    }
+    public bool IsModelSpeaking => _streams.Stream.IsModelSpeaking;
 
     /// <summary>True while a new stream is being opened and the caller's audio is held for it.</summary>
-    public bool IsHandingOff
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _handoff is not null;
-            }
-        }
-    }
+    public bool IsHandingOff => _streams.IsSwitching;
+
+    /// <inheritdoc />
+    public long LastCallerSpeechAt => CallerSpeech.LastSpeechAt;
 
     /// <summary>
     /// Sends caller audio (PCM16 mono at the setup's input rate, ideally about 32 ms at a time). Never blocks on
-    /// the network; during a handoff the audio is held and replayed to the new stream. Returns whether the samples
-    /// were speech (<see cref="CallerSpeech"/>'s judgement), so the caller need not measure them again.
+    /// the network; during a handoff the audio is held and replayed to the new stream. Returns what
+    /// <see cref="CallerSpeech"/> heard in the samples (speech, an utterance's onset), so the caller need not measure
+    /// them again.
     /// </summary>
-    public bool SendAudio(ReadOnlySpan<short> samples)
+    public VoiceActivity SendAudio(ReadOnlySpan<short> samples)
     {
-        var speech = CallerSpeech.Observe(samples);
-        NovaStreamConnection current;
-        lock (_lock)
+        var activity = CallerSpeech.Observe(samples);
+        var stream = _streams.SendAudio(samples, keepForReplay: !CallerSpeech.QuietFor(CallerQuietBeforeRenewal));
+        if (stream is not null)
         {
-            if (_closing)
-            {
-                return speech;
-            }
-            if (_handoff is { } handoff)
-            {
-                handoff.Append(samples);
-                return speech;
-            }
-            _current.SendAudio(samples);
-            current = _current;
-            if (CallerSpeech.QuietFor(CallerQuietBeforeRenewal))
-            {
-                _utterance.Clear();
-            }
-            else
-            {
-                _utterance.Append(samples);
-            }
+            // A renewal held back while the caller spoke may go once they have paused.
+            RenewIfDueAndQuiet(stream);
         }
-        // A renewal held back while the caller spoke may go once they have paused.
-        RenewIfDueAndQuiet(current);
-        return speech;
+        return activity;
     }
 
     /// <summary>
@@ -153,130 +115,125 @@ public sealed class NovaSonicSession : IAsyncDisposable
         _outputPlaying = playing;
         if (!playing)
         {
-            NovaStreamConnection current;
-            lock (_lock)
-            {
-                current = _current;
-            }
-            RenewIfDueAndQuiet(current);
+            RenewIfDueAndQuiet(_streams.Stream);
         }
     }
 
+    /// <inheritdoc />
+    public void AssistantInterrupted(string said, string heard) => _assistant.Interrupted(said, heard);
+
     /// <summary>Interactive text from the user's side mid-conversation: a greeting instruction, DTMF digits, a "one moment".</summary>
-    public void SendText(string text) => SendOrDefer(connection => connection.SendInteractiveText(text));
+    public void SendText(string text) => _streams.Send(now: stream => stream.SendInteractiveText(text), onNext: stream => stream.SendInteractiveText(text));
 
     /// <summary>Answers a <see cref="NovaToolUse"/> with the tool's result (a JSON document).</summary>
     public void SendToolResult(string toolUseId, string resultJson)
     {
-        SendOrDefer(connection =>
-        {
-            if (connection.Generation == _current.Generation || connection.Interpreter.PendingToolUses > 0)
+        _streams.Send(
+            now: stream => stream.SendToolResult(toolUseId, resultJson),
+            onNext: stream =>
             {
-                connection.SendToolResult(toolUseId, resultJson);
-            }
-            else
-            {
-                // The stream that asked failed before the answer; the new one never heard the question.
-                connection.SendInteractiveText($"(The result of the tool you called before the line was interrupted: {resultJson})");
-            }
-        });
-        RenewIfDueAndQuiet(_current);
+                if (stream.PendingToolUses > 0)
+                {
+                    stream.SendToolResult(toolUseId, resultJson);
+                }
+                else
+                {
+                    // The stream that asked failed before the answer; the new one never heard the question.
+                    stream.SendInteractiveText($"(The result of the tool you called before the line was interrupted: {resultJson})");
+                }
+            });
+        RenewIfDueAndQuiet(_streams.Stream);
     }
 
-    private void SendOrDefer(Action<NovaStreamConnection> send)
-    {
-        lock (_lock)
-        {
-            if (_closing)
-            {
-                return;
-            }
-            if (_handoff is { } handoff)
-            {
-                handoff.Defer(send);
-                return;
-            }
-            send(_current);
-        }
-    }
-
-    /// <summary>Ends the conversation in order (contentEnd, promptEnd, sessionEnd) and waits for the model's last events.</summary>
+    /// <summary>
+    /// Ends the conversation in order (contentEnd, promptEnd, sessionEnd) and waits for the model's last events, which
+    /// must be read meanwhile (<see cref="Events"/> is bounded), unless the session is disposed.
+    /// </summary>
     public async Task CloseAsync()
     {
-        NovaStreamConnection current;
-        lock (_lock)
+        if (_streams.Close() is not { } current)
         {
-            if (_closing)
-            {
-                return;
-            }
-            _closing = true;
-            current = _current;
+            return;
         }
-        _renewalTimer?.Dispose();
+        _renewal.Dispose();
         await current.CloseAsync(CloseTimeout, _time).ConfigureAwait(false);
         await WhenPumpsEnd().ConfigureAwait(false);
-        _events.Writer.TryComplete();
+        _events.TryComplete();
     }
 
-    private void Attach(NovaStreamConnection connection)
+    private void Attach(INovaStream stream)
     {
-        lock (_lock)
+        lock (_pumps)
         {
-            _pumps.Add(Task.Run(() => PumpAsync(connection)));
+            _pumps.Add(Task.Run(() => PumpAsync(stream)));
         }
-        ScheduleRenewal(connection);
+        _renewal.Start(stream.Generation);
     }
 
-    private async Task PumpAsync(NovaStreamConnection connection)
+    /// <summary>Reads one stream's events into <see cref="Events"/> until the stream ends, then decides what follows.</summary>
+    private async Task PumpAsync(INovaStream stream)
     {
         var produced = new List<NovaOutputEvent>();
         Exception? failure = null;
         try
         {
-            await foreach (var chunk in connection.Stream.Chunks.ReadAllAsync().ConfigureAwait(false))
+            while (await stream.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                produced.Clear();
-                try
+                while (stream.TryRead(produced))
                 {
-                    connection.Interpreter.Interpret(chunk.Payload.Span, produced);
-                }
-                catch (JsonException exception)
-                {
-                    Log.UnreadableEvent(_logger, exception);
-                }
-                foreach (var output in produced)
-                {
-                    if (output is NovaTranscript { Stage: NovaGenerationStage.Final } transcript)
+                    foreach (var output in produced)
                     {
-                        History.Add(transcript.Role, transcript.Text);
+                        Note(stream, output);
+                        await EmitAsync(output).ConfigureAwait(false);
                     }
-                    if (output is NovaTurnEnd)
-                    {
-                        CallerSpeech.Answered();
-                    }
-                    _events.Writer.TryWrite(output);
+                    produced.Clear();
+                    RenewIfDueAndQuiet(stream);
                 }
-                RenewIfDueAndQuiet(connection);
             }
         }
         catch (Exception exception) when (exception is BedrockStreamException or OperationCanceledException)
         {
             failure = exception;
         }
-        OnStreamEnded(connection, failure);
+        OnStreamEnded(stream, failure);
     }
 
-    private void OnStreamEnded(NovaStreamConnection connection, Exception? failure)
+    /// <summary>
+    /// What the conversation keeps of the model's events: the caller's words and the assistant's as history, what the
+    /// assistant is saying now (from the stream carrying the conversation), when the caller was answered.
+    /// </summary>
+    private void Note(INovaStream stream, NovaOutputEvent output)
     {
-        lock (_lock)
+        switch (output)
         {
-            if (_closing || connection != _current || _handoff is not null)
-            {
-                return;
-            }
+            case NovaTranscript { Role: NovaRole.User } transcript:
+                History.Add(NovaRole.User, transcript.Text);
+                _streams.Transcribed(stream);
+                break;
+            case NovaTranscript { Stage: NovaGenerationStage.Final } transcript:
+                _assistant.Said(transcript.Text);
+                break;
+            case NovaTranscript transcript when _streams.IsSteadyOn(stream):
+                _assistant.Planned(transcript.Text);
+                break;
+            case NovaAudioOutput when _streams.IsSteadyOn(stream):
+                _assistant.Spoke();
+                break;
+            case NovaBargeIn when _streams.IsSteadyOn(stream):
+                _assistant.BargedIn();
+                break;
+            case NovaTurnEnd:
+                CallerSpeech.Answered();
+                break;
         }
+    }
 
+    private void OnStreamEnded(INovaStream stream, Exception? failure)
+    {
+        if (!_streams.IsSteadyOn(stream))
+        {
+            return;
+        }
         if (failure is null or BedrockStreamException { IsRetryable: true })
         {
             // The stream ended or broke under us: continue on a new one, as a renewal would.
@@ -288,54 +245,28 @@ public sealed class NovaSonicSession : IAsyncDisposable
         }
     }
 
-    private void ScheduleRenewal(NovaStreamConnection connection)
+    private void OnRenewalDue(int generation)
     {
-        var timer = _time.CreateTimer(_ => OnRenewalDue(connection), null, _options.RenewStreamAfter, Timeout.InfiniteTimeSpan);
-        lock (_lock)
+        if (_streams.Stream is { } current && current.Generation == generation)
         {
-            _renewalTimer?.Dispose();
-            _renewalTimer = timer;
+            RenewIfDueAndQuiet(current);
         }
     }
 
-    private void OnRenewalDue(NovaStreamConnection connection)
+    /// <summary>No quiet moment came in time: go anyway, before Bedrock's own limit does it less gracefully.</summary>
+    private void OnRenewalOverdue(int generation)
     {
-        lock (_lock)
+        if (_streams.Stream.Generation == generation)
         {
-            if (connection != _current || _closing)
-            {
-                return;
-            }
-            _renewalDue = true;
-            // If no quiet moment comes, go anyway before Bedrock's own limit does it less gracefully.
-            _renewalTimer?.Dispose();
-            _renewalTimer = _time.CreateTimer(_ => ForceRenewal(connection), null, _options.RenewalQuietWait, Timeout.InfiniteTimeSpan);
+            StartRenewal(NovaRenewalReason.Scheduled);
         }
-        RenewIfDueAndQuiet(connection);
     }
 
-    private void ForceRenewal(NovaStreamConnection connection)
+    private void RenewIfDueAndQuiet(INovaStream stream)
     {
-        lock (_lock)
-        {
-            if (connection != _current || !_renewalDue)
-            {
-                return;
-            }
-        }
-        StartRenewal(NovaRenewalReason.Scheduled);
-    }
-
-    /// <summary>
-    /// A quiet moment: the model is not speaking and nothing it said is still playing, no tool is running, the
-    /// caller has paused, and nothing the caller
-    /// said is still waiting for the model's answer (switching then would lose the answer or half an utterance).
-    /// </summary>
-    private void RenewIfDueAndQuiet(NovaStreamConnection connection)
-    {
-        if (_renewalDue && connection == _current && !_outputPlaying &&
-            !connection.Interpreter.AudioInFlight && connection.Interpreter.PendingToolUses == 0 &&
-            CallerSpeech.QuietFor(CallerQuietBeforeRenewal) && !CallerSpeech.AwaitingReply)
+        if (_renewal.IsDue(stream.Generation) && RenewalSchedule.IsQuietMoment(
+                _outputPlaying, stream.IsModelSpeaking, stream.PendingToolUses,
+                CallerSpeech.QuietFor(CallerQuietBeforeRenewal), CallerSpeech.AwaitingReply))
         {
             StartRenewal(NovaRenewalReason.Scheduled);
         }
@@ -343,35 +274,24 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     private void StartRenewal(NovaRenewalReason reason)
     {
-        NovaStreamConnection old;
-        lock (_lock)
+        // A switch before the caller's last words were answered (a forced renewal, a failure): the new stream hears
+        // the utterance from its start.
+        if (_streams.BeginSwitch(replayUtterance: CallerSpeech.AwaitingReply) is not { } old)
         {
-            if (_handoff is not null || _closing)
-            {
-                return;
-            }
-            _handoff = new HandoffBuffer(_inputSampleRate);
-            // A switch before the caller's last words were answered (a forced renewal, a failure): the new stream
-            // hears the utterance from its start.
-            if (CallerSpeech.AwaitingReply)
-            {
-                _utterance.MoveTo(_handoff);
-            }
-            _utterance.Clear();
-            _renewalDue = false;
-            _renewalTimer?.Dispose();
-            old = _current;
+            return;
         }
+        _renewal.Clear();
+        _assistant.StreamReplaced();
         Log.RenewalStarting(_logger, reason, old.Generation);
         _ = RenewAsync(old, reason);
     }
 
-    private async Task RenewAsync(NovaStreamConnection old, NovaRenewalReason reason)
+    private async Task RenewAsync(INovaStream old, NovaRenewalReason reason)
     {
-        NovaStreamConnection fresh;
+        INovaStream next;
         try
         {
-            fresh = await _open(History.ForNewStream(), old.Generation + 1, _lifetime.Token).ConfigureAwait(false);
+            next = await _open(History.ForNewStream(), old.Generation + 1, _disposed).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -380,25 +300,16 @@ public sealed class NovaSonicSession : IAsyncDisposable
             return;
         }
 
-        int buffered, dropped;
-        lock (_lock)
+        if (!_streams.CompleteSwitch(next, out var replayed, out var dropped))
         {
-            if (_closing)
-            {
-                _ = fresh.DisposeAsync().AsTask();
-                return;
-            }
-            var handoff = _handoff!;
-            buffered = handoff.BufferedSamples;
-            dropped = handoff.DroppedSamples;
-            handoff.ReplayInto(fresh);
-            _current = fresh;
-            _handoff = null;
+            _ = next.DisposeAsync().AsTask();
+            return;
         }
 
-        Log.RenewalDone(_logger, fresh.Generation, reason, buffered, dropped);
-        _events.Writer.TryWrite(new NovaStreamRenewed(fresh.Generation, reason, buffered));
-        Attach(fresh);
+        Log.RenewalDone(_logger, next.Generation, reason, replayed, dropped);
+        // Before the new stream's first event: its audio is the first the old stream's listener can interrupt.
+        await EmitAsync(new NovaStreamRenewed(next.Generation, reason, replayed)).ConfigureAwait(false);
+        Attach(next);
 
         if (reason == NovaRenewalReason.Scheduled)
         {
@@ -412,44 +323,56 @@ public sealed class NovaSonicSession : IAsyncDisposable
 
     private async Task FailAsync(Exception failure)
     {
-        NovaStreamConnection current;
-        lock (_lock)
+        if (_streams.Close() is not { } current)
         {
-            if (_closing)
-            {
-                return;
-            }
-            _closing = true;
-            current = _current;
+            return;
         }
         Log.SessionFailed(_logger, failure);
-        _renewalTimer?.Dispose();
-        _events.Writer.TryComplete(failure);
+        _renewal.Dispose();
+        _events.TryComplete(failure);
         await current.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Queues an event for the reader, waiting while the queue is full (the stream is then read no further). Once the
+    /// session is disposed nobody reads: events are dropped, so the streams can still be drained to their end.
+    /// </summary>
+    private async ValueTask EmitAsync(NovaOutputEvent output)
+    {
+        try
+        {
+            await _events.WriteAsync(output, _disposed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>What an event holds in memory: its PCM, its text; a little for the rest.</summary>
+    private static int SizeOf(NovaOutputEvent output) => output switch
+    {
+        NovaAudioOutput audio => audio.Pcm.Length,
+        NovaTranscript transcript => transcript.Text.Length * sizeof(char),
+        NovaToolUse toolUse => (toolUse.InputJson.Length + toolUse.ToolUseId.Length) * sizeof(char),
+        _ => 64,
+    };
+
     private Task WhenPumpsEnd()
     {
-        lock (_lock)
+        lock (_pumps)
         {
             return Task.WhenAll(_pumps);
         }
     }
 
-    /// <summary>Closes in order if still open, then releases the streams.</summary>
+    /// <summary>Stops delivering events (nobody reads them now), closes in order if still open, then releases the streams.</summary>
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync().ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        NovaStreamConnection current;
-        lock (_lock)
-        {
-            current = _current;
-            // A call that ends while the caller speaks would otherwise keep the utterance's pooled buffer.
-            _utterance.Clear();
-        }
-        await current.DisposeAsync().ConfigureAwait(false);
-        _renewalTimer?.Dispose();
+        await CloseAsync().ConfigureAwait(false);
+        _streams.ReleaseBuffers();
+        await _streams.Stream.DisposeAsync().ConfigureAwait(false);
+        _renewal.Dispose();
         _lifetime.Dispose();
     }
 }

@@ -23,15 +23,15 @@ public sealed class NovaSonicSessionFactory(
         setup.Validate();
         var settings = new NovaStreamSettings(bedrock.Value.ModelId, setup.ApplyTo(conversation.Value), setup, bedrock.Value.OpenTimeout);
         var history = new NovaConversationHistory(setup.History);
+        var logger = loggers.CreateLogger<NovaSonicSession>();
 
-        async Task<NovaStreamConnection> Open(IReadOnlyList<NovaTurn> turns, int generation, CancellationToken token) =>
+        async Task<INovaStream> Open(IReadOnlyList<NovaTurn> turns, int generation, CancellationToken token) =>
             await opening.Pipeline.ExecuteAsync(
-                async attemptToken => await NovaStreamConnection.OpenAsync(client, settings, turns, generation, time, attemptToken).ConfigureAwait(false),
+                async attemptToken => await NovaStreamConnection.OpenAsync(client, settings, turns, generation, time, logger, attemptToken).ConfigureAwait(false),
                 token).ConfigureAwait(false);
 
         var first = await Open(history.ForNewStream(), 1, cancellationToken).ConfigureAwait(false);
-        var session = new NovaSonicSession(first, Open, history, conversation.Value, setup.InputSampleRate, time,
-            loggers.CreateLogger<NovaSonicSession>());
+        var session = new NovaSonicSession(first, Open, history, conversation.Value, setup.InputSampleRate, time, logger);
 
         var greeting = setup.Greeting ?? conversation.Value.Greeting;
         if (!string.IsNullOrWhiteSpace(greeting))

@@ -1,24 +1,30 @@
+using System.Text.Json;
 using Bridge.MediaWorker.Bedrock;
 using Bridge.MediaWorker.Buffers;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
 /// One Bedrock stream carrying one Nova prompt: the start sequence, the one audio content that stays open for
-/// the stream's life, interactive text, tool results, and the orderly close.
+/// the stream's life, interactive text, tool results, and the orderly close; the model's events read through a
+/// <see cref="NovaOutputInterpreter"/>.
 /// </summary>
-internal sealed class NovaStreamConnection : IAsyncDisposable
+internal sealed class NovaStreamConnection : INovaStream
 {
     private readonly BedrockEventStream _stream;
     private readonly NovaInputEvents _events;
     private readonly AudioInputWriter _audio;
     private readonly string _audioContentName;
+    private readonly NovaOutputInterpreter _interpreter;
+    private readonly ILogger _logger;
 
-    private NovaStreamConnection(BedrockEventStream stream, int generation)
+    private NovaStreamConnection(BedrockEventStream stream, int generation, ILogger logger)
     {
         _stream = stream;
+        _logger = logger;
         Generation = generation;
-        Interpreter = new NovaOutputInterpreter(generation);
+        _interpreter = new NovaOutputInterpreter(generation);
         _events = new NovaInputEvents(NewName("prompt"));
         _audioContentName = NewName("audio");
         _audio = new AudioInputWriter(_events.PromptName, _audioContentName);
@@ -26,9 +32,9 @@ internal sealed class NovaStreamConnection : IAsyncDisposable
 
     public int Generation { get; }
 
-    public BedrockEventStream Stream => _stream;
+    public bool IsModelSpeaking => _interpreter.AudioInFlight;
 
-    public NovaOutputInterpreter Interpreter { get; }
+    public int PendingToolUses => _interpreter.PendingToolUses;
 
     /// <summary>
     /// Opens a stream and sends the start sequence: sessionStart, promptStart, the system prompt, the history,
@@ -40,10 +46,11 @@ internal sealed class NovaStreamConnection : IAsyncDisposable
         IReadOnlyList<NovaTurn> history,
         int generation,
         TimeProvider time,
+        ILogger logger,
         CancellationToken cancellationToken)
     {
         var stream = await client.OpenAsync(settings.ModelId, cancellationToken).ConfigureAwait(false);
-        var connection = new NovaStreamConnection(stream, generation);
+        var connection = new NovaStreamConnection(stream, generation, logger);
         try
         {
             connection.SendStartSequence(settings, history);
@@ -101,7 +108,26 @@ internal sealed class NovaStreamConnection : IAsyncDisposable
         Send(_events.ToolContentStart(contentName, toolUseId));
         Send(_events.ToolResult(contentName, resultJson));
         Send(_events.ContentEnd(contentName));
-        Interpreter.ToolResultSent();
+        _interpreter.ToolResultSent();
+    }
+
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _stream.Chunks.WaitToReadAsync(cancellationToken);
+
+    public bool TryRead(List<NovaOutputEvent> into)
+    {
+        if (!_stream.Chunks.TryRead(out var chunk))
+        {
+            return false;
+        }
+        try
+        {
+            _interpreter.Interpret(chunk.Payload.Span, into);
+        }
+        catch (JsonException exception)
+        {
+            Log.UnreadableEvent(_logger, exception);
+        }
+        return true;
     }
 
     private void SendText(string role, string text, bool interactive)

@@ -1,57 +1,54 @@
-using Bridge.Audio;
+using System.Runtime.InteropServices;
 using Bridge.MediaWorker.Buffers;
 
 namespace Bridge.MediaWorker.Nova;
 
 /// <summary>
-/// The caller's audio since they last paused, up to a few seconds: if a stream must be replaced while the caller
-/// is speaking (a forced renewal, a failure), the new stream hears the whole utterance, not its second half.
-/// Kept as G.711 µ-law (the caller's audio came off the phone line as µ-law, so little is lost) in a
-/// <see cref="PooledByteQueue"/> whose segments are rented as the utterance grows and returned at each pause: memory
-/// follows what was said, at one byte a sample. Not thread-safe: the session guards it.
+/// The caller's audio since they last paused or the model last transcribed them, up to a few seconds: if a stream
+/// must be replaced before answering (a forced renewal, a failure), the new stream hears the whole utterance, not its
+/// second half — and never words already in the history it is given.
+/// Kept as the PCM the model is sent (the session's input rate) in a <see cref="PooledByteQueue"/> whose segments are
+/// rented as the utterance grows and returned at each pause: memory follows what was said, at two bytes a sample.
+/// Not thread-safe: its owner guards it.
 /// </summary>
-internal sealed class UtteranceBuffer(int sampleRate, TimeSpan capacity)
+internal sealed class UtteranceBuffer
 {
     internal const int SegmentBytes = 4096;
 
-    private readonly PooledByteQueue _ulaw = new((int)(sampleRate * capacity.TotalSeconds), SegmentBytes);
+    private readonly int _capacityBytes;
+    private PooledByteQueue _pcm;
 
-    public int Count => _ulaw.Count;
+    public UtteranceBuffer(int sampleRate, TimeSpan capacity)
+    {
+        _capacityBytes = (int)(sampleRate * capacity.TotalSeconds) * sizeof(short);
+        _pcm = new PooledByteQueue(_capacityBytes, SegmentBytes);
+    }
+
+    /// <summary>Samples kept.</summary>
+    public int Count => _pcm.Count / sizeof(short);
 
     /// <summary>Segments rented now: at most enough for the capacity, plus one.</summary>
-    internal int RentedSegments => _ulaw.Segments;
+    internal int RentedSegments => _pcm.Segments;
 
     /// <summary>Keeps <paramref name="samples"/>; when full, the oldest audio makes room.</summary>
     public void Append(ReadOnlySpan<short> samples)
     {
-        if (samples.Length > _ulaw.CapacityBytes)
+        var bytes = MemoryMarshal.AsBytes(samples);
+        if (bytes.Length > _capacityBytes)
         {
-            samples = samples[^_ulaw.CapacityBytes..];
+            bytes = bytes[^_capacityBytes..];
         }
-        _ulaw.Discard(samples.Length - _ulaw.FreeBytes);
-        Span<byte> encoded = stackalloc byte[1024];
-        while (!samples.IsEmpty)
-        {
-            var piece = Math.Min(samples.Length, encoded.Length);
-            MuLaw.Encode(samples[..piece], encoded);
-            _ulaw.Enqueue(encoded[..piece]);
-            samples = samples[piece..];
-        }
+        _pcm.Discard(bytes.Length - _pcm.FreeBytes);
+        _pcm.Enqueue(bytes);
     }
 
-    /// <summary>The caller paused: what they said has been heard whole by the current stream.</summary>
-    public void Clear() => _ulaw.Clear();
+    /// <summary>The caller paused, or the model transcribed what they said: none of it needs replaying.</summary>
+    public void Clear() => _pcm.Clear();
 
-    /// <summary>Hands the kept audio, oldest first, to a new stream's handoff buffer, and keeps none of it.</summary>
+    /// <summary>Hands the kept audio, oldest first, to a new stream's handoff (its segments move; nothing is copied), and keeps none of it.</summary>
     public void MoveTo(HandoffBuffer handoff)
     {
-        Span<byte> ulaw = stackalloc byte[1024];
-        Span<short> decoded = stackalloc short[1024];
-        int read;
-        while ((read = _ulaw.Dequeue(ulaw)) > 0)
-        {
-            MuLaw.Decode(ulaw[..read], decoded);
-            handoff.Append(decoded[..read]);
-        }
+        handoff.TakeOver(_pcm);
+        _pcm = new PooledByteQueue(_capacityBytes, SegmentBytes);
     }
 }

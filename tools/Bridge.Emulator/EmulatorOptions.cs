@@ -36,7 +36,7 @@ public sealed class EmulatorOptions
     /// <summary>How long a stream may live before a modelTimeoutException ends it, as Bedrock does at about 8 minutes.</summary>
     public TimeSpan SessionLimit { get; set; } = TimeSpan.FromMinutes(8);
 
-    /// <summary>RMS level (of 32767) above which a 10 ms block of caller audio counts as speech.</summary>
+    /// <summary>RMS level (of 32767) from which a 10 ms block of caller audio counts as speech.</summary>
     public int SpeechThreshold { get; set; } = 500;
 
     /// <summary>Silence after speech that ends an utterance (the echo agent then answers).</summary>

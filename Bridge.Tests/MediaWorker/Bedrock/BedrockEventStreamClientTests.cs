@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Text;
 using Amazon.Runtime;
 using Bridge.MediaWorker.Bedrock;
@@ -135,6 +136,42 @@ public sealed class BedrockEventStreamClientTests
 
         Assert.Equal(1, received);
         Assert.Equal("modelStreamErrorException", error.ErrorType);
+    }
+
+    [Fact]
+    public async Task A_reader_that_falls_behind_holds_the_response_back_and_then_gets_every_chunk_in_order()
+    {
+        const int chunks = 100;
+        static string Event(int i) => "{\"event\":{\"audioOutput\":{\"content\":\"" + i.ToString("D4", CultureInfo.InvariantCulture) + new string('A', 3_980) + "\"}}}";
+        var eventBytes = Encoding.UTF8.GetByteCount(Event(0));
+        await using var server = await ScriptedHttp2Server.StartAsync(async context =>
+        {
+            for (var i = 0; i < chunks; i++)
+            {
+                await context.Response.Body.WriteAsync(ScriptedHttp2Server.ChunkFrame(Event(i)));
+            }
+        });
+        await using var stream = await Client(server).OpenAsync("amazon.nova-2-sonic-v1:0", CancellationToken.None);
+
+        // Nobody reads: the stream queues what fits in its bound and reads the response no further.
+        var fits = BedrockEventStream.ResponseQueueBytes / eventBytes;
+        using (var timeout = new CancellationTokenSource(Wait))
+        {
+            while (stream.Chunks.Count < fits)
+            {
+                await Task.Delay(1, timeout.Token);
+            }
+        }
+        Assert.Equal(fits, stream.Chunks.Count);
+
+        var received = new List<string>();
+        await foreach (var chunk in stream.Chunks.ReadAllAsync().WithCancellation(new CancellationTokenSource(Wait).Token))
+        {
+            Assert.True(stream.Chunks.Count <= fits, $"{stream.Chunks.Count} chunks queued");
+            received.Add(Encoding.UTF8.GetString(chunk.Payload.Span));
+        }
+
+        Assert.Equal(Enumerable.Range(0, chunks).Select(Event), received);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ internal static class CommandLine
         new("--clock-skew", "DURATION", "Allowed difference between a signature's time and the emulator's (default 5m).", (o, v) => o.AllowedClockSkew = Duration(v)),
         new("--mode", "echo|loopback", "echo: answer each utterance like a model turn (default). loopback: return every audioInput at once.", (o, v) => o.Mode = Enum.Parse<EmulatorMode>(v, ignoreCase: true)),
         new("--session-limit", "DURATION", "End every stream with modelTimeoutException after this long (default 8m).", (o, v) => o.SessionLimit = Duration(v)),
-        new("--speech-threshold", "RMS", "RMS level (of 32767) above which caller audio is speech (default 500).", (o, v) => o.SpeechThreshold = Int(v)),
+        new("--speech-threshold", "RMS", "RMS level (of 32767) from which 10 ms of caller audio is speech (default 500).", (o, v) => o.SpeechThreshold = Int(v)),
         new("--end-of-utterance", "DURATION", "Silence that ends an utterance (default 600ms).", (o, v) => o.EndOfUtteranceSilence = Duration(v)),
         new("--min-utterance", "DURATION", "Shorter speech is ignored (default 100ms).", (o, v) => o.MinimumUtterance = Duration(v)),
         new("--barge-in", "DURATION", "Caller speech this long interrupts the emulator while it speaks (default 60ms).", (o, v) => o.BargeInSpeech = Duration(v)),

@@ -10,7 +10,7 @@ public abstract class CallerAudio
     /// <summary>How long the caller speaks; afterwards the line carries silence, like a real phone line.</summary>
     public abstract TimeSpan Duration { get; }
 
-    /// <summary>The end of the last 20 ms that hold speech (not just line noise): where a reply may start.</summary>
+    /// <summary>The end of the last 10 ms that hold speech (not just line noise): where a reply may start.</summary>
     public abstract TimeSpan SpeechEnd { get; }
 
     /// <summary>Fills <paramref name="frame"/> (160 bytes) with frame <paramref name="index"/> (0-based), silence past the end.</summary>
@@ -22,9 +22,6 @@ public abstract class CallerAudio
 
     private sealed class RecordedCallerAudio(byte[] mulaw) : CallerAudio
     {
-        /// <summary>About −30 dBFS: quieter frames are taken for the pause after speech.</summary>
-        private const int SpeechLevel = 1024;
-
         public override TimeSpan Duration { get; } = TimeSpan.FromSeconds(mulaw.Length / (double)TelephoneFrame.SampleRate);
 
         public override TimeSpan SpeechEnd { get; } = FindSpeechEnd(mulaw);
@@ -37,14 +34,17 @@ public abstract class CallerAudio
             frame[available..].Fill(PlaybackClock.Silence);
         }
 
+        /// <summary>The end of the last 10 ms block that Bridge.Audio's voice detector (the bridge's) calls speech.</summary>
         private static TimeSpan FindSpeechEnd(byte[] mulaw)
         {
-            for (var i = mulaw.Length - 1; i >= 0; i--)
+            var block = new short[TelephoneFrame.SampleRate / 100];
+            for (var start = (mulaw.Length - 1) / block.Length * block.Length; start >= 0; start -= block.Length)
             {
-                if (Math.Abs((int)MuLaw.Decode(mulaw[i])) >= SpeechLevel)
+                var length = Math.Min(block.Length, mulaw.Length - start);
+                MuLaw.Decode(mulaw.AsSpan(start, length), block);
+                if (VoiceActivityDetector.IsSpeech(block.AsSpan(0, length)))
                 {
-                    var frameEnd = Math.Min(mulaw.Length, (i / FrameBytes + 1) * FrameBytes);
-                    return TimeSpan.FromSeconds(frameEnd / (double)TelephoneFrame.SampleRate);
+                    return TimeSpan.FromSeconds((start + length) / (double)TelephoneFrame.SampleRate);
                 }
             }
             return TimeSpan.Zero;

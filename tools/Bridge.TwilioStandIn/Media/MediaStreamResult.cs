@@ -43,8 +43,9 @@ public sealed record MediaStreamResult
     public TimeSpan? TimeToFirstAudio { get; init; }
 
     /// <summary>
-    /// Time from the end of the caller's speech (the last 20 ms of the input above about −30 dBFS) to the first
-    /// audio heard from then on; close to zero when the reply was already playing (an interruption).
+    /// Time from the end of the caller's speech (the end of the input's last 10 ms that Bridge.Audio's voice detector
+    /// calls speech) to the first audio heard from then on; close to zero when the reply was already playing (an
+    /// interruption).
     /// </summary>
     public TimeSpan? ReplyLatency { get; init; }
 
