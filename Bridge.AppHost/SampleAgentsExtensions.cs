@@ -40,6 +40,7 @@ internal static class SampleAgentsExtensions
         var sample = "file:" + Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "samples", "agents.sample.json"));
         var secret = builder.AddParameter("sample-tool-secret", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
         var backend = builder.AddProject<Projects.Bridge_SampleToolBackend>(BackendResourceName)
+            .AsLocalService()
             .WithHttpHealthCheck("/health/readiness")
             .WithEnvironment("SampleToolBackend__Secret", secret)
             .ExcludeFromManifest();

@@ -29,6 +29,7 @@ internal static class SoftphoneExtensions
         worker.WithEnvironment("Development__CallEvents", "true");
 
         return builder.AddProject<Projects.Bridge_Softphone>(ResourceName)
+            .AsLocalService()
             .WithHttpHealthCheck("/health/readiness")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Softphone")
             .WithEnvironment("Twilio__AuthToken", authToken)

@@ -94,11 +94,11 @@ public sealed class ConfigurationTests
     /// <summary>Settings as NAME=value separated by ';', and the keys that must each get their own line.</summary>
     public static TheoryData<string, string, string[]> SeveralBadSettings() => new()
     {
-        // The media worker run alone with nothing configured.
-        { "Bridge.MediaWorker", "", ["Twilio:AuthToken", "Bedrock:Region"] },
-        { "Bridge.MediaWorker", $"Twilio__AuthToken={GoodToken};Bedrock__Region=us-east-1;Calls__MaxConcurrent=abc;Calls__DrainTimeout=soon;Audio__ModelOutputRate=7;Bridge__StreamTokenLifetime=abc",
+        // The media worker run alone with nothing configured (these processes run in Production).
+        { "Bridge.MediaWorker", "", ["Twilio:AuthToken", "Bedrock:Region", "Bridge:PublicBaseUrl", "Twilio:AccountSid"] },
+        { "Bridge.MediaWorker", $"Twilio__AuthToken={GoodToken};Twilio__AccountSid=AC0123456789abcdef0123456789abcdef;Bridge__PublicBaseUrl=https://voice.example.com;Bedrock__Region=us-east-1;Calls__MaxConcurrent=abc;Calls__DrainTimeout=soon;Audio__ModelOutputRate=7;Bridge__StreamTokenLifetime=abc",
             ["Calls:MaxConcurrent", "Calls:DrainTimeout", "Audio:ModelOutputRate", "Bridge:StreamTokenLifetime"] },
-        { "Bridge.Api", "Bridge__StreamTokenLifetime=abc;Bridge__FallbackNumber=555;RateLimits__Webhooks__PermitsPerSecond=x",
+        { "Bridge.Api", "Bridge__PublicBaseUrl=https://voice.example.com;Bridge__StreamTokenLifetime=abc;Bridge__FallbackNumber=555;RateLimits__Webhooks__PermitsPerSecond=x",
             ["Twilio:AuthToken", "Bridge:StreamTokenLifetime", "Bridge:FallbackNumber", "RateLimits:Webhooks:PermitsPerSecond"] },
         { "Bridge.Emulator", "Emulator__Port=abc;Emulator__Mode=fast;Emulator__SpeechThreshold=0;Telemetry__TraceSampleRatio=2",
             ["Emulator:Port", "Emulator:Mode", "Emulator:SpeechThreshold", "Telemetry:TraceSampleRatio"] },
