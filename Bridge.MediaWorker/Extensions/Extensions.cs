@@ -23,7 +23,6 @@ internal static class Extensions
         builder.Services.AddValidatedOptions<AudioOptions>(builder.Configuration, AudioOptions.SectionName);
         builder.Services.AddValidatedOptions<TwilioStreamOptions>(builder.Configuration, TwilioStreamOptions.SectionName);
         builder.Services.AddValidatedOptions<CallOptions>(builder.Configuration, CallOptions.SectionName);
-        builder.Services.AddValidatedOptions<TwilioRestOptions>(builder.Configuration, TwilioRestOptions.SectionName);
         builder.Services.AddValidatedOptions<PendingStreamOptions>(builder.Configuration, PendingStreamOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(new TwilioAccountRequired(builder.Environment, builder.Configuration));
 
@@ -48,23 +47,12 @@ internal static class Extensions
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(15));
 
         builder.AddCallEventFeed();
-        builder.AddTwilioCallControl();
+        builder.AddTwilioRest();
         builder.Services.AddSingleton<ICallTool, HangUpTool>();
         builder.Services.AddSingleton<ICallTool, TransferCallTool>();
 
         builder.AddAgentProfiles();
         builder.AddHttpTools();
         builder.Services.AddSingleton<AgentResolver>();
-    }
-
-    private static void AddTwilioCallControl(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHttpClient(nameof(TwilioCallControl))
-            .AddHttpMessageHandler(sp => new TwilioApiRedirect(sp.GetRequiredService<IOptions<TwilioRestOptions>>().Value.BaseAddress));
-        builder.Services.AddSingleton(sp => new TwilioCallControl(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioCallControl)),
-            sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken,
-            sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AccountSid,
-            sp.GetRequiredService<ILogger<TwilioCallControl>>()));
     }
 }

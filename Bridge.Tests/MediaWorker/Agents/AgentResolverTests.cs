@@ -6,6 +6,7 @@ using Bridge.Emulator;
 using Bridge.HttpTools;
 using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Calls;
+using Bridge.TwilioRest;
 using Bridge.MediaWorker.Calls.Tools;
 using Bridge.MediaWorker.Nova;
 using Bridge.Tests.Agents;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Calls;
+using Bridge.TwilioRest;
 using Bridge.MediaWorker.Calls.Tools;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

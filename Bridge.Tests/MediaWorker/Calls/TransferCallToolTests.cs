@@ -1,4 +1,5 @@
 using Bridge.MediaWorker.Calls;
+using Bridge.TwilioRest;
 using Bridge.MediaWorker.Calls.Tools;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,7 @@ using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Media;
 using Bridge.TwilioStandIn.Twilio;
 using Bridge.MediaWorker.Calls;
+using Bridge.TwilioRest;
 using CallSummary = Bridge.TwilioStandIn.Calls.CallSummary;
 using Microsoft.Extensions.Logging.Abstractions;
 using Twilio.Exceptions;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Bridge.MediaWorker.Calls;
+namespace Bridge.TwilioRest;
 
 /// <summary>How the worker reaches Twilio's REST API (confirm a call, hang up, transfer). Section <c>Twilio:Rest</c>.</summary>
 public sealed class TwilioRestOptions : IValidatableObject

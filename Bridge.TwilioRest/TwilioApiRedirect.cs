@@ -1,4 +1,4 @@
-namespace Bridge.MediaWorker.Calls;
+namespace Bridge.TwilioRest;
 
 /// <summary>
 /// Sends what the Twilio library addresses to api.twilio.com to a configured base address instead (a local fake

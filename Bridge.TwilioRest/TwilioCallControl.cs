@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Rest.Api.V2010.Account;
@@ -6,11 +7,11 @@ using Twilio.TwiML.Voice;
 using Task = System.Threading.Tasks.Task;
 using Twilio.Types;
 
-namespace Bridge.MediaWorker.Calls;
+namespace Bridge.TwilioRest;
 
 /// <summary>
-/// Acts on a call through Twilio's REST API with the Twilio library, over the worker's resilient HttpClient: look it
-/// up, hang up, or transfer with new TwiML. Always as the configured account (<c>Twilio:AccountSid</c>), never one a
+/// Acts on a call through Twilio's REST API with the Twilio library, over the resilient HttpClient: look it up,
+/// hang up, or replace its TwiML (a transfer, a voicemail message). Always as the configured account (<c>Twilio:AccountSid</c>), never one a
 /// stream names: a call on any other account is none of this bridge's business.
 /// </summary>
 public sealed partial class TwilioCallControl(HttpClient http, string authToken, string? accountSid, ILogger<TwilioCallControl> logger)
@@ -67,6 +68,30 @@ public sealed partial class TwilioCallControl(HttpClient http, string authToken,
             pathAccountSid: account,
             twiml: new Twiml(new VoiceResponse().Append(dial).ToString()),
             client: Client(account)).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces what the call runs with <paramref name="twiml"/> (when given) and where its later status callbacks go
+    /// (when given). False when the call has already ended (20404).
+    /// </summary>
+    public async Task<bool> UpdateAsync(string callSid, VoiceResponse? twiml, Uri? statusCallback, CancellationToken cancellationToken)
+    {
+        var account = Account();
+        try
+        {
+            await CallResource.UpdateAsync(
+                pathSid: callSid,
+                pathAccountSid: account,
+                twiml: twiml is null ? null : new Twiml(twiml.ToString()),
+                statusCallback: statusCallback,
+                statusCallbackMethod: statusCallback is null ? null : global::Twilio.Http.HttpMethod.Post,
+                client: Client(account)).WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (ApiException e) when (e.Code == CallNotFound)
+        {
+            return false;
+        }
     }
 
     private string Account() =>
