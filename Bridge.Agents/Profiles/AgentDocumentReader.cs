@@ -35,6 +35,7 @@ public static partial class AgentDocumentReader
     [
         "name", "default", "numbers", "systemPrompt", "systemPromptFile", "greeting", "voice", "language", "systemSpeech",
         "endpointingSensitivity", "inference", "timeZone", "tools", "transferDestinations", "maxDuration",
+        "variables", "voicemailMessage",
     ];
     private static readonly string[] InferenceFields = ["maxTokens", "topP", "temperature"];
     private static readonly string[] ToolFields = ["description", "inputSchema", "url", "timeout", "retry", "maxResponseBytes"];
@@ -170,8 +171,14 @@ public static partial class AgentDocumentReader
             Report("numbers", "the agent answers no number and is not the default: list its numbers or make it the default");
         }
 
-        var systemPrompt = ReadSystemPrompt(fields, context, Report);
-        var greeting = Template(fields.String("greeting"), "greeting", Report);
+        var variables = ReadVariables(fields, Report);
+        var systemPrompt = ReadSystemPrompt(fields, context, variables, Report);
+        var greeting = Template(fields.String("greeting"), "greeting", variables, Report);
+        var voicemailMessage = Template(fields.String("voicemailMessage"), "voicemailMessage", variables, Report);
+        if (voicemailMessage is not null && voicemailMessage.Text.Length > OutboundVariables.MaxVoicemailLength)
+        {
+            Report("voicemailMessage", $"must be at most {OutboundVariables.MaxVoicemailLength} characters (it is said after the beep)");
+        }
 
         var voice = fields.String("voice");
         if (voice is not null && !NovaVoices.Ids.Contains(voice))
@@ -256,10 +263,35 @@ public static partial class AgentDocumentReader
             Tools = agentTools,
             TransferDestinations = destinations,
             MaxDuration = maxDuration,
+            Variables = variables,
+            VoicemailMessage = voicemailMessage,
         };
     }
 
-    private static PromptTemplate? ReadSystemPrompt(JsonFields fields, AgentDocumentContext context, Action<string, string> report)
+    /// <summary>The names of the variables an outbound call gives the agent (<c>"variables": ["patientName"]</c>).</summary>
+    private static IReadOnlySet<string> ReadVariables(JsonFields fields, Action<string, string> report)
+    {
+        var names = fields.Strings("variables") ?? [];
+        foreach (var name in names.Where(n => !OutboundVariables.IsValidName(n)))
+        {
+            report("variables", $"'{name}' must be 1-{OutboundVariables.MaxNameLength} letters, digits or '_', starting with a letter");
+        }
+        foreach (var name in names.Where(PromptVariables.Known.Contains))
+        {
+            report("variables", $"'{name}' is a built-in variable; choose another name");
+        }
+        if (names.Count > OutboundVariables.MaxCount)
+        {
+            report("variables", $"lists {names.Count} variables; at most {OutboundVariables.MaxCount}");
+        }
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            report("variables", "lists a variable twice");
+        }
+        return names.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static PromptTemplate? ReadSystemPrompt(JsonFields fields, AgentDocumentContext context, IReadOnlySet<string> variables, Action<string, string> report)
     {
         var inline = fields.String("systemPrompt");
         var file = fields.String("systemPromptFile");
@@ -270,7 +302,7 @@ public static partial class AgentDocumentReader
         }
         if (file is null)
         {
-            return Template(inline, "systemPrompt", report);
+            return Template(inline, "systemPrompt", variables, report);
         }
 
         var path = Path.GetFullPath(Path.Combine(context.BaseDirectory, file));
@@ -284,10 +316,10 @@ public static partial class AgentDocumentReader
             report("systemPromptFile", $"cannot read '{path}': {e.Message}");
             return null;
         }
-        return Template(text, "systemPromptFile", report);
+        return Template(text, "systemPromptFile", variables, report);
     }
 
-    private static PromptTemplate? Template(string? text, string field, Action<string, string> report)
+    private static PromptTemplate? Template(string? text, string field, IReadOnlySet<string> variables, Action<string, string> report)
     {
         if (text is null)
         {
@@ -298,7 +330,7 @@ public static partial class AgentDocumentReader
             report(field, $"must be 1-{MaxPromptLength} characters of text");
             return null;
         }
-        var template = PromptTemplate.TryParse(text, out var error);
+        var template = PromptTemplate.TryParse(text, variables, out var error);
         if (template is null)
         {
             report(field, error!);

@@ -45,6 +45,15 @@ public sealed record AgentProfile
 
     /// <summary>The longest a call to this agent may last (the worker's own limit still applies).</summary>
     public TimeSpan? MaxDuration { get; init; }
+
+    /// <summary>The variables an outbound call must give this agent (<c>{{patientName}}</c> in its prompts).</summary>
+    public IReadOnlySet<string> Variables { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// What an outbound call leaves on an answering machine after the beep (TwiML <c>&lt;Say&gt;</c>); null: the call
+    /// is hung up when a machine answers.
+    /// </summary>
+    public PromptTemplate? VoicemailMessage { get; init; }
 }
 
 /// <summary>Nova's inferenceConfiguration; null values take <c>Conversation:*</c>.</summary>

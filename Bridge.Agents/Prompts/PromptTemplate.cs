@@ -23,7 +23,10 @@ public sealed class PromptTemplate
     public IEnumerable<string> Variables => _parts.Where(p => p.Variable is not null).Select(p => p.Variable!).Distinct(StringComparer.Ordinal);
 
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> says what is wrong, in a few words.</summary>
-    public static PromptTemplate? TryParse(string text, out string? error)
+    public static PromptTemplate? TryParse(string text, out string? error) => TryParse(text, new HashSet<string>(), out error);
+
+    /// <summary>As <see cref="TryParse(string, out string?)"/>, where the agent's outbound <paramref name="variables"/> may be used too.</summary>
+    public static PromptTemplate? TryParse(string text, IReadOnlySet<string> variables, out string? error)
     {
         var parts = new List<(string, string?)>();
         var position = 0;
@@ -42,9 +45,9 @@ public sealed class PromptTemplate
                 return null;
             }
             var name = text[(open + 2)..close].Trim();
-            if (!PromptVariables.Known.Contains(name))
+            if (!PromptVariables.Known.Contains(name) && !variables.Contains(name))
             {
-                error = $"unknown variable {{{{{name}}}}} (known: {string.Join(", ", PromptVariables.Known.Select(v => "{{" + v + "}}"))})";
+                error = $"unknown variable {{{{{name}}}}} (known: {string.Join(", ", PromptVariables.Known.Concat(variables).Select(v => "{{" + v + "}}"))}; an outbound variable must be listed in \"variables\")";
                 return null;
             }
             if (open > position)

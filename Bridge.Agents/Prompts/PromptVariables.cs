@@ -16,12 +16,15 @@ public sealed class PromptVariables
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal) { Caller, Called, Agent, LocalTime, TimeZone };
 
     private readonly Dictionary<string, string> _values;
+    private readonly IReadOnlyDictionary<string, string> _outbound;
 
     /// <param name="caller">The caller's number (Twilio's From), or empty when withheld.</param>
     /// <param name="called">The number the caller dialled (Twilio's To).</param>
     /// <param name="now">The call's start.</param>
-    public PromptVariables(string caller, string called, string agent, DateTimeOffset now, DateTimeZone zone)
+    /// <param name="outbound">The variables an outbound call was placed with; a declared one a call lacks reads "unknown".</param>
+    public PromptVariables(string caller, string called, string agent, DateTimeOffset now, DateTimeZone zone, IReadOnlyDictionary<string, string>? outbound = null)
     {
+        _outbound = outbound ?? new Dictionary<string, string>();
         var local = Instant.FromDateTimeOffset(now).InZone(zone);
         _values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -34,5 +37,6 @@ public sealed class PromptVariables
         };
     }
 
-    public string this[string variable] => _values[variable];
+    public string this[string variable] =>
+        _values.TryGetValue(variable, out var value) ? value : _outbound.GetValueOrDefault(variable) ?? "unknown";
 }

@@ -15,9 +15,9 @@ namespace Bridge.MediaWorker.Agents;
 
 /// <summary>
 /// Resolves the agent of a call from its signed stream parameters: the profile the webhook named (or, when none is
-/// named, the one for the number called), with the prompt's variables filled at this moment. Without profiles
-/// (<c>Agents:Source</c> unset) every call gets the configured agent: <c>Conversation:*</c> and every registered
-/// <see cref="ICallTool"/>.
+/// named, the one for the number called), with the prompt's variables (an outbound call's own among them) filled at
+/// this moment. Without profiles (<c>Agents:Source</c> unset) every call gets the configured agent: <c>Conversation:*</c>
+/// and every registered <see cref="ICallTool"/>.
 /// </summary>
 public sealed partial class AgentResolver(
     AgentProfiles profiles,
@@ -59,7 +59,7 @@ public sealed partial class AgentResolver(
             LogUnknownAgent(callSid, named!, profile.Name);
         }
 
-        var variables = new PromptVariables(caller, called, profile.Name, time.GetUtcNow(), profile.TimeZone);
+        var variables = new PromptVariables(caller, called, profile.Name, time.GetUtcNow(), profile.TimeZone, OutboundVariables.FromStreamParameters(streamParameters));
         var tools = profile.Tools.Select(name => Tool(name, profile, catalog, new ToolCallContext(callSid, profile.Name, caller, called))).ToList();
         var setup = baseSetup with
         {
