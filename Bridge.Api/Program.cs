@@ -10,5 +10,7 @@ app.UseClientRateLimits();
 app.UseReadinessLifecycle();
 app.MapDefaultEndpoints();
 app.MapWebhookApi();
+app.MapOutboundWebhooks();
+app.MapOutboundCallApi();
 
 return app.RunOrReportBadConfiguration();

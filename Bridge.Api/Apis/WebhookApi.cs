@@ -28,13 +28,8 @@ internal static partial class WebhookApi
 
     private static async Task<IResult> AnswerCallAsync(
         HttpRequest request,
-        PublicUrl publicUrl,
-        MediaStreamAddress mediaStream,
-        StreamToken streamToken,
+        StreamConnection connection,
         CallAgentSelection agents,
-        IOptions<PublicEndpointOptions> endpoint,
-        WebhookMetrics metrics,
-        ILogger<WebhookMetrics> logger,
         CancellationToken cancellationToken)
     {
         var form = request.HasFormContentType ? request.Form : FormCollection.Empty;
@@ -51,18 +46,7 @@ internal static partial class WebhookApi
             ["to"] = form["To"].ToString(),
         };
         agents.AddTo(parameters, callSid, form["To"].ToString());
-        parameters[StreamToken.ParameterName] = streamToken.Issue(parameters, endpoint.Value.StreamTokenLifetime);
-
-        var webhookBase = publicUrl.BaseFor(request);
-        var streamUrl = await mediaStream.ForAsync(request, cancellationToken);
-        LogCallAnswered(logger, callSid, streamUrl);
-        metrics.CallAnswered();
-
-        return new TwimlResult(CallTwiml.ConnectStream(
-            streamUrl,
-            connectEndedUrl: webhookBase + "/webhook/connect-ended",
-            streamStatusUrl: webhookBase + "/webhook/stream-status",
-            parameters));
+        return await connection.ConnectAsync(request, parameters, cancellationToken);
     }
 
     private static IResult StreamStatus(HttpRequest request, WebhookMetrics metrics, ILogger<WebhookMetrics> logger)
@@ -111,9 +95,6 @@ internal static partial class WebhookApi
         metrics.ConnectEnded("apologised");
         return new TwimlResult(CallTwiml.Apology(fallback.Value));
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid} answered; media stream at {StreamUrl}")]
-    private static partial void LogCallAnswered(ILogger logger, string callSid, string streamUrl);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid} stream {StreamSid}: {StreamEvent}")]
     private static partial void LogStreamStatus(ILogger logger, string callSid, string streamSid, string streamEvent);

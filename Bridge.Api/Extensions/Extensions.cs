@@ -1,4 +1,5 @@
 using Bridge.Api.Agents;
+using Bridge.Api.Outbound;
 using Bridge.Api.Telemetry;
 using Bridge.Api.Twiml;
 using Bridge.Security;
@@ -21,5 +22,25 @@ internal static class Extensions
 
         builder.AddAgentProfiles();
         builder.Services.AddSingleton<CallAgentSelection>();
+        builder.Services.AddSingleton<StreamConnection>();
+
+        builder.AddOutboundCalls();
+    }
+
+    /// <summary>The outbound call API and the webhooks of outbound calls (docs/outbound.md).</summary>
+    private static void AddOutboundCalls(this IHostApplicationBuilder builder)
+    {
+        builder.AddTwilioRest();
+        builder.AddClientRateLimit(OutboundLimits.Addresses);
+        builder.AddClientRateLimit(OutboundLimits.PerKey);
+        builder.Services.AddValidatedOptions<OutboundOptions>(builder.Configuration, OutboundOptions.SectionName);
+        builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddSingleton<ApiKeyRateLimits>();
+        builder.Services.AddSingleton<PlaceCallValidation>();
+        builder.Services.AddSingleton<WorkerCapacity>();
+        builder.Services.AddSingleton<OutboundContextCodec>();
+        builder.Services.AddSingleton<OutboundCallPlacement>();
+        builder.Services.AddSingleton<OutboundMetrics>();
+        builder.Services.AddSingleton<OperatorCallbacks>();
     }
 }

@@ -38,4 +38,10 @@ public static class CallTwiml
     }
 
     public static VoiceResponse Hangup() => new VoiceResponse().Hangup();
+
+    /// <summary>An outbound call's message left on an answering machine after the beep, then the end of the call.</summary>
+    public static VoiceResponse Voicemail(string message, string? language) =>
+        new VoiceResponse()
+            .Say(message, language: language is null ? null : (Say.LanguageEnum)language)
+            .Hangup();
 }

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Bridge.Api.Outbound;
+using Bridge.Security;
+using Bridge.TwilioRest;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using Twilio.Exceptions;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>
+/// The outbound call API: <c>POST /calls</c> places a call with an agent, <c>GET /calls/{callSid}</c> tells how it
+/// stands. Cheapest check first, nothing costly before the caller is known: the client address's rate limit (before
+/// the handler), the body's size, the API key (401), the key's own rate limit (429), the body (400), the caller ID
+/// (403), a worker able to take the call (503), and only then Twilio. Answers are RFC 7807 problem details.
+/// </summary>
+internal static partial class OutboundCallApi
+{
+    /// <summary>A call's request is a few hundred bytes; variables at their limit stay far below this.</summary>
+    public const long MaxBodyBytes = 16 * 1024;
+
+    public static RouteGroupBuilder MapOutboundCallApi(this IEndpointRouteBuilder app)
+    {
+        var calls = app.MapGroup("/calls")
+            .RequireClientRateLimit(OutboundLimits.Addresses)
+            .DisableAntiforgery();
+        calls.MapPost("", PlaceAsync);
+        calls.MapGet("/{callSid}", FetchAsync);
+        return calls;
+    }
+
+    private static async Task<IResult> PlaceAsync(
+        HttpContext context,
+        ApiKeys keys,
+        ApiKeyRateLimits limits,
+        PlaceCallValidation validation,
+        WorkerCapacity capacity,
+        OutboundCallPlacement placement,
+        IOptions<OutboundOptions> options,
+        OutboundMetrics metrics,
+        ILogger<OutboundCallPlacement> logger)
+    {
+        var request = context.Request;
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            metrics.Request("too-large");
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"A call's request is at most {MaxBodyBytes} bytes.");
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        if (keys.Authenticate(request.Headers.Authorization.ToString()) is not { } keyName)
+        {
+            metrics.Request("unauthenticated");
+            LogUnauthenticated(logger, request.Headers.Authorization.Count > 0);
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.", "Send Authorization: Bearer <key>, a key of Outbound:ApiKeys.");
+        }
+        if (!limits.TryAcquire(keyName, out var wait))
+        {
+            metrics.Request("rate-limited");
+            context.Response.Headers.RetryAfter = Seconds(wait);
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many calls placed with this key.", $"Key '{keyName}' is over RateLimits:OutboundCalls; try again after Retry-After seconds.");
+        }
+        if (!request.HasJsonContentType())
+        {
+            metrics.Request("invalid");
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.", "Send Content-Type: application/json.");
+        }
+
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, context.RequestAborted);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            metrics.Request("too-large");
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"A call's request is at most {MaxBodyBytes} bytes.");
+        }
+        if (PlaceCallRequest.Parse(body, out var unreadable) is not { } placeRequest)
+        {
+            metrics.Request("invalid");
+            return Problem(StatusCodes.Status400BadRequest, "The request could not be read.", unreadable);
+        }
+        if (validation.Validate(placeRequest, out var errors) is not { } call)
+        {
+            metrics.Request("invalid");
+            return Results.ValidationProblem(errors, title: "The call cannot be placed as asked.");
+        }
+        if (!options.Value.CallerIds.Contains(call.From, StringComparer.Ordinal))
+        {
+            metrics.Request("caller-id");
+            LogCallerIdRefused(logger, keyName, call.From);
+            return Problem(StatusCodes.Status403Forbidden, "The caller ID is not one of this bridge's numbers.", $"'from' must be one of Outbound:CallerIds.");
+        }
+        if (!await capacity.AnyFreeAsync(context.RequestAborted))
+        {
+            metrics.Request("capacity");
+            context.Response.Headers.RetryAfter = Seconds(options.Value.RetryAfter);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "No agent is free to talk.", "Every media worker is full or unavailable; nobody was dialled. Try again after Retry-After seconds.");
+        }
+
+        try
+        {
+            var placed = await placement.PlaceAsync(request, call, keyName, context.RequestAborted);
+            metrics.Request("placed");
+            LogPlaced(logger, placed.Sid, keyName, call.Agent);
+            return Results.Json(
+                new { callSid = placed.Sid, status = placed.Status?.ToString() ?? "queued", to = call.To, from = call.From, agent = call.Agent },
+                statusCode: StatusCodes.Status202Accepted,
+                contentType: "application/json")
+                .WithLocation($"/calls/{placed.Sid}", context);
+        }
+        catch (ApiException e) when (e.Status is >= 400 and < 500 && e.Code != 20003)
+        {
+            metrics.Request("twilio-refused");
+            LogTwilioRefused(logger, keyName, e.Code, e.Message);
+            return Problem(StatusCodes.Status400BadRequest, "Twilio refused the call.", $"Twilio error {e.Code}: {e.Message}");
+        }
+        catch (ApiException e)
+        {
+            metrics.Request("twilio-error");
+            LogTwilioFailed(logger, keyName, e.Code, e.Status);
+            return Problem(StatusCodes.Status502BadGateway, "Twilio could not place the call.", $"Twilio error {e.Code} (HTTP {e.Status}); nobody was dialled.");
+        }
+        catch (Exception e) when (e is TimeoutRejectedException or TaskCanceledException or HttpRequestException or global::Twilio.Exceptions.ApiConnectionException
+            && !context.RequestAborted.IsCancellationRequested)
+        {
+            // The request may have reached Twilio: whether the call was placed is unknown, and it is not retried here.
+            metrics.Request("twilio-unknown");
+            LogTwilioUnknown(logger, keyName, e.GetType().Name);
+            return Problem(StatusCodes.Status504GatewayTimeout, "Twilio did not answer.",
+                "The call may or may not have been placed; it was not retried. Check Twilio's call log before placing it again.");
+        }
+    }
+
+    private static async Task<IResult> FetchAsync(string callSid, HttpContext context, ApiKeys keys, TwilioCallControl twilio, OutboundMetrics metrics)
+    {
+        if (keys.Authenticate(context.Request.Headers.Authorization.ToString()) is null)
+        {
+            metrics.Request("unauthenticated");
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.", "Send Authorization: Bearer <key>, a key of Outbound:ApiKeys.");
+        }
+        if (!CallSid().IsMatch(callSid))
+        {
+            return Problem(StatusCodes.Status404NotFound, "No such call.", "A CallSid is CA followed by 32 hex digits.");
+        }
+        var call = await twilio.FetchAsync(callSid, context.RequestAborted);
+        return call is null
+            ? Problem(StatusCodes.Status404NotFound, "No such call.", $"Twilio has no call {callSid} on this account.")
+            : Results.Json(new
+            {
+                callSid = call.Sid,
+                status = call.Status?.ToString(),
+                answeredBy = call.AnsweredBy,
+                durationSeconds = int.TryParse(call.Duration, CultureInfo.InvariantCulture, out var seconds) ? seconds : (int?)null,
+                to = call.To,
+                from = call.From,
+                direction = call.Direction,
+            });
+    }
+
+    private static IResult Problem(int status, string title, string? detail) => Results.Problem(statusCode: status, title: title, detail: detail);
+
+    private static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    private static IResult WithLocation(this IResult result, string location, HttpContext context)
+    {
+        context.Response.Headers.Location = location;
+        return result;
+    }
+
+    [GeneratedRegex("^CA[0-9a-f]{32}$")]
+    private static partial Regex CallSid();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbound call {CallSid} placed with key {KeyName}, agent {Agent}")]
+    private static partial void LogPlaced(ILogger logger, string callSid, string keyName, string agent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "POST /calls refused: {What}")]
+    private static partial void LogRefusedWhat(ILogger logger, string what);
+
+    private static void LogUnauthenticated(ILogger logger, bool keyGiven) =>
+        LogRefusedWhat(logger, keyGiven ? "the API key matches none configured" : "no API key");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "POST /calls with key {KeyName} refused: caller ID {From} is not in Outbound:CallerIds")]
+    private static partial void LogCallerIdRefused(ILogger logger, string keyName, string from);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "POST /calls with key {KeyName}: Twilio refused the call: error {Code}: {Message}")]
+    private static partial void LogTwilioRefused(ILogger logger, string keyName, int code, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "POST /calls with key {KeyName}: Twilio failed: error {Code} (HTTP {Status})")]
+    private static partial void LogTwilioFailed(ILogger logger, string keyName, int code, int status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "POST /calls with key {KeyName}: Twilio did not answer ({Error}); the call may have been placed, and is not retried")]
+    private static partial void LogTwilioUnknown(ILogger logger, string keyName, string error);
+}
