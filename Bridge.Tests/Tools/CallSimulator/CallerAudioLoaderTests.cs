@@ -1,4 +1,5 @@
 using Bridge.CallSimulator.Audio;
+using Bridge.TwilioStandIn.Media;
 using Bridge.Tests.Tools.TwilioStandIn;
 
 namespace Bridge.Tests.Tools.CallSimulator;

@@ -38,8 +38,16 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
     private async Task<CallSummary> RunCallAsync(
         CallIdentity call, CallSimulationOptions options, IMediaStreamObserver? observer, CancellationToken cancellationToken)
     {
-        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken, options.Routes), options.LoopbackOnly, options.Routes, options.Progress);
-        var live = liveCalls is null ? null : await liveCalls.RegisterAsync(call.AccountSid, call.CallSid, options.AuthToken);
+        var state = new CallState(call, new TwilioHttpClient(http, options.AuthToken, options.Routes), options.LoopbackOnly, options.Routes, options.Progress)
+        {
+            Direction = options.Direction,
+            AnsweredBy = options.AnsweredBy,
+        };
+        // An outbound call is registered by whoever placed it (its status callback lives on after this simulation).
+        var registeredHere = liveCalls is not null && !liveCalls.TryGet(call.CallSid, out _);
+        var live = liveCalls is null ? null
+            : registeredHere ? await liveCalls.RegisterAsync(call.AccountSid, call.CallSid, options.AuthToken)
+            : liveCalls.TryGet(call.CallSid, out var placed) ? placed : null;
 
         try
         {
@@ -52,7 +60,9 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
                 CallSimulationOptions.RequireLoopback(options.Routes.Resolve(options.WebhookUrl), "the webhook");
             }
 
-            var document = await FetchAsync(state, options.WebhookUrl, HttpMethod.Post, "ringing", "the voice webhook", cancellationToken);
+            var outbound = options.Direction != "inbound";
+            var document = await FetchAsync(state, options.WebhookUrl, options.WebhookMethod, outbound ? "in-progress" : "ringing",
+                outbound ? "the outbound call's Url" : "the voice webhook", cancellationToken);
             state.CallStatus = "in-progress";
             live?.Answered();
             for (var i = 0; i < document.Verbs.Count; i++)
@@ -123,7 +133,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
         finally
         {
-            if (liveCalls is not null)
+            if (liveCalls is not null && registeredHere)
             {
                 await liveCalls.RemoveAsync(call.CallSid);
             }
@@ -147,7 +157,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
     private async Task<TwimlDocument> FetchAsync(
         CallState state, Uri url, HttpMethod method, string callStatus, string what, CancellationToken cancellationToken)
     {
-        var response = await state.Client.SendAsync(url, method, state.Call.VoiceParameters(callStatus), cancellationToken);
+        var response = await state.Client.SendAsync(url, method, state.Call.VoiceParameters(callStatus, state.Direction, state.AnsweredBy), cancellationToken);
         state.Step($"{method} {url} ({what}) → {response.StatusCode}");
         LogFetched(logger, state.Call.CallSid, method.Method, url, response.StatusCode);
         if (!response.IsSuccess)
@@ -356,6 +366,10 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         public TwilioHttpClient Client { get; } = client;
 
         public string CallStatus { get; set; } = "ringing";
+
+        public string Direction { get; init; } = "inbound";
+
+        public string? AnsweredBy { get; init; }
 
         public int Documents { get; set; } = 1;
 

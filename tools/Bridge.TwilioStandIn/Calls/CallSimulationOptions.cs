@@ -3,11 +3,20 @@ using Bridge.TwilioStandIn.Twilio;
 
 namespace Bridge.TwilioStandIn.Calls;
 
-/// <summary>One simulated inbound call: where Twilio would send its webhook, as whom, and what the caller does.</summary>
+/// <summary>One simulated call: where Twilio would send its webhook, as whom, and what the caller (or the callee of an outbound call) does.</summary>
 public sealed record CallSimulationOptions
 {
-    /// <summary>The voice webhook (the api's <c>/webhook</c>).</summary>
+    /// <summary>The voice webhook (the api's <c>/webhook</c>), or an outbound call's <c>Url</c>.</summary>
     public required Uri WebhookUrl { get; init; }
+
+    /// <summary>How the first document is fetched (an outbound call's <c>Method</c>).</summary>
+    public HttpMethod WebhookMethod { get; init; } = HttpMethod.Post;
+
+    /// <summary><c>inbound</c>, or <c>outbound-api</c> for a call placed through <c>POST …/Calls.json</c> (answered before its first document).</summary>
+    public string Direction { get; init; } = "inbound";
+
+    /// <summary>Synchronous answering machine detection's verdict, sent with every document request of an outbound call.</summary>
+    public string? AnsweredBy { get; init; }
 
     /// <summary>The account's auth token: signs every request and the WebSocket upgrade.</summary>
     public required string AuthToken { get; init; }

@@ -6,10 +6,21 @@ public sealed record CallIdentity(string AccountSid, string CallSid, string From
     public const string ApiVersion = "2010-04-01";
 
     /// <summary>
-    /// Twilio's standard voice request parameters for an inbound call in <paramref name="callStatus"/>
-    /// (ringing for the first webhook, in-progress once answered). Geographic fields are sent even when empty.
+    /// Twilio's standard voice request parameters for a call in <paramref name="callStatus"/> (an inbound call's first
+    /// webhook: ringing; in-progress once answered). Geographic fields are sent even when empty. An outbound call
+    /// (<c>outbound-api</c>) answered with synchronous answering machine detection also carries <c>AnsweredBy</c>.
     /// </summary>
-    public List<KeyValuePair<string, string>> VoiceParameters(string callStatus) =>
+    public List<KeyValuePair<string, string>> VoiceParameters(string callStatus, string direction = "inbound", string? answeredBy = null)
+    {
+        var parameters = BaseParameters(callStatus, direction);
+        if (answeredBy is not null)
+        {
+            parameters.Add(new("AnsweredBy", answeredBy));
+        }
+        return parameters;
+    }
+
+    private List<KeyValuePair<string, string>> BaseParameters(string callStatus, string direction) =>
     [
         new("AccountSid", AccountSid),
         new("ApiVersion", ApiVersion),
@@ -25,7 +36,7 @@ public sealed record CallIdentity(string AccountSid, string CallSid, string From
         new("CallerCountry", "US"),
         new("CallerState", ""),
         new("CallerZip", ""),
-        new("Direction", "inbound"),
+        new("Direction", direction),
         new("From", From),
         new("FromCity", ""),
         new("FromCountry", "US"),

@@ -23,17 +23,17 @@ public sealed class LiveCalls
     /// <summary>Set when another stand-in serves the shared address: each call is announced to it (<see cref="SharedRestApi"/>).</summary>
     private (Uri Shared, Uri Own)? _joined;
 
-    public LiveCall Register(string accountSid, string callSid, string authToken)
+    public LiveCall Register(string accountSid, string callSid, string authToken, string direction = "inbound")
     {
-        var call = new LiveCall(accountSid, authToken);
+        var call = new LiveCall(accountSid, authToken, direction);
         _calls[callSid] = call;
         return call;
     }
 
     /// <summary>Registers the call, and announces it to the stand-in serving the shared address if that is not this one.</summary>
-    public async Task<LiveCall> RegisterAsync(string accountSid, string callSid, string authToken)
+    public async Task<LiveCall> RegisterAsync(string accountSid, string callSid, string authToken, string direction = "inbound")
     {
-        var call = Register(accountSid, callSid, authToken);
+        var call = Register(accountSid, callSid, authToken, direction);
         if (_joined is { } joined)
         {
             call.AnnouncedToSharedApi = await SharedRestApi.AnnounceAsync(joined.Shared, joined.Own, callSid, ending: false);
@@ -70,7 +70,7 @@ public sealed class LiveCalls
 }
 
 /// <summary>One call in progress: who owns it, its status, and the update that interrupts what it is doing.</summary>
-public sealed class LiveCall(string accountSid, string authToken) : IDisposable
+public sealed class LiveCall(string accountSid, string authToken, string direction = "inbound") : IDisposable
 {
     private readonly Lock _gate = new();
     private CancellationTokenSource _interrupted = new();
@@ -80,6 +80,12 @@ public sealed class LiveCall(string accountSid, string authToken) : IDisposable
     public string AccountSid { get; } = accountSid;
 
     public string AuthToken { get; } = authToken;
+
+    /// <summary><c>inbound</c>, or <c>outbound-api</c> for a call placed through <c>POST …/Calls.json</c>.</summary>
+    public string Direction { get; } = direction;
+
+    /// <summary>Where the call's status callbacks go now: set when the call is placed, replaced by an update's <c>StatusCallback</c>.</summary>
+    public Uri? StatusCallback { get; set; }
 
     /// <summary>False when another stand-in serves the shared REST API address and could not be told of this call.</summary>
     public bool AnnouncedToSharedApi { get; internal set; } = true;

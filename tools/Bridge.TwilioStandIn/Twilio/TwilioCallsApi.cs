@@ -8,13 +8,15 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Bridge.TwilioStandIn.Outbound;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.TwilioStandIn.Twilio;
 
 /// <summary>
 /// The part of Twilio's REST API a bridge uses on a live call — <c>GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json</c>
-/// (the call and its status) and <c>POST</c> to the same with <c>Status=completed</c>, <c>Twiml</c> or <c>Url</c> — served
+/// (the call and its status) and <c>POST</c> to the same with <c>Status=completed</c>, <c>Twiml</c>, <c>Url</c> or
+/// <c>StatusCallback</c> — and, with <see cref="OutboundCalls"/>, <c>POST …/Calls.json</c> to place a call, served
 /// for the simulator's calls, so that a bridge can confirm a call is live and its hang-up or transfer really ends or
 /// redirects the simulated call. Basic authentication with the account SID and the auth token, as Twilio's libraries
 /// send it; Twilio's error bodies (20003 unauthenticated, 20404 no such call, or one that has ended; a bad parameter
@@ -53,14 +55,15 @@ public sealed class TwilioCallsApi : IAsyncDisposable
     /// Serves the API at <paramref name="address"/>; if another stand-in already does, serves this one's calls on a free
     /// port of the same host and announces each of them to that stand-in (<see cref="SharedRestApi"/>).
     /// </summary>
-    public static async Task<TwilioCallsApi> ServeOrShareAsync(Uri address, LiveCalls calls, CancellationToken cancellationToken = default)
+    public static async Task<TwilioCallsApi> ServeOrShareAsync(Uri address, LiveCalls calls, CancellationToken cancellationToken = default, OutboundCalls? outbound = null)
     {
         try
         {
-            return await StartAsync(address, calls, cancellationToken);
+            return await StartAsync(address, calls, cancellationToken, outbound);
         }
         catch (IOException) when (address.Port != 0)
         {
+            // Outbound calls are placed by the stand-in holding the address: a bridge only knows that one.
             var api = await StartAsync(new UriBuilder(address) { Port = 0 }.Uri, calls, cancellationToken);
             calls.Join(address, api.BaseAddress);
             api.SharedWith = address;
@@ -68,7 +71,8 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         }
     }
 
-    public static async Task<TwilioCallsApi> StartAsync(Uri address, LiveCalls calls, CancellationToken cancellationToken = default)
+    /// <param name="outbound">Places the calls a bridge creates (<c>POST …/Calls.json</c>); without it a create is refused.</param>
+    public static async Task<TwilioCallsApi> StartAsync(Uri address, LiveCalls calls, CancellationToken cancellationToken = default, OutboundCalls? outbound = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(address.GetLeftPart(UriPartial.Authority));
@@ -87,6 +91,10 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         });
         app.MapMethods(SharedRestApi.RegistrationPrefix + "{callSid}", [HttpMethods.Put, HttpMethods.Delete],
             (string callSid, HttpContext context) => SharedRestApi.RegisterAsync(context, callSid, calls));
+        app.MapPost($"/{CallIdentity.ApiVersion}/Accounts/{{accountSid}}/Calls.json", (string accountSid, HttpRequest request) =>
+            outbound is null
+                ? Task.FromResult(Error(HttpStatusCode.BadRequest, null, "This stand-in places no outbound calls (it was started without an account to place them as)"))
+                : outbound.CreateAsync(accountSid, request));
         app.MapGet($"/{CallIdentity.ApiVersion}/Accounts/{{accountSid}}/Calls/{{callSid}}.json", api.FetchCall);
         app.MapPost($"/{CallIdentity.ApiVersion}/Accounts/{{accountSid}}/Calls/{{callSid}}.json", api.UpdateCallAsync);
         await app.StartAsync(cancellationToken);
@@ -106,7 +114,7 @@ public sealed class TwilioCallsApi : IAsyncDisposable
             ["sid"] = callSid,
             ["account_sid"] = accountSid,
             ["status"] = call.Status,
-            ["direction"] = "inbound",
+            ["direction"] = call.Direction,
             ["api_version"] = CallIdentity.ApiVersion,
             ["uri"] = $"/{CallIdentity.ApiVersion}/Accounts/{accountSid}/Calls/{callSid}.json",
         });
@@ -124,17 +132,22 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         }
 
         var form = await request.ReadFormAsync();
-        CallUpdate update;
+        CallUpdate? update;
+        Uri? statusCallback;
         string status;
         try
         {
-            (update, status) = ReadUpdate(form, new Uri(request.GetEncodedUrl()));
+            (update, statusCallback, status) = ReadUpdate(form, new Uri(request.GetEncodedUrl()));
         }
         catch (TwilioCallException e)
         {
             return Error(HttpStatusCode.BadRequest, e.Code == 0 ? null : e.Code, e.Detail);
         }
-        if (!call.TryUpdate(update))
+        if (statusCallback is not null)
+        {
+            call.StatusCallback = statusCallback;
+        }
+        if (update is not null && !call.TryUpdate(update))
         {
             // The call is already leaving what it was doing; Twilio accepts the request and the call ends up where it goes.
             status = "in-progress";
@@ -166,15 +179,20 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         {
             return Error(HttpStatusCode.NotFound, NotFound, $"The requested resource /{CallIdentity.ApiVersion}/Accounts/{accountSid}/Calls/{callSid}.json was not found");
         }
-        return IsAuthenticated(request, call) ? null : Error(HttpStatusCode.Unauthorized, AuthenticationFailed, "Authenticate");
+        return IsAuthenticated(request, call.AccountSid, call.AuthToken) ? null : Error(HttpStatusCode.Unauthorized, AuthenticationFailed, "Authenticate");
     }
 
-    private static (CallUpdate Update, string Status) ReadUpdate(IFormCollection form, Uri requestUrl)
+    private static (CallUpdate? Update, Uri? StatusCallback, string Status) ReadUpdate(IFormCollection form, Uri requestUrl)
     {
+        Uri? statusCallback = null;
+        if (form["StatusCallback"].ToString() is { Length: > 0 } callback)
+        {
+            statusCallback = AbsoluteHttpUrl(callback, "StatusCallback");
+        }
         var status = form["Status"].ToString();
         if (status is "completed" or "canceled")
         {
-            return (new CompleteCall(), "completed");
+            return (new CompleteCall(), statusCallback, "completed");
         }
         if (status.Length > 0)
         {
@@ -182,21 +200,26 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         }
         if (form["Twiml"].ToString() is { Length: > 0 } twiml)
         {
-            return (new RedirectCall(TwimlDocument.Parse(twiml, requestUrl), null, HttpMethod.Post), "in-progress");
+            return (new RedirectCall(TwimlDocument.Parse(twiml, requestUrl), null, HttpMethod.Post), statusCallback, "in-progress");
         }
         if (form["Url"].ToString() is { Length: > 0 } url)
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var absolute) || absolute.Scheme is not ("http" or "https"))
-            {
-                throw new TwilioCallException(0, $"Url '{url}' is not an absolute http(s) URL");
-            }
             var method = form["Method"].ToString() is { Length: > 0 } m ? new HttpMethod(m.ToUpperInvariant()) : HttpMethod.Post;
-            return (new RedirectCall(null, absolute, method), "in-progress");
+            return (new RedirectCall(null, AbsoluteHttpUrl(url, "Url"), method), statusCallback, "in-progress");
         }
-        throw new TwilioCallException(0, "One of Status, Twiml or Url is required to update a call in progress");
+        if (statusCallback is not null)
+        {
+            return (null, statusCallback, "in-progress");
+        }
+        throw new TwilioCallException(0, "One of Status, Twiml, Url or StatusCallback is required to update a call in progress");
     }
 
-    private static bool IsAuthenticated(HttpRequest request, LiveCall call)
+    internal static Uri AbsoluteHttpUrl(string text, string parameter) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https"
+            ? absolute
+            : throw new TwilioCallException(0, $"{parameter} '{text}' is not an absolute http(s) URL");
+
+    internal static bool IsAuthenticated(HttpRequest request, string accountSid, string authToken)
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -212,11 +235,11 @@ public sealed class TwilioCallsApi : IAsyncDisposable
         {
             return false;
         }
-        var expected = $"{call.AccountSid}:{call.AuthToken}";
+        var expected = $"{accountSid}:{authToken}";
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credentials), Encoding.UTF8.GetBytes(expected));
     }
 
-    private static IResult Error(HttpStatusCode status, int? code, string message)
+    internal static IResult Error(HttpStatusCode status, int? code, string message)
     {
         var body = new Dictionary<string, object?> { ["message"] = message, ["status"] = (int)status };
         if (code is { } known)

@@ -1,4 +1,4 @@
-namespace Bridge.CallSimulator.Audio;
+namespace Bridge.TwilioStandIn.Media;
 
 public enum WavEncoding
 {

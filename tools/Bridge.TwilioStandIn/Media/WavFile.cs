@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Bridge.Audio;
 
-namespace Bridge.CallSimulator.Audio;
+namespace Bridge.TwilioStandIn.Media;
 
 /// <summary>
 /// Reads and writes RIFF/WAVE files: PCM 16-bit (format 1) and G.711 µ-law (format 7), also inside
