@@ -42,8 +42,10 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithHttpHealthCheck("/health/readiness")
     .AsLocalService()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
+    .WithEnvironment("Twilio__AccountSid", twilioAccountSid)
     .WithReference(mediaWorker)
     .WithTestCallCommand(twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
+var outbound = api.WithOutboundCalls(builder);
 
 if (publicBaseUrl is not null)
 {
@@ -56,12 +58,15 @@ else if (!builder.ExecutionContext.IsPublishMode)
     // hangs up and transfers them, through the REST API they serve for their calls: the same path as with Twilio.
     mediaWorker.WithEnvironment("Twilio__Rest__BaseAddress", CallSimulatorRestApi(builder).ToString())
         .WithEnvironment("Twilio__Rest__ConfirmCalls", "true");
+    // The api places outbound calls there too: the simulator answers them as a person or a voicemail.
+    api.WithEnvironment("Twilio__Rest__BaseAddress", CallSimulatorRestApi(builder).ToString())
+        .WithOutboundTestCallCommands(outbound, twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
 }
 
 if (!builder.ExecutionContext.IsPublishMode)
 {
     builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, publicBaseUrl, CallSimulatorRestApi(builder));
-    builder.AddSampleAgents(api, mediaWorker);
+    builder.AddSampleAgents(api, mediaWorker, outbound.CallbackSecret);
 }
 
 mediaWorker.WithTransferTarget(builder, callsComeFromTheSimulator: publicBaseUrl is null);

@@ -21,7 +21,11 @@ internal static class SampleAgentsExtensions
         ("pressed 7", SampleTool, """{"orderNumber":"1042"}"""),
     ];
 
-    public static void AddSampleAgents(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> api, IResourceBuilder<ProjectResource> worker)
+    public static void AddSampleAgents(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<ProjectResource> api,
+        IResourceBuilder<ProjectResource> worker,
+        IResourceBuilder<ParameterResource> outboundCallbackSecret)
     {
         foreach (var setting in builder.Configuration.GetSection("HttpTools").AsEnumerable(makePathsRelative: true))
         {
@@ -43,6 +47,8 @@ internal static class SampleAgentsExtensions
             .AsLocalService()
             .WithHttpHealthCheck("/health/readiness")
             .WithEnvironment("SampleToolBackend__Secret", secret)
+            // It also receives outbound calls' outcomes (docs/outbound.md), signed with the api's callback secret.
+            .WithEnvironment("SampleToolBackend__CallbackSecret", outboundCallbackSecret)
             .ExcludeFromManifest();
 
         api.WithEnvironment("Agents__Source", sample);

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using Bridge.SampleToolBackend;
 
-// A SAMPLE backend: one tool, order_status, answering from a few made-up orders.
+// A SAMPLE backend: one tool, order_status, answering from a few made-up orders; and an operator's endpoint for the
+// outcomes of outbound calls.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 var secret = builder.Configuration["SampleToolBackend:Secret"] is { Length: >= 32 } configured
     ? configured
     : throw new InvalidOperationException("SampleToolBackend:Secret (32+ characters, the same as the worker's HttpTools:order_status:Secret) is required.");
 var delay = builder.Configuration.GetValue("SampleToolBackend:Delay", TimeSpan.FromMilliseconds(800));
+// The api's Outbound:CallbackSecret: outbound calls' outcomes are signed with it (docs/outbound.md). Optional here.
+var callbackSecret = builder.Configuration["SampleToolBackend:CallbackSecret"];
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -41,6 +44,26 @@ app.MapPost("/tools/order-status", async (HttpRequest request, ILogger<Program> 
     return orders.TryGetValue(orderNumber, out var status)
         ? Results.Json(new { orderNumber, status })
         : Results.NotFound(new { error = $"There is no order {orderNumber}." });
+});
+
+// An operator's status callback: the outcome of each outbound call placed with "statusCallback" pointing here.
+app.MapPost("/outbound/callbacks", async (HttpRequest request, ILogger<Program> logger, CancellationToken cancellationToken) =>
+{
+    using var buffer = new MemoryStream();
+    await request.Body.CopyToAsync(buffer, cancellationToken);
+    var body = buffer.ToArray();
+    if (callbackSecret is not { Length: >= 32 } ||
+        !BridgeSignature.IsValid(callbackSecret, request.Headers["X-Bridge-Timestamp"], request.Headers["X-Bridge-Signature"], body, DateTimeOffset.UtcNow))
+    {
+        logger.LogWarning("Refused an outbound callback whose signature does not verify");
+        return Results.Unauthorized();
+    }
+    using var json = JsonDocument.Parse(body);
+    var outcome = json.RootElement;
+    logger.LogInformation("Signed outbound callback verified: call {CallSid} to {To}: {Outcome}. {Summary}",
+        outcome.GetProperty("callSid").GetString(), outcome.GetProperty("to").GetString(),
+        outcome.GetProperty("outcome").GetString(), outcome.GetProperty("summary").GetString());
+    return Results.NoContent();
 });
 
 app.Run();

@@ -1,3 +1,6 @@
+using Bridge.Security;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Outbound;
 using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +12,19 @@ namespace Bridge.Softphone;
 /// <c>hang_up</c> and <c>transfer_call</c> tools end or transfer the browser's call as they would a real one.
 /// If another stand-in (<c>bridge-call call</c>) serves that address already, the softphone serves its calls on a free
 /// port and announces each to it (<see cref="SharedRestApi"/>); if the address cannot be had at all, the softphone
-/// still works and says that those tools cannot reach its calls.
+/// still works and says that those tools cannot reach its calls. Holding the address, it also places the outbound
+/// calls a local api creates there (<see cref="OutboundCalls"/>: the simulator's person or voicemail answers).
 /// </summary>
-internal sealed partial class RestApiHost(IOptions<SoftphoneOptions> options, LiveCalls calls, ILogger<RestApiHost> logger) : IHostedService, IAsyncDisposable
+internal sealed partial class RestApiHost(
+    IOptions<SoftphoneOptions> options,
+    IOptions<TwilioOptions> twilio,
+    LiveCalls calls,
+    ILogger<RestApiHost> logger,
+    ILogger<CallSimulation> callLogger) : IHostedService, IAsyncDisposable
 {
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
     private TwilioCallsApi? _api;
+    private OutboundCalls? _outbound;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,7 +34,11 @@ internal sealed partial class RestApiHost(IOptions<SoftphoneOptions> options, Li
         }
         try
         {
-            _api = await TwilioCallsApi.ServeOrShareAsync(new Uri(options.Value.RestApi), calls, cancellationToken);
+            if (twilio.Value.AccountSid is { } account)
+            {
+                _outbound = new OutboundCalls(account, twilio.Value.AuthToken, _http, calls, TimeProvider.System, callLogger);
+            }
+            _api = await TwilioCallsApi.ServeOrShareAsync(new Uri(options.Value.RestApi), calls, cancellationToken, _outbound);
             if (_api.SharedWith is { } shared)
             {
                 LogSharing(logger, shared, _api.BaseAddress);
@@ -48,6 +63,12 @@ internal sealed partial class RestApiHost(IOptions<SoftphoneOptions> options, Li
             await _api.DisposeAsync();
             _api = null;
         }
+        if (_outbound is not null)
+        {
+            await _outbound.DisposeAsync();
+            _outbound = null;
+        }
+        _http.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Twilio's REST API for the softphone's calls is served at {Address}")]

@@ -3,6 +3,7 @@ using Bridge.CallSimulator.Audio;
 using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Media;
 using Bridge.TwilioStandIn.Tracing;
+using Bridge.TwilioStandIn.Outbound;
 using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging;
 
@@ -137,7 +138,9 @@ public static class CallCommand
             {
                 var logger = logging.CreateLogger<CallSimulation>();
                 var liveCalls = new LiveCalls();
-                await using var api = await CommonOptions.StartRestApiAsync(parse.GetValue(restApi)!, liveCalls, cancellationToken);
+                // Holding the REST API's address, it also places the outbound calls a local api creates meanwhile.
+                await using var outbound = new OutboundCalls(options.AccountSid, options.AuthToken, http, liveCalls, TimeProvider.System, logger);
+                await using var api = await CommonOptions.StartRestApiAsync(parse.GetValue(restApi)!, liveCalls, cancellationToken, outbound);
                 logger.LogInformation("Calling {Url} as {AccountSid} (from {AccountSource}; auth token from {Source}), caller audio {Seconds:0.0} s at speed {Speed}",
                     options.WebhookUrl, options.AccountSid, account.Source, token.Source, callerAudio.Duration.TotalSeconds, options.Media.Speed);
                 try

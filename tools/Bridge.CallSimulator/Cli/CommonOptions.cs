@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Outbound;
 using Bridge.TwilioStandIn.Twilio;
 
 namespace Bridge.CallSimulator.Cli;
@@ -105,7 +106,7 @@ public static class CommonOptions
     };
 
     /// <summary>The REST API for the calls, or nothing (with a warning when its address is taken: the calls go on).</summary>
-    public static async Task<TwilioCallsApi?> StartRestApiAsync(string address, LiveCalls liveCalls, CancellationToken cancellationToken)
+    public static async Task<TwilioCallsApi?> StartRestApiAsync(string address, LiveCalls liveCalls, CancellationToken cancellationToken, OutboundCalls? outbound = null)
     {
         if (address == "off")
         {
@@ -114,7 +115,7 @@ public static class CommonOptions
         try
         {
             // If the softphone (or another call) serves the address, these calls are served beside it and announced to it.
-            return await TwilioCallsApi.ServeOrShareAsync(new Uri(address), liveCalls, cancellationToken);
+            return await TwilioCallsApi.ServeOrShareAsync(new Uri(address), liveCalls, cancellationToken, outbound);
         }
         catch (IOException e)
         {
