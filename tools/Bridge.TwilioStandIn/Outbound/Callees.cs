@@ -36,8 +36,8 @@ public static class Callees
         _ => CalleeKind.Person,
     };
 
-    /// <summary>"Hello? Who is this?" (utterances/callee-hello.wav).</summary>
-    public static CallerAudio PersonSays { get; } = Embedded("callee-hello.wav");
+    /// <summary>Two seconds of listening (the agent speaks first), then "Yes, that works." (utterances/callee-reply.wav): shorter than detection's speech threshold, so a person.</summary>
+    public static CallerAudio PersonSays { get; } = Embedded("callee-reply.wav");
 
     /// <summary>A voicemail greeting ending in a 1 kHz beep (utterances/voicemail-greeting.wav).</summary>
     public static CallerAudio MachineGreeting { get; } = Embedded("voicemail-greeting.wav");
