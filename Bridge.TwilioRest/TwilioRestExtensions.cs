@@ -33,7 +33,16 @@ public static class TwilioRestExtensions
         builder.Services.AddHttpClient(TwilioCallCreation.HttpClientName)
             .AddHttpMessageHandler(sp => new TwilioApiRedirect(sp.GetRequiredService<IOptions<TwilioRestOptions>>().Value.BaseAddress))
             .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
+            .AddStandardResilienceHandler()
+            .Configure((options, services) =>
+            {
+                options.Retry.DisableForUnsafeHttpMethods();
+                var timeout = services.GetRequiredService<IOptions<TwilioRestOptions>>().Value.CreateTimeout;
+                options.AttemptTimeout.Timeout = timeout;
+                options.TotalRequestTimeout.Timeout = timeout + TimeSpan.FromSeconds(5);
+                // The breaker samples at least two attempts' worth of time (the handler's own rule).
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(options.CircuitBreaker.SamplingDuration.Ticks, timeout.Ticks * 2));
+            });
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton(sp => new TwilioCallCreation(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(TwilioCallCreation.HttpClientName),

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Bridge.TwilioRest;
 
-/// <summary>How the worker reaches Twilio's REST API (confirm a call, hang up, transfer). Section <c>Twilio:Rest</c>.</summary>
+/// <summary>
+/// How the services reach Twilio's REST API (the worker confirms, hangs up and transfers calls; the api places outbound
+/// calls and redirects them after answering machine detection). Section <c>Twilio:Rest</c>.
+/// </summary>
 public sealed class TwilioRestOptions : IValidatableObject
 {
     public const string SectionName = "Twilio:Rest";
@@ -19,6 +22,13 @@ public sealed class TwilioRestOptions : IValidatableObject
     /// <summary>How long confirming a call may take; past it the stream is refused (the caller hears the apology).</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:00:30", ErrorMessage = "Twilio:Rest:ConfirmTimeout must be between 500 ms and 30 seconds.")]
     public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long placing an outbound call may take. Past it the api answers 504: the call may or may not have been placed,
+    /// and it is not retried (a create is not idempotent).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:00:30", ErrorMessage = "Twilio:Rest:CreateTimeout must be between 1 and 30 seconds.")]
+    public TimeSpan CreateTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

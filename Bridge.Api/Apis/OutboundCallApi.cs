@@ -72,14 +72,16 @@ internal static partial class OutboundCallApi
             return Problem(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON.", "Send Content-Type: application/json.");
         }
 
-        byte[] body;
+        byte[]? body;
         try
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            body = buffer.ToArray();
+            body = await ReadBoundedAsync(request.Body, context.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            body = null;
+        }
+        if (body is null)
         {
             metrics.Request("too-large");
             return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"A call's request is at most {MaxBodyBytes} bytes.");
@@ -166,6 +168,19 @@ internal static partial class OutboundCallApi
                 from = call.From,
                 direction = call.Direction,
             });
+    }
+
+    /// <summary>The body, or null once it passes <see cref="MaxBodyBytes"/> (whatever the server's own limit, or a chunked body's lack of a length).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxBodyBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+        return length > MaxBodyBytes ? null : buffer[..length];
     }
 
     private static IResult Problem(int status, string title, string? detail) => Results.Problem(statusCode: status, title: title, detail: detail);

@@ -1,0 +1,257 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Bridge.Tests.Support;
+
+namespace Bridge.Tests.Api.Outbound;
+
+/// <summary>
+/// <c>POST /calls</c> on the real api: who may place calls, what is refused and how (RFC 7807 bodies), that nothing
+/// is dialled before every check passed, what Twilio is asked for, and that a create is never retried.
+/// </summary>
+public sealed class OutboundCallApiTests : IAsyncLifetime
+{
+    private const string SchedulerKey = "sk_scheduler_0123456789abcdefghijklmnopqrstuv";
+    private const string CrmKey = "sk_crm_0123456789abcdefghijklmnopqrstuvwxyz";
+    private const string OurNumber = "+15005550020";
+    private const int Burst = 3;
+
+    private FakeWorker _worker = null!;
+    private ScriptedTwilio _twilio = null!;
+
+    public async Task InitializeAsync()
+    {
+        _worker = await FakeWorker.StartAsync(ready: true);
+        _twilio = await ScriptedTwilio.StartAsync(201);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _worker.DisposeAsync();
+        await _twilio.DisposeAsync();
+    }
+
+    private ApiFactory Api(ScriptedTwilio? twilio = null) => new ApiFactory()
+        .With("Twilio:AccountSid", "AC0123456789abcdef0123456789abcdef")
+        .With("Twilio:Rest:BaseAddress", (twilio ?? _twilio).BaseAddress.ToString())
+        .With("Twilio:Rest:CreateTimeout", "00:00:01")
+        .With("Agents:Source", "file:" + Path.Combine(RepositoryRoot.Path, "samples", "agents.sample.json"))
+        .With("Outbound:ApiKeys:scheduler", SchedulerKey)
+        .With("Outbound:ApiKeys:crm", CrmKey)
+        .With("Outbound:CallbackSecret", "callback-secret-0123456789abcdefghijklmnop")
+        .With("Outbound:CallerIds:0", OurNumber)
+        .With("Outbound:Workers", _worker.BaseAddress.ToString())
+        .With("RateLimits:OutboundCalls:PermitsPerSecond", "1")
+        .With("RateLimits:OutboundCalls:Burst", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static Dictionary<string, object?> ValidCall() => new()
+    {
+        ["to"] = "+14155550100",
+        ["from"] = OurNumber,
+        ["agent"] = "reminders",
+        ["variables"] = new Dictionary<string, string> { ["patientName"] = "Ana", ["appointment"] = "on Tuesday at 3 pm" },
+        ["statusCallback"] = "https://crm.example.com/calls/outcome",
+    };
+
+    private static async Task<HttpResponseMessage> PlaceAsync(HttpClient client, object body, string? key = SchedulerKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/calls") { Content = JsonContent.Create(body) };
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    [Fact]
+    public async Task A_missing_or_wrong_key_gets_401_and_nobody_is_dialled()
+    {
+        using var api = Api();
+        var client = api.CreateClient();
+
+        var missing = await PlaceAsync(client, ValidCall(), key: null);
+        var wrong = await PlaceAsync(client, ValidCall(), key: SchedulerKey[..^1] + "X");
+        var basic = new HttpRequestMessage(HttpMethod.Post, "/calls") { Content = JsonContent.Create(ValidCall()) };
+        basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("scheduler:" + SchedulerKey)));
+        var notBearer = await client.SendAsync(basic);
+
+        foreach (var response in new[] { missing, wrong, notBearer })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+            Assert.Equal(401, (await ProblemAsync(response)).GetProperty("status").GetInt32());
+        }
+        Assert.Empty(_twilio.Creates);
+        Assert.Equal(0, _worker.Asked);
+    }
+
+    [Fact]
+    public async Task Bad_numbers_an_unknown_agent_and_wrong_variables_get_400_naming_each_field()
+    {
+        using var api = Api();
+        var client = api.CreateClient();
+        var call = ValidCall();
+        call["to"] = "555-1234";
+        call["variables"] = new Dictionary<string, string> { ["patientName"] = "Ana", ["dentist"] = "Dr Who" };
+
+        var response = await PlaceAsync(client, call);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ProblemAsync(response)).GetProperty("errors");
+        Assert.Contains("E.164", errors.GetProperty("to")[0].GetString(), StringComparison.Ordinal);
+        var variables = errors.GetProperty("variables").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Contains(variables, v => v.Contains("'dentist' is not a variable of agent 'reminders'", StringComparison.Ordinal));
+        Assert.Contains(variables, v => v.Contains("'appointment' is required", StringComparison.Ordinal));
+
+        call = ValidCall();
+        call["agent"] = "nobody";
+        var unknownAgent = await PlaceAsync(client, call);
+        Assert.Contains("'nobody' is not an agent", (await ProblemAsync(unknownAgent)).GetProperty("errors").GetProperty("agent")[0].GetString(), StringComparison.Ordinal);
+
+        call = ValidCall();
+        call["tO"] = "+14155550100";
+        var typo = await PlaceAsync(client, call);
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        Assert.Contains("tO", (await ProblemAsync(typo)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_twilio.Creates);
+    }
+
+    [Fact]
+    public async Task A_caller_id_not_on_the_allow_list_gets_403()
+    {
+        using var api = Api();
+        var call = ValidCall();
+        call["from"] = "+15005550099";
+
+        var response = await PlaceAsync(api.CreateClient(), call);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("Outbound:CallerIds", (await ProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_twilio.Creates);
+    }
+
+    [Theory]
+    [InlineData("http://crm.example.com/outcome")]
+    [InlineData("https://169.254.169.254/latest/meta-data/")]
+    [InlineData("https://10.0.3.7/outcome")]
+    [InlineData("https://[::ffff:192.168.1.10]/outcome")]
+    [InlineData("https://[fd00:ec2::254]/outcome")]
+    [InlineData("https://user:password@crm.example.com/outcome")]
+    [InlineData("https://metadata.google.internal/outcome")]
+    [InlineData("file:///etc/passwd")]
+    public async Task A_callback_url_that_is_not_public_https_is_refused(string callback)
+    {
+        using var api = Api();
+        var call = ValidCall();
+        call["statusCallback"] = callback;
+
+        var response = await PlaceAsync(api.CreateClient(), call);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await ProblemAsync(response)).GetProperty("errors").TryGetProperty("statusCallback", out _));
+        Assert.Empty(_twilio.Creates);
+    }
+
+    [Fact]
+    public async Task A_body_over_16_KB_gets_413()
+    {
+        using var api = Api();
+        var call = ValidCall();
+        call["padding"] = new string('x', 20_000);
+
+        var response = await PlaceAsync(api.CreateClient(), call);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(_twilio.Creates);
+    }
+
+    [Fact]
+    public async Task Each_key_has_its_own_rate_limit_answered_with_429_and_Retry_After()
+    {
+        using var api = Api();
+        var client = api.CreateClient();
+        var invalid = ValidCall();
+        invalid["to"] = "not a number";
+
+        // Until the bucket is empty: it holds Burst, refilled by one a second while the requests run.
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        while (limited is null && statuses.Count < Burst + 20)
+        {
+            var response = await PlaceAsync(client, invalid);
+            statuses.Add(response.StatusCode);
+            limited = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+        }
+        var otherKey = await PlaceAsync(client, invalid, CrmKey);
+
+        Assert.All(statuses.Take(Burst), s => Assert.Equal(HttpStatusCode.BadRequest, s));
+        Assert.NotNull(limited);
+        Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Contains("scheduler", (await ProblemAsync(limited)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, otherKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_full_fleet_gets_503_with_Retry_After_and_nobody_is_dialled()
+    {
+        _worker.Ready = false;
+        using var api = Api().With("Outbound:RetryAfter", "00:00:45");
+
+        var response = await PlaceAsync(api.CreateClient(), ValidCall());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(45), response.Headers.RetryAfter?.Delta);
+        Assert.True(_worker.Asked >= 1);
+        Assert.Empty(_twilio.Creates);
+    }
+
+    [Fact]
+    public async Task A_valid_call_is_placed_with_asynchronous_machine_detection_and_answered_202_with_its_CallSid()
+    {
+        using var api = Api();
+
+        var response = await PlaceAsync(api.CreateClient(), ValidCall());
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/calls/{ScriptedTwilio.CallSid}", response.Headers.Location?.ToString());
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(ScriptedTwilio.CallSid, body.GetProperty("callSid").GetString());
+        var create = Assert.Single(_twilio.Creates);
+        Assert.Equal("+14155550100", create["To"]);
+        Assert.Equal(OurNumber, create["From"]);
+        Assert.StartsWith(ApiFactory.PublicBaseUrl + "/webhook/outbound/answer?ctx=", create["Url"], StringComparison.Ordinal);
+        Assert.StartsWith(ApiFactory.PublicBaseUrl + "/webhook/outbound/status?ctx=", create["StatusCallback"], StringComparison.Ordinal);
+        Assert.StartsWith(ApiFactory.PublicBaseUrl + "/webhook/outbound/amd?ctx=", create["AsyncAmdStatusCallback"], StringComparison.Ordinal);
+        Assert.Equal("initiated ringing answered completed", create["StatusCallbackEvent"]);
+        Assert.Equal("DetectMessageEnd", create["MachineDetection"]);
+        Assert.Equal("true", create["AsyncAmd"]);
+        Assert.Equal("30", create["Timeout"]);
+        // The agent's maxDuration (5 minutes in the sample).
+        Assert.Equal("300", create["TimeLimit"]);
+        Assert.True(create["Url"].Length < 4000, "Twilio documents 4,000 characters for a URL");
+    }
+
+    [Theory]
+    [InlineData(500, HttpStatusCode.BadGateway)]
+    [InlineData(503, HttpStatusCode.BadGateway)]
+    [InlineData(null, HttpStatusCode.GatewayTimeout)]
+    public async Task A_create_that_fails_or_times_out_is_not_retried(int? twilioStatus, HttpStatusCode expected)
+    {
+        await using var failing = await ScriptedTwilio.StartAsync(twilioStatus);
+        using var api = Api(failing);
+
+        var response = await PlaceAsync(api.CreateClient(), ValidCall());
+
+        Assert.Equal(expected, response.StatusCode);
+        await ProblemAsync(response);
+        Assert.Single(failing.Creates);
+    }
+}
