@@ -1,10 +1,13 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Bridge.TwilioStandIn.Calls;
+using Bridge.TwilioStandIn.Outbound;
 using Bridge.TwilioStandIn.Twilio;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Tests.EndToEnd;
 
@@ -22,6 +25,10 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>The account the worker serves: the simulator's own, which simulated calls are placed as.</summary>
     public const string AccountSid = Bridge.TwilioStandIn.Calls.CallSimulationOptions.DefaultAccountSid;
     public const int MaxConcurrentCalls = 4;
+
+    /// <summary>The api's outbound API key (<c>Outbound:ApiKeys:local</c>) and the secret its callbacks are signed with.</summary>
+    public const string OutboundApiKey = "e2e-outbound-key-0123456789abcdefghijklmnop";
+    public const string OutboundCallbackSecret = "e2e-callback-secret-0123456789abcdefghijkl";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly CancellationTokenSource _stopping = new();
@@ -33,6 +40,11 @@ public sealed class AppHostFixture : IAsyncLifetime
     public LiveCalls LiveCalls { get; } = new();
 
     public TwilioCallsApi TwilioApi { get; private set; } = null!;
+
+    /// <summary>Places the outbound calls the api creates through <see cref="TwilioApi"/>, answering as the number says.</summary>
+    public OutboundCalls Outbound { get; private set; } = null!;
+
+    private readonly HttpClient _outboundHttp = new() { Timeout = TimeSpan.FromSeconds(15) };
 
     /// <summary>Where the resources (and the AppHost's test calls) export their telemetry, in place of the dashboard's OTLP endpoint.</summary>
     public OtlpTraceReceiver Telemetry { get; private set; } = null!;
@@ -46,7 +58,8 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        TwilioApi = await TwilioCallsApi.StartAsync(new Uri("http://127.0.0.1:0"), LiveCalls, timeout.Token);
+        Outbound = new OutboundCalls(AccountSid, AuthToken, _outboundHttp, LiveCalls, TimeProvider.System, NullLogger<CallSimulation>.Instance);
+        TwilioApi = await TwilioCallsApi.StartAsync(new Uri("http://127.0.0.1:0"), LiveCalls, timeout.Token, Outbound);
         Telemetry = await OtlpTraceReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
             [
@@ -56,6 +69,8 @@ public sealed class AppHostFixture : IAsyncLifetime
                 // The worker, the dashboard command and the softphone use the simulator's REST API below (the command and
                 // the softphone share it: they serve their calls beside it and announce them to it).
                 $"--CallSimulator:RestApi={TwilioApi.BaseAddress}",
+                $"--Parameters:outbound-api-key={OutboundApiKey}",
+                $"--Parameters:outbound-callback-secret={OutboundCallbackSecret}",
                 "--Bedrock:UseEmulator=true",
                 "--Emulator:SessionLimit=00:00:12",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.Endpoint}",
@@ -69,6 +84,9 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Calls__MaxConcurrent", MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("Conversation__RenewStreamAfter", "00:00:03")
             .WithEnvironment("Conversation__RenewalQuietWait", "00:00:06");
+
+        // A call nobody answers rings this long before Twilio (here the stand-in) reports no-answer.
+        builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Outbound__RingTimeout", "00:00:05");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
@@ -85,6 +103,8 @@ public sealed class AppHostFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         await TwilioApi.DisposeAsync();
+        await Outbound.DisposeAsync();
+        _outboundHttp.Dispose();
         await Telemetry.DisposeAsync();
     }
 }

@@ -38,4 +38,24 @@ public static class ResourceLogs
             }, CancellationToken.None);
         }
     }
+
+    /// <summary>The first line of <paramref name="resource"/>'s output containing <paramref name="text"/>, waiting up to a minute for it.</summary>
+    public static async Task<string> LineAsync(string resource, string text)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var path = PathOf(resource);
+            if (File.Exists(path))
+            {
+                using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+                var lines = (await reader.ReadToEndAsync(timeout.Token)).Split('\n');
+                if (lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+                {
+                    return line;
+                }
+            }
+            await Task.Delay(100, timeout.Token);
+        }
+    }
 }

@@ -12,8 +12,6 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class SampleAgentThroughAppHostTests(AppHostFixture fixture)
 {
     private const string OrderDesk = "+15005550010";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task The_order_desk_looks_an_order_up_at_the_sample_backend_and_the_model_gets_the_answer()
     {
@@ -27,31 +25,12 @@ public sealed class SampleAgentThroughAppHostTests(AppHostFixture fixture)
         }, timeout.Token, fixture.LiveCalls, to: OrderDesk);
 
         Assert.True(summary.Succeeded, string.Join("\n", summary.Steps));
-        var verified = await LogLineAsync("sample-tool-backend", $"Signed request verified: order_status 1042 for call {summary.CallSid} (agent orders");
+        var verified = await ResourceLogs.LineAsync("sample-tool-backend", $"Signed request verified: order_status 1042 for call {summary.CallSid} (agent orders");
         Assert.Contains("caller +14155550100", verified, StringComparison.Ordinal);
-        await LogLineAsync("media-worker", $"Call {summary.CallSid}: tool order_status succeeded");
+        await ResourceLogs.LineAsync("media-worker", $"Call {summary.CallSid}: tool order_status succeeded");
         // The emulator speaks what the tool returned; the worker logs what the assistant said.
-        var answer = await LogLineAsync("media-worker", "[tool result received: {\"orderNumber\":\"1042\",\"status\":\"shipped");
+        var answer = await ResourceLogs.LineAsync("media-worker", "[tool result received: {\"orderNumber\":\"1042\",\"status\":\"shipped");
         Assert.Contains("Assistant", answer, StringComparison.Ordinal);
         Assert.True(summary.Stream!.HeardAudio > TimeSpan.FromSeconds(1), "the caller heard neither the greeting nor the answer");
-    }
-
-    private static async Task<string> LogLineAsync(string resource, string text)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (true)
-        {
-            var path = ResourceLogs.PathOf(resource);
-            if (File.Exists(path))
-            {
-                using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-                var lines = (await reader.ReadToEndAsync(timeout.Token)).Split('\n');
-                if (lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
-                {
-                    return line;
-                }
-            }
-            await Task.Delay(100, timeout.Token);
-        }
     }
 }
