@@ -61,6 +61,12 @@ public sealed class ConfigurationTests
         { "Bridge.MediaWorker", "Calls__InactivityTimeout", "01:00:00", "Calls:InactivityTimeout" },
         { "Bridge.MediaWorker", "Calls__MaxCallerAudioAhead", "00:00:00.050", "Calls:MaxCallerAudioAhead" },
         { "Bridge.MediaWorker", "Twilio__Rest__ConfirmTimeout", "00:05:00", "Twilio:Rest:ConfirmTimeout" },
+        // The outbound call API.
+        { "Bridge.Api", "Outbound__CallerIds__0", "555-0100", "Outbound:CallerIds" },
+        { "Bridge.Api", "Outbound__RingTimeout", "01:00:00", "Outbound:RingTimeout" },
+        { "Bridge.Api", "Outbound__Workers", "media-worker:8080", "Outbound:Workers" },
+        { "Bridge.Api", "Twilio__Rest__CreateTimeout", "00:05:00", "Twilio:Rest:CreateTimeout" },
+        { "Bridge.Api", "RateLimits__OutboundCalls__Burst", "0", "RateLimits:OutboundCalls:Burst" },
         // Values the configuration binder cannot convert to the setting's type.
         { "Bridge.MediaWorker", "Calls__MaxConcurrent", "abc", "Calls:MaxConcurrent" },
         { "Bridge.Api", "Bridge__StreamTokenLifetime", "abc", "Bridge:StreamTokenLifetime" },
@@ -100,6 +106,9 @@ public sealed class ConfigurationTests
             ["Calls:MaxConcurrent", "Calls:DrainTimeout", "Audio:ModelOutputRate", "Bridge:StreamTokenLifetime"] },
         { "Bridge.Api", "Bridge__PublicBaseUrl=https://voice.example.com;Bridge__StreamTokenLifetime=abc;Bridge__FallbackNumber=555;RateLimits__Webhooks__PermitsPerSecond=x",
             ["Twilio:AuthToken", "Bridge:StreamTokenLifetime", "Bridge:FallbackNumber", "RateLimits:Webhooks:PermitsPerSecond"] },
+        // An API key too short to be a secret, and with keys, no secret to sign the operators' callbacks.
+        { "Bridge.Api", $"Twilio__AuthToken={GoodToken};Bridge__PublicBaseUrl=https://voice.example.com;Outbound__ApiKeys__crm=short",
+            ["Outbound:ApiKeys:crm", "Outbound:CallbackSecret"] },
         { "Bridge.Emulator", "Emulator__Port=abc;Emulator__Mode=fast;Emulator__SpeechThreshold=0;Telemetry__TraceSampleRatio=2",
             ["Emulator:Port", "Emulator:Mode", "Emulator:SpeechThreshold", "Telemetry:TraceSampleRatio"] },
     };
