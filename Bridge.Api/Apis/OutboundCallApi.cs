@@ -11,8 +11,8 @@ using Twilio.Exceptions;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
-/// The outbound call API: <c>POST /calls</c> places a call with an agent, <c>GET /calls/{callSid}</c> tells how it
-/// stands. Cheapest check first, nothing costly before the caller is known: the client address's rate limit (before
+/// The outbound call API: <c>POST /calls</c> places a call with an agent, <c>GET /calls?callSid=CA…</c> tells how it
+/// stands (a query, not a path below <c>/calls</c>: the load balancer forwards exact paths only). Cheapest check first, nothing costly before the caller is known: the client address's rate limit (before
 /// the handler), the body's size, the API key (401), the key's own rate limit (429), the body (400), the caller ID
 /// (403), a worker able to take the call (503), and only then Twilio. Answers are RFC 7807 problem details.
 /// </summary>
@@ -27,7 +27,7 @@ internal static partial class OutboundCallApi
             .RequireClientRateLimit(OutboundLimits.Addresses)
             .DisableAntiforgery();
         calls.MapPost("", PlaceAsync);
-        calls.MapGet("/{callSid}", FetchAsync);
+        calls.MapGet("", FetchAsync);
         return calls;
     }
 
@@ -118,7 +118,7 @@ internal static partial class OutboundCallApi
                 new { callSid = placed.Sid, status = placed.Status?.ToString() ?? "queued", to = call.To, from = call.From, agent = call.Agent },
                 statusCode: StatusCodes.Status202Accepted,
                 contentType: "application/json")
-                .WithLocation($"/calls/{placed.Sid}", context);
+                .WithLocation($"/calls?callSid={placed.Sid}", context);
         }
         catch (ApiException e) when (e.Status is >= 400 and < 500 && e.Code != 20003)
         {
@@ -143,7 +143,7 @@ internal static partial class OutboundCallApi
         }
     }
 
-    private static async Task<IResult> FetchAsync(string callSid, HttpContext context, ApiKeys keys, TwilioCallControl twilio, OutboundMetrics metrics)
+    private static async Task<IResult> FetchAsync([Microsoft.AspNetCore.Mvc.FromQuery] string? callSid, HttpContext context, ApiKeys keys, TwilioCallControl twilio, OutboundMetrics metrics)
     {
         if (keys.Authenticate(context.Request.Headers.Authorization.ToString()) is null)
         {
@@ -151,7 +151,7 @@ internal static partial class OutboundCallApi
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.", "Send Authorization: Bearer <key>, a key of Outbound:ApiKeys.");
         }
-        if (!CallSid().IsMatch(callSid))
+        if (callSid is null || !CallSid().IsMatch(callSid))
         {
             return Problem(StatusCodes.Status404NotFound, "No such call.", "A CallSid is CA followed by 32 hex digits.");
         }

@@ -51,6 +51,24 @@ public partial class CommittedTaskDefinitionsTests
     }
 
     [Fact]
+    public void The_api_gets_its_outbound_key_and_callback_secret_from_Secrets_Manager_and_asks_the_workers_by_their_Cloud_Map_name()
+    {
+        foreach (var (path, definition) in Committed().Where(c => c.Path.EndsWith("/api.json", StringComparison.Ordinal)))
+        {
+            var app = definition["containerDefinitions"]![0]!;
+            var secrets = TranslatorFixture.NameValues(app["secrets"], "valueFrom");
+            var environment = TranslatorFixture.NameValues(app["environment"], "value");
+            var name = path.Split('/')[^2];
+
+            Assert.Equal("${outbound_api_key_secret_arn}", secrets["Outbound__ApiKeys__primary"]);
+            Assert.Equal("${outbound_callback_secret_arn}", secrets["Outbound__CallbackSecret"]);
+            Assert.DoesNotContain(environment.Keys, key => key.StartsWith("Outbound__ApiKeys", StringComparison.Ordinal) || key == "Outbound__CallbackSecret");
+            Assert.Equal($"http://media-worker.bridge-{name}.internal:8080", environment["Outbound__Workers"]);
+            Assert.Matches(@"^\+[1-9]\d{6,14}$", environment["Outbound__CallerIds__0"]);
+        }
+    }
+
+    [Fact]
     public void The_files_hold_no_value_that_looks_like_a_credential()
     {
         foreach (var (path, content) in TaskDefinitionFiles.ReadCommitted(Root))

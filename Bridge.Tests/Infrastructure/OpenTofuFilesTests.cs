@@ -76,9 +76,50 @@ public partial class OpenTofuFilesTests
     {
         var routes = Body("infrastructure/modules/bridge/main.tf")["locals"]![0]!["routes"]!;
 
-        Assert.Equal(["/webhook", "/webhook/stream-status", "/webhook/connect-ended"], routes["api"]!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(
+            ["/webhook", "/webhook/stream-status", "/webhook/connect-ended", "/webhook/outbound/answer", "/webhook/outbound/amd", "/webhook/outbound/status", "/calls"],
+            routes["api"]!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
         Assert.Equal(["/media"], routes["media-worker"]!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
         Assert.DoesNotContain(routes.AsObject().SelectMany(r => r.Value!["paths"]!.AsArray()), p => p!.GetValue<string>().Contains('*', StringComparison.Ordinal));
+    }
+
+    /// <summary>A listener rule takes at most five condition values: a service's paths are split into rules of five.</summary>
+    [Fact]
+    public void Each_listener_rule_holds_at_most_five_paths()
+    {
+        var rule = Resource("infrastructure/modules/alb/main.tf", "aws_lb_listener_rule", "service");
+        var pathRules = Body("infrastructure/modules/alb/main.tf")["locals"]![0]!["path_rules"]!.GetValue<string>();
+
+        Assert.Equal("${local.path_rules}", rule["for_each"]!.GetValue<string>());
+        Assert.Contains("chunklist(settings.paths, 5)", pathRules, StringComparison.Ordinal);
+        Assert.Equal("${each.value.paths}", rule["condition"]![0]!["path_pattern"]![0]!["values"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// The outbound API's key and callback secret are Secrets Manager secrets the execution role may read, handed to the
+    /// api's task definition as ARNs; the api reaches every worker by its Cloud Map name on the worker's port.
+    /// </summary>
+    [Fact]
+    public void The_outbound_api_s_secrets_are_in_Secrets_Manager_and_the_api_may_reach_the_workers_readiness()
+    {
+        var bridge = Body("infrastructure/modules/bridge/main.tf");
+        var secrets = bridge["resource"]!["aws_secretsmanager_secret"]!.AsObject();
+        Assert.Contains("outbound_api_key", secrets.Select(s => s.Key));
+        Assert.Contains("outbound_callback_secret", secrets.Select(s => s.Key));
+        var secretArns = bridge["module"]!["service"]![0]!["secret_arns"]!.AsObject();
+        Assert.Equal("${aws_secretsmanager_secret.outbound_api_key.arn}", secretArns["outbound_api_key_secret_arn"]!.GetValue<string>());
+        Assert.Equal("${aws_secretsmanager_secret.outbound_callback_secret.arn}", secretArns["outbound_callback_secret_arn"]!.GetValue<string>());
+        var readable = bridge["module"]!["iam"]![0]!["secret_arns"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains("${aws_secretsmanager_secret.outbound_api_key.arn}", readable);
+        Assert.Contains("${aws_secretsmanager_secret.outbound_callback_secret.arn}", readable);
+
+        Assert.Equal("${local.name}.internal", Resource("infrastructure/modules/bridge/main.tf", "aws_service_discovery_private_dns_namespace", "internal")["name"]!.GetValue<string>());
+        var workers = Resource("infrastructure/modules/bridge/main.tf", "aws_service_discovery_service", "media_worker");
+        Assert.Equal("media-worker", workers["name"]!.GetValue<string>());
+        Assert.Equal("MULTIVALUE", workers["dns_config"]![0]!["routing_policy"]!.GetValue<string>());
+        var ingress = Resource("infrastructure/modules/bridge/main.tf", "aws_vpc_security_group_ingress_rule", "worker_from_api");
+        Assert.Equal("${module.service[\"api\"].security_group_id}", ingress["referenced_security_group_id"]!.GetValue<string>());
+        Assert.Equal("${local.container_ports[\"media-worker\"]}", ingress["from_port"]!.GetValue<string>());
     }
 
     /// <summary>

@@ -221,7 +221,7 @@ public sealed class OutboundCallApiTests : IAsyncLifetime
         var response = await PlaceAsync(api.CreateClient(), ValidCall());
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal($"/calls/{ScriptedTwilio.CallSid}", response.Headers.Location?.ToString());
+        Assert.Equal($"/calls?callSid={ScriptedTwilio.CallSid}", response.Headers.Location?.ToString());
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(ScriptedTwilio.CallSid, body.GetProperty("callSid").GetString());
         var create = Assert.Single(_twilio.Creates);

@@ -42,7 +42,7 @@ internal static class ContainerEnvironment
             }
         }
 
-        foreach (var (name, value) in DeploymentOwnedVariables(project, environment))
+        foreach (var (name, value) in DeploymentOwnedVariables(project, environment, resolver))
         {
             secret.Remove(name);
             plain[name] = value;
@@ -53,7 +53,7 @@ internal static class ContainerEnvironment
     }
 
     /// <summary>Set by the deployment whatever the manifest says: they describe ECS, not the app.</summary>
-    private static IEnumerable<(string Name, string Value)> DeploymentOwnedVariables(string project, DeploymentEnvironment environment)
+    private static IEnumerable<(string Name, string Value)> DeploymentOwnedVariables(string project, DeploymentEnvironment environment, ExpressionResolver resolver)
     {
         yield return ("OTEL_EXPORTER_OTLP_ENDPOINT", OtelCollectorSidecar.OtlpEndpoint);
         yield return ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
@@ -61,7 +61,15 @@ internal static class ContainerEnvironment
         yield return ("OTEL_RESOURCE_ATTRIBUTES", $"deployment.environment.name={environment.Name}");
         // The load balancer's addresses are somewhere in the VPC: trust X-Forwarded-* from there only.
         yield return ("Bridge__TrustedProxies__0", environment.VpcCidr!);
+        if (project == "api" &&
+            resolver.Resolve(project, "Outbound__Workers", $"{{{WorkerProject}.bindings.http.targetPort}}") is ResolvedValue.Text { Value: var port })
+        {
+            // Every worker task under its Cloud Map name (infrastructure/modules/bridge: <name>.internal), asked for a free slot.
+            yield return ("Outbound__Workers", $"http://{WorkerProject}.bridge-{environment.Name}.internal:{port}");
+        }
     }
+
+    private const string WorkerProject = "media-worker";
 
     public static JsonArray Command(string project, JsonNode args, ExpressionResolver resolver)
     {

@@ -113,9 +113,23 @@ resource "aws_lb_listener" "https" {
   }
 }
 
-# Each service's paths, exactly: nothing under a public prefix (a /media/..%2f path, say) reaches anything else.
+# Each service's paths, exactly: nothing under a public prefix (a /media/..%2f path, say) reaches anything else. A rule
+# takes at most five condition values, so a service with more paths gets a rule per five (the first keeps its name).
+locals {
+  path_rules = merge([
+    for service, settings in var.services : {
+      for index, paths in chunklist(settings.paths, 5) :
+      (index == 0 ? service : "${service}-${index + 1}") => {
+        service  = service
+        paths    = paths
+        priority = settings.priority + index
+      }
+    }
+  ]...)
+}
+
 resource "aws_lb_listener_rule" "service" {
-  for_each = var.services
+  for_each = local.path_rules
 
   listener_arn = aws_lb_listener.https.arn
   priority     = each.value.priority
@@ -128,7 +142,7 @@ resource "aws_lb_listener_rule" "service" {
 
   action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.service[each.key].arn
+    target_group_arn = aws_lb_target_group.service[each.value.service].arn
   }
 }
 

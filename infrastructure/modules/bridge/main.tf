@@ -22,12 +22,17 @@ locals {
     var.additional_bedrock_model_arns,
   )
 
-  # Exact paths: the three webhooks and the media stream, nothing below them (the health endpoints stay inside the VPC).
+  # Exact paths: the webhooks (an outbound call's three too), the outbound call API and the media stream, nothing below
+  # them (the health endpoints stay inside the VPC).
   # Health: the api's readiness (a stateless api that cannot serve is best replaced); the worker's liveness (a full or
   # draining worker answers readiness 503, and must never be replaced for it: docs/deploy.md, "The load balancer").
   routes = {
     "api" = {
-      paths                        = ["/webhook", "/webhook/stream-status", "/webhook/connect-ended"]
+      paths = [
+        "/webhook", "/webhook/stream-status", "/webhook/connect-ended",
+        "/webhook/outbound/answer", "/webhook/outbound/amd", "/webhook/outbound/status",
+        "/calls",
+      ]
       priority                     = 10
       deregistration_delay_seconds = 30
       health_check_path            = "/health/readiness"
@@ -64,11 +69,49 @@ module "ecr" {
   services    = local.services
 }
 
-# The value is set out of band (see docs/deploy.md): it never passes through OpenTofu or its state.
+# The values are set out of band (see docs/deploy.md): they never pass through OpenTofu or its state.
 resource "aws_secretsmanager_secret" "twilio_auth_token" {
   name                    = "${local.name}/twilio-auth-token"
   description             = "Twilio auth token: checks X-Twilio-Signature on webhooks and media streams."
   recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret" "outbound_api_key" {
+  name                    = "${local.name}/outbound-api-key"
+  description             = "The key operators send as Authorization: Bearer to POST /calls (docs/outbound.md)."
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret" "outbound_callback_secret" {
+  name                    = "${local.name}/outbound-callback-secret"
+  description             = "Signs the outcome callbacks operators receive for outbound calls (docs/outbound.md)."
+  recovery_window_in_days = 7
+}
+
+# Each media worker task in a private DNS name, so the api can ask every worker whether it can take an outbound call
+# (its /health/readiness, on the task's own address inside the VPC) before dialling anyone.
+resource "aws_service_discovery_private_dns_namespace" "internal" {
+  name        = "${local.name}.internal"
+  description = "Names of the bridge's tasks inside its VPC"
+  vpc         = module.network.vpc_id
+}
+
+resource "aws_service_discovery_service" "media_worker" {
+  name = "media-worker"
+
+  dns_config {
+    namespace_id   = aws_service_discovery_private_dns_namespace.internal.id
+    routing_policy = "MULTIVALUE"
+    dns_records {
+      type = "A"
+      ttl  = 10
+    }
+  }
+
+  # ECS reports each task's health; a stopped task leaves the name at once.
+  health_check_custom_config {
+    failure_threshold = 1
+  }
 }
 
 resource "aws_ecs_cluster" "this" {
@@ -94,7 +137,11 @@ module "iam" {
   repository_arns        = values(module.ecr.repository_arns)
   log_group_names        = local.log_group_names
   metrics_log_group_name = aws_cloudwatch_log_group.metrics.name
-  secret_arn             = aws_secretsmanager_secret.twilio_auth_token.arn
+  secret_arns = [
+    aws_secretsmanager_secret.twilio_auth_token.arn,
+    aws_secretsmanager_secret.outbound_api_key.arn,
+    aws_secretsmanager_secret.outbound_callback_secret.arn,
+  ]
   bedrock_model_arns     = local.bedrock_model_arns
 }
 
@@ -128,7 +175,10 @@ module "service" {
   region               = var.region
   secret_arns = {
     twilio_auth_token_secret_arn = aws_secretsmanager_secret.twilio_auth_token.arn
+    outbound_api_key_secret_arn  = aws_secretsmanager_secret.outbound_api_key.arn
+    outbound_callback_secret_arn = aws_secretsmanager_secret.outbound_callback_secret.arn
   }
+  service_registry_arn = each.key == "media-worker" ? aws_service_discovery_service.media_worker.arn : null
 
   cluster_arn                     = aws_ecs_cluster.this.arn
   cluster_name                    = aws_ecs_cluster.this.name
@@ -147,6 +197,15 @@ module "service" {
 
   # The target groups must be attached to the listener before a service can register with them.
   depends_on = [module.alb]
+}
+
+# The api asks each worker task for a free call slot on the worker's own port, inside the VPC.
+resource "aws_vpc_security_group_ingress_rule" "worker_from_api" {
+  security_group_id            = module.service["media-worker"].security_group_id
+  referenced_security_group_id = module.service["api"].security_group_id
+  from_port                    = local.container_ports["media-worker"]
+  to_port                      = local.container_ports["media-worker"]
+  ip_protocol                  = "tcp"
 }
 
 module "monitoring" {

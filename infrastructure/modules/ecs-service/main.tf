@@ -97,6 +97,14 @@ resource "aws_ecs_service" "this" {
     container_port   = local.container_port
   }
 
+  # Each task's address under a private DNS name (the media worker's, which the api asks for free call slots).
+  dynamic "service_registries" {
+    for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
+    content {
+      registry_arn = service_registries.value
+    }
+  }
+
   lifecycle {
     # Autoscaling owns the task count after creation.
     ignore_changes = [desired_count]

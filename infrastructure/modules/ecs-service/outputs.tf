@@ -9,3 +9,7 @@ output "task_definition_arn" {
 output "log_group_name" {
   value = aws_cloudwatch_log_group.service.name
 }
+
+output "security_group_id" {
+  value = aws_security_group.task.id
+}

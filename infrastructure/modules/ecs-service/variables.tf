@@ -98,3 +98,9 @@ variable "health_check_grace_period_seconds" {
   type    = number
   default = 60
 }
+
+variable "service_registry_arn" {
+  description = "A Cloud Map service to register each task's address in (A records); null for none."
+  type        = string
+  default     = null
+}

@@ -1,4 +1,4 @@
-# Least privilege: the execution role lets ECS start the tasks (pull, logs, the one secret); the task roles are
+# Least privilege: the execution role lets ECS start the tasks (pull, logs, the services' secrets); the task roles are
 # what the code (and its collector sidecar) may do at run time.
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
@@ -53,9 +53,9 @@ data "aws_iam_policy_document" "execution" {
     resources = local.log_group_arns
   }
   statement {
-    sid       = "ReadTheTwilioAuthToken"
+    sid       = "ReadTheServicesSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.secret_arn]
+    resources = var.secret_arns
   }
 }
 

@@ -30,9 +30,9 @@ variable "metrics_log_group_name" {
   type        = string
 }
 
-variable "secret_arn" {
-  description = "The Twilio auth token secret, the only secret the execution role may read."
-  type        = string
+variable "secret_arns" {
+  description = "The secrets the execution role may read and no others: the Twilio auth token and the outbound API's key and callback secret."
+  type        = list(string)
 }
 
 variable "bedrock_model_arns" {
