@@ -1,5 +1,6 @@
 using Bridge.Security;
 using Bridge.TwilioRest;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public static class TwilioRestExtensions
             .Configure((options, services) =>
             {
                 options.Retry.DisableForUnsafeHttpMethods();
-                var timeout = services.GetRequiredService<IOptions<TwilioRestOptions>>().Value.CreateTimeout;
+                var timeout = CreateTimeout(services.GetRequiredService<IConfiguration>());
                 options.AttemptTimeout.Timeout = timeout;
                 options.TotalRequestTimeout.Timeout = timeout + TimeSpan.FromSeconds(5);
                 // The breaker samples at least two attempts' worth of time (the handler's own rule).
@@ -49,5 +50,18 @@ public static class TwilioRestExtensions
             sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken,
             sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AccountSid));
         return builder;
+    }
+
+    /// <summary>
+    /// <c>Twilio:Rest:CreateTimeout</c> as configured, read raw: the resilience options are validated at start too, and a
+    /// bad value must be reported once, by <see cref="TwilioRestOptions"/>' own validation (this one then takes the default).
+    /// </summary>
+    private static TimeSpan CreateTimeout(IConfiguration configuration)
+    {
+        var fallback = new TwilioRestOptions().CreateTimeout;
+        return TimeSpan.TryParse(configuration[$"{TwilioRestOptions.SectionName}:{nameof(TwilioRestOptions.CreateTimeout)}"], System.Globalization.CultureInfo.InvariantCulture, out var configured)
+            && configured >= TimeSpan.FromSeconds(1) && configured <= TimeSpan.FromSeconds(30)
+                ? configured
+                : fallback;
     }
 }
