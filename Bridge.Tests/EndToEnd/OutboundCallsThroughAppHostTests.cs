@@ -102,6 +102,17 @@ public sealed class OutboundCallsThroughAppHostTests(AppHostFixture fixture) : I
         await ResourceLogs.LineAsync("api", $"Outbound call {unanswered} to {Callees.NoAnswer} ended: no-answer");
     }
 
+    [Fact]
+    public async Task The_dashboard_command_places_an_outbound_call_to_a_voicemail_and_reports_the_signed_outcome()
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("api", "place-outbound-call-voicemail", timeout.Token);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains(": voicemail-left. An answering machine answered; the agent's message was left after the beep", result.Message, StringComparison.Ordinal);
+    }
+
     private async Task<string> PlaceAsync(string to)
     {
         using var http = new HttpClient();

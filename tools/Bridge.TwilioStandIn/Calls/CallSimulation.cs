@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.TwilioStandIn.Calls;
 
 /// <summary>
-/// Places one simulated inbound call the way Twilio handles it: the signed voice webhook, the TwiML it answers
+/// Runs one simulated call the way Twilio handles it — an inbound call, or an outbound one once it is answered
+/// (<see cref="Outbound.OutboundCalls"/>): the signed voice webhook (or the call's <c>Url</c>), the TwiML it answers
 /// (followed verb by verb), the signed WebSocket of a <c>&lt;Connect&gt;&lt;Stream&gt;</c>, the stream's status
 /// callbacks, and — when the socket closes while the call is up — the <c>&lt;Connect action&gt;</c> and its TwiML.
 /// With <paramref name="liveCalls"/> (served by <see cref="TwilioCallsApi"/>), a REST API update ends the call or
