@@ -214,6 +214,23 @@ public sealed class OutboundCallApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_Outbound_Workers_the_worker_service_discovery_knows_is_asked()
+    {
+        _worker.Ready = false;
+        using var api = Api()
+            .With("Outbound:Workers", null)
+            .With("services:media-worker:http:0", _worker.BaseAddress.ToString());
+
+        var full = await PlaceAsync(api.CreateClient(), ValidCall());
+        _worker.Ready = true;
+        var free = await PlaceAsync(api.CreateClient(), ValidCall());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, free.StatusCode);
+        Assert.Single(_twilio.Creates);
+    }
+
+    [Fact]
     public async Task A_valid_call_is_placed_with_asynchronous_machine_detection_and_answered_202_with_its_CallSid()
     {
         using var api = Api();

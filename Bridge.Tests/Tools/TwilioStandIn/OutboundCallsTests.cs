@@ -25,6 +25,7 @@ public sealed class OutboundCallsTests : IAsyncLifetime
     private readonly LiveCalls _calls = new();
     private readonly ConcurrentQueue<(string Status, bool Signed)> _statuses = new();
     private readonly TaskCompletionSource<string> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IReadOnlyDictionary<string, string>> _answerFetched = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OutboundCalls _outbound = null!;
     private TwilioCallsApi _api = null!;
     private WebApplication _bridge = null!;
@@ -38,6 +39,12 @@ public sealed class OutboundCallsTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         _bridge = builder.Build();
         var validator = new TwilioSignatureValidator(AuthToken);
+        _bridge.MapPost("/answer", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            _answerFetched.TrySetResult(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+            return Results.Text("<Response><Hangup/></Response>", "application/xml");
+        });
         _bridge.MapPost("/status", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
@@ -107,5 +114,23 @@ public sealed class OutboundCallsTests : IAsyncLifetime
         Assert.Equal("busy", await _final.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(["initiated", "ringing", "busy"], _statuses.Select(s => s.Status));
         Assert.All(_statuses, s => Assert.True(s.Signed, $"the {s.Status} callback is not signed as Twilio signs"));
+    }
+
+    [Fact]
+    public async Task With_synchronous_detection_the_Url_is_fetched_once_the_verdict_is_in_and_carries_it()
+    {
+        var call = Call(Callees.Person);
+        call["MachineDetection"] = "Enable";
+
+        var created = await CreateAsync(call);
+        var fetched = await _answerFetched.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("human", fetched["AnsweredBy"]);
+        Assert.Equal("outbound-api", fetched["Direction"]);
+        Assert.Equal("in-progress", fetched["CallStatus"]);
+        Assert.Equal("+14155550100", fetched["To"]);
+        Assert.Equal("completed", await _final.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["initiated", "ringing", "in-progress", "completed"], _statuses.Select(s => s.Status));
     }
 }
