@@ -1,8 +1,8 @@
 using Amazon.Runtime;
 using Bridge.Emulator;
 using Bridge.MediaWorker;
-using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Nova;
+using Bridge.Bedrock;
+using Bridge.NovaSonic;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -87,6 +87,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             ["Calls:PendingStreams:MaxPerAddress"] = "2000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallHost"] = "Debug",
+            ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallLimits"] = "Information",
         }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services);
         factory.UseKestrel(0);
         factory.StartServer();

@@ -1,6 +1,6 @@
 using Bridge.TwilioStandIn.Media;
 using Bridge.Emulator;
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 using Bridge.Tests.Support;
 using Xunit.Abstractions;
 

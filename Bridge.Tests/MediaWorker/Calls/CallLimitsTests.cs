@@ -46,7 +46,7 @@ public sealed class CallLimitsTests
         }
         var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(CallLimits.AudioAhead, reached.Limit);
+        Assert.Equal(CallEndReason.AudioAhead, reached.Limit);
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, reached.Status);
     }
 
@@ -65,7 +65,7 @@ public sealed class CallLimitsTests
         _time.Advance(TimeSpan.FromSeconds(10));
         var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(CallLimits.Inactivity, reached.Limit);
+        Assert.Equal(CallEndReason.Inactivity, reached.Limit);
         Assert.Equal("no caller audio for 10 s", reached.Reason);
     }
 
@@ -88,7 +88,7 @@ public sealed class CallLimitsTests
         }
         var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(CallLimits.MaxDuration, reached.Limit);
+        Assert.Equal(CallEndReason.MaxDuration, reached.Limit);
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, reached.Status);
         Assert.Equal([$"goodbye at {started.AddSeconds(30 * 60 - 15):HH:mm:ss}", $"hang up at {started.AddMinutes(30):HH:mm:ss}"], events);
     }

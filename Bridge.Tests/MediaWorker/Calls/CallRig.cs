@@ -2,10 +2,10 @@ using Bridge.Audio;
 using Bridge.TwilioStandIn.Media;
 using Bridge.Emulator;
 using Bridge.MediaWorker.Calls;
-using Bridge.MediaWorker.Nova;
-using Bridge.MediaWorker.Twilio;
+using Bridge.NovaSonic;
+using Bridge.TwilioMedia;
 using Microsoft.Extensions.Hosting;
-using Bridge.Tests.MediaWorker.Nova;
+using Bridge.Tests.NovaSonic;
 using Bridge.Tests.Support;
 using Bridge.Tests.Tools.TwilioStandIn;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +22,7 @@ internal static class CallRig
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     public sealed record Outcome(
-        string EndReason,
+        CallEndReason EndReason,
         MediaStreamResult Caller,
         StructuredLogRecorder.Entry Summary,
         StructuredLogRecorder Log,

@@ -9,7 +9,7 @@ namespace Bridge.Tests.MediaWorker.Calls;
 
 public sealed class TransferCallToolTests
 {
-    private static readonly CallToolContext Call = new("CAfeedfacefeedfacefeedfacefeedface", "MZ0");
+    private static readonly CallToolContext Call = new("CAfeedfacefeedfacefeedfacefeedface", "MZ0", "tooluse-1");
 
     [Fact]
     public async Task Without_a_transfer_target_the_transfer_is_declined_and_the_log_says_which_setting_is_missing()

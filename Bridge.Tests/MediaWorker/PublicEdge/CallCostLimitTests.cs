@@ -29,7 +29,7 @@ public sealed class CallCostLimitTests
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.StartsWith("no caller audio for 1", stream.CloseDescription, StringComparison.Ordinal);
         Assert.Equal(1, worker.Emulator.Counters.StreamsOpened);
-        Assert.Equal(1, limits.Sum("limit", CallLimits.Inactivity));
+        Assert.Equal(1, limits.Sum("limit", CallEndReason.Inactivity.Tag()));
         await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
     }
 
@@ -46,7 +46,7 @@ public sealed class CallCostLimitTests
         Assert.Equal(StreamEnd.ServerClosed, result.End);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, result.CloseStatus);
         Assert.Equal("the call reached its maximum duration (00:00:05)", result.CloseDescription);
-        Assert.Equal(1, limits.Sum("limit", CallLimits.MaxDuration));
+        Assert.Equal(1, limits.Sum("limit", CallEndReason.MaxDuration.Tag()));
         // The model was asked for a goodbye shortly before (a quarter of so short a call), then Twilio ended the call.
         Assert.Contains(worker.Logs.Entries, e => e.Message == "The call nears its maximum duration (00:00:05): asking the model to say goodbye");
         var hangUp = Assert.Single(worker.Twilio.Updates);
@@ -90,7 +90,7 @@ public sealed class CallCostLimitTests
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.Contains("ahead of real time", stream.CloseDescription, StringComparison.Ordinal);
-        Assert.Equal(1, limits.Sum("limit", CallLimits.AudioAhead));
+        Assert.Equal(1, limits.Sum("limit", CallEndReason.AudioAhead.Tag()));
         // Model input is 40 ms a chunk: what reached the model is at most the 2 s allowed ahead plus the time that passed.
         var chunks = worker.Emulator.Counters.FramesReceived - framesBefore;
         var allowed = (2 + sending.Elapsed.TotalSeconds) / 0.040 + 10;
