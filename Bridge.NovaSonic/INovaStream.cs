@@ -17,6 +17,9 @@ internal interface INovaStream : IAsyncDisposable
     /// <summary>Tools the model asked for whose results have not been sent.</summary>
     int PendingToolUses { get; }
 
+    /// <summary>Whether this stream's model asked for the tool call <paramref name="toolUseId"/> and awaits its result.</summary>
+    bool AwaitsToolResult(string toolUseId);
+
     /// <summary>Caller audio, PCM16 mono at the input rate given at the open. Never blocks.</summary>
     void SendAudio(ReadOnlySpan<short> samples);
 

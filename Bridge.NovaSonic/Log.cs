@@ -16,6 +16,10 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Error, Message = "Nova session failed")]
     public static partial void SessionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "The result of tool call {ToolUseId} came after its stream was replaced; stream {Generation} gets it as text")]
+    public static partial void ToolResultAsText(ILogger logger, string toolUseId, int generation);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Nova output event could not be read and was skipped")]
     public static partial void UnreadableEvent(ILogger logger, Exception exception);
 }

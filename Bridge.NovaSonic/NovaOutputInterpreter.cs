@@ -13,9 +13,9 @@ internal sealed class NovaOutputInterpreter(int generation = 1)
     private readonly Dictionary<string, ContentInfo> _contents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NovaToolUse> _toolUses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _openAudio = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _awaitedToolResults = new(StringComparer.Ordinal);
     private bool _bargeInReported;
     private int _openAudioCount;
-    private int _pendingToolUses;
 
     // Read from other threads (the renewal timer, the sender of tool results), hence the Volatile/Interlocked.
 
@@ -23,13 +23,31 @@ internal sealed class NovaOutputInterpreter(int generation = 1)
     public bool AudioInFlight => Volatile.Read(ref _openAudioCount) > 0;
 
     /// <summary>Tools the model asked for whose results have not been sent.</summary>
-    public int PendingToolUses => Volatile.Read(ref _pendingToolUses);
-
-    public void ToolResultSent()
+    public int PendingToolUses
     {
-        if (Interlocked.Decrement(ref _pendingToolUses) < 0)
+        get
         {
-            Interlocked.Increment(ref _pendingToolUses);
+            lock (_awaitedToolResults)
+            {
+                return _awaitedToolResults.Count;
+            }
+        }
+    }
+
+    /// <summary>Whether this stream's model asked for the tool call <paramref name="toolUseId"/> and awaits its result.</summary>
+    public bool AwaitsToolResult(string toolUseId)
+    {
+        lock (_awaitedToolResults)
+        {
+            return _awaitedToolResults.Contains(toolUseId);
+        }
+    }
+
+    public void ToolResultSent(string toolUseId)
+    {
+        lock (_awaitedToolResults)
+        {
+            _awaitedToolResults.Remove(toolUseId);
         }
     }
 
@@ -74,7 +92,10 @@ internal sealed class NovaOutputInterpreter(int generation = 1)
         else if (output.ToolUse is { ToolName: { } toolName, ToolUseId: { } toolUseId } toolUse)
         {
             _toolUses[toolUse.ContentId ?? toolUseId] = new NovaToolUse(toolName, toolUseId, toolUse.Content ?? "{}");
-            Interlocked.Increment(ref _pendingToolUses);
+            lock (_awaitedToolResults)
+            {
+                _awaitedToolResults.Add(toolUseId);
+            }
         }
         else if (output.ContentEnd is { } ended)
         {

@@ -125,23 +125,26 @@ public sealed class NovaSonicSession : INovaConversation
     /// <summary>Interactive text from the user's side mid-conversation: a greeting instruction, DTMF digits, a "one moment".</summary>
     public void SendText(string text) => _streams.Send(now: stream => stream.SendInteractiveText(text), onNext: stream => stream.SendInteractiveText(text));
 
-    /// <summary>Answers a <see cref="NovaToolUse"/> with the tool's result (a JSON document).</summary>
+    /// <summary>
+    /// Answers a <see cref="NovaToolUse"/> with the tool's result (a JSON document), to the stream that asked for it. If
+    /// that stream has been replaced meanwhile (a failure, a forced renewal), the stream carrying the conversation never
+    /// issued that tool call and would refuse a result for it: the result reaches it as text instead, so the model can
+    /// still tell the caller what the tool found (the caller asked for it, and waits).
+    /// </summary>
     public void SendToolResult(string toolUseId, string resultJson)
     {
-        _streams.Send(
-            now: stream => stream.SendToolResult(toolUseId, resultJson),
-            onNext: stream =>
+        void Send(INovaStream stream)
+        {
+            if (stream.AwaitsToolResult(toolUseId))
             {
-                if (stream.PendingToolUses > 0)
-                {
-                    stream.SendToolResult(toolUseId, resultJson);
-                }
-                else
-                {
-                    // The stream that asked failed before the answer; the new one never heard the question.
-                    stream.SendInteractiveText($"(The result of the tool you called before the line was interrupted: {resultJson})");
-                }
-            });
+                stream.SendToolResult(toolUseId, resultJson);
+                return;
+            }
+            Log.ToolResultAsText(_logger, toolUseId, stream.Generation);
+            stream.SendInteractiveText($"(The result of the tool you called before the line was interrupted: {resultJson})");
+        }
+
+        _streams.Send(now: Send, onNext: Send);
         RenewIfDueAndQuiet(_streams.Stream);
     }
 

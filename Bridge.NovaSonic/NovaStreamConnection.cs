@@ -36,6 +36,8 @@ internal sealed class NovaStreamConnection : INovaStream
 
     public int PendingToolUses => _interpreter.PendingToolUses;
 
+    public bool AwaitsToolResult(string toolUseId) => _interpreter.AwaitsToolResult(toolUseId);
+
     /// <summary>
     /// Opens a stream and sends the start sequence: sessionStart, promptStart, the system prompt, the history,
     /// then the audio content. Returns once the service has accepted the stream.
@@ -108,7 +110,7 @@ internal sealed class NovaStreamConnection : INovaStream
         Send(_events.ToolContentStart(contentName, toolUseId));
         Send(_events.ToolResult(contentName, resultJson));
         Send(_events.ContentEnd(contentName));
-        _interpreter.ToolResultSent();
+        _interpreter.ToolResultSent(toolUseId);
     }
 
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _stream.Chunks.WaitToReadAsync(cancellationToken);

@@ -118,6 +118,28 @@ public sealed class NovaSonicSessionSwitchTests
     }
 
     [Fact]
+    public async Task A_tool_result_after_the_switch_reaches_the_new_stream_as_text_never_under_an_id_it_did_not_issue()
+    {
+        await using var session = _model.StartSession();
+        var first = await _model.Stream(1);
+        first.AsksForTool("lookup_order", "tool-1");
+        await NextAsync<NovaToolUse>(session, _seen);
+
+        first.Fails(new BedrockTransientException("modelStreamErrorException", "System instability detected."));
+        var next = await _model.Stream(2);
+        await NextAsync<NovaStreamRenewed>(session, _seen);
+        next.AsksForTool("lookup_order", "tool-2");
+        await NextAsync<NovaToolUse>(session, _seen);
+        // The tool the first stream asked for finishes only now, on the new stream's watch; then the new stream's own.
+        session.SendToolResult("tool-1", """{"status":"shipped"}""");
+        session.SendToolResult("tool-2", """{"status":"delivered"}""");
+
+        Assert.Equal(["""(The result of the tool you called before the line was interrupted: {"status":"shipped"})"""], next.Texts);
+        Assert.Equal(["""tool-2: {"status":"delivered"}"""], next.ToolResults);
+        Assert.Empty(first.ToolResults);
+    }
+
+    [Fact]
     public async Task A_failure_that_a_new_stream_cannot_help_ends_the_conversation_with_that_error()
     {
         await using var session = _model.StartSession();

@@ -21,7 +21,7 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _speaking;
     private volatile bool _talksAfterClose;
-    private int _pendingToolUses;
+    private readonly HashSet<string> _askedTools = [];
 
     public int Generation => generation;
 
@@ -30,7 +30,24 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
 
     public bool IsModelSpeaking => _speaking;
 
-    public int PendingToolUses => Volatile.Read(ref _pendingToolUses);
+    public int PendingToolUses
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _askedTools.Count;
+            }
+        }
+    }
+
+    public bool AwaitsToolResult(string toolUseId)
+    {
+        lock (_lock)
+        {
+            return _askedTools.Contains(toolUseId);
+        }
+    }
 
     /// <summary>Completes when the session closes the stream in order (prompt and session end).</summary>
     public Task WhenClosed => _closed.Task.WaitAsync(ScriptedNovaModel.Wait);
@@ -109,7 +126,10 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
 
     public void AsksForTool(string toolName, string toolUseId)
     {
-        Interlocked.Increment(ref _pendingToolUses);
+        lock (_lock)
+        {
+            _askedTools.Add(toolUseId);
+        }
         Says(new NovaToolUse(toolName, toolUseId, "{}"));
     }
 
@@ -143,8 +163,8 @@ internal sealed class ScriptedNovaStream(int generation, IReadOnlyList<NovaTurn>
         lock (_lock)
         {
             _toolResults.Add($"{toolUseId}: {resultJson}");
+            _askedTools.Remove(toolUseId);
         }
-        Interlocked.Decrement(ref _pendingToolUses);
     }
 
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _says.Reader.WaitToReadAsync(cancellationToken);
