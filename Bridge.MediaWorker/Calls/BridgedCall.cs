@@ -34,6 +34,7 @@ public sealed class BridgedCall : ITwilioStreamListener
     private readonly CallToolRunner _tools;
     private readonly string _goodbyeAtMaxDuration;
     private readonly long _startedAt;
+    private long _modelEventsHandled;
     private long _lastModelAudioAt;
     private long _tokenBase;
     private long _lastTotalTokens;
@@ -62,6 +63,12 @@ public sealed class BridgedCall : ITwilioStreamListener
 
     /// <summary>What the call amounted to; complete once <see cref="RunAsync"/> has returned.</summary>
     public CallSummary Summary => _summary;
+
+    /// <summary>
+    /// Every model event taken has been handled (or the call waits for playback to make room) and nothing is left to
+    /// send: for tests on fake time, the call has caught up with the clock.
+    /// </summary>
+    internal bool IsIdle => (_model.IsWaitingForRoom || Volatile.Read(ref _modelEventsHandled) == _model.Returned) && _playout.IsIdle;
 
     /// <summary>Runs the call until it ends; returns why it ended. Never throws for anything the call's peers do.</summary>
     public async Task<CallEndReason> RunAsync(CancellationToken endCallsRequested, CancellationToken aborted)
@@ -181,6 +188,7 @@ public sealed class BridgedCall : ITwilioStreamListener
                     CallLog.Renewed(_logger, renewed.Generation, renewed.Reason, renewed.BufferedSamples);
                     break;
             }
+            Interlocked.Increment(ref _modelEventsHandled);
         }
     }
 

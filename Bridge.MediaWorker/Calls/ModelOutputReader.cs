@@ -22,18 +22,30 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
     /// <summary>Events read ahead and not yet taken.</summary>
     public int Count => _readAhead.Count;
 
+    private long _returned;
+
+    /// <summary>Events handed to the call so far.</summary>
+    internal long Returned => Volatile.Read(ref _returned);
+
+    /// <summary>The call is waiting for playback to make room (reading ahead meanwhile).</summary>
+    internal bool IsWaitingForRoom => Volatile.Read(ref _waitingForRoom);
+
+    private bool _waitingForRoom;
+
     /// <summary>The next model event: one read ahead while the queue was full, else the next from the session; null once they end.</summary>
     public async ValueTask<NovaOutputEvent?> NextAsync(CancellationToken cancellationToken)
     {
         if (_readAhead.TryDequeue(out var output))
         {
             Taken(output);
+            Interlocked.Increment(ref _returned);
             return output;
         }
         while (await session.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             if (session.Events.TryRead(out output))
             {
+                Interlocked.Increment(ref _returned);
                 return output;
             }
         }
@@ -45,6 +57,19 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
     /// model signalled a barge-in: the audio being queued, and any read ahead of the signal, is to be dropped.
     /// </summary>
     public async Task<bool> WaitForRoomAsync(Playout playout, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _waitingForRoom, true);
+        try
+        {
+            return await ReadAheadUntilRoomAsync(playout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _waitingForRoom, false);
+        }
+    }
+
+    private async Task<bool> ReadAheadUntilRoomAsync(Playout playout, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -91,6 +91,20 @@ internal sealed class Playout : IDisposable
 
     public int Underruns => _underruns.Underruns;
 
+    /// <summary>Nothing to send now and no send under way (for tests on fake time: the call has caught up with the clock).</summary>
+    internal bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var room = _leadBytes - (int)_stream.Playback.LeadBytes;
+                var sendable = Math.Min(room, _queue.Count) >= FrameBytes;
+                return _sendTurn.CurrentCount == 1 && _wake.CurrentCount == 0 && !sendable;
+            }
+        }
+    }
+
     public TimeSpan UnderrunTime => _underruns.Total;
 
     /// <summary>
