@@ -43,7 +43,7 @@ internal sealed class FakeCall : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    public AudioOptions Audio { get; } = new() { ModelInputRate = 16_000, ModelOutputRate = FakeConversation.OutputRate };
+    public AudioOptions Audio { get; } = new() { ModelInputRate = 8_000, ModelOutputRate = FakeConversation.OutputRate };
 
     public CallOptions Options { get; }
 

@@ -12,7 +12,7 @@ namespace Bridge.Tests.MediaWorker.Calls.Fakes;
 /// </summary>
 internal sealed class FakeConversation : INovaConversation
 {
-    public const int OutputRate = 16_000;
+    public const int OutputRate = 8_000;
 
     private readonly Channel<NovaOutputEvent> _says = Channel.CreateUnbounded<NovaOutputEvent>();
     private readonly CallerSpeechMonitor _caller;

@@ -15,7 +15,7 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
     public const int FrameBytes = 160;
     private const byte MuLawSilence = 0xFF;
 
-    private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>();
     private readonly Lock _lock = new();
     private readonly PlaybackTracker _tracker = new();
     private readonly Queue<(int Bytes, PlaybackMark Mark)> _buffer = new();
