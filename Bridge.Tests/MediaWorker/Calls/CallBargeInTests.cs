@@ -65,17 +65,20 @@ public sealed class CallBargeInTests
     {
         await using var call = FakeCall.Start(new CallOptions { MaxQueuedAudio = TimeSpan.FromSeconds(1) });
         using var dropped = call.Metric<double>("bridge.audio.outbound.dropped");
-        // 10 s at once: 0.3 s goes to Twilio, 1 s waits in the queue, 64 KiB of PCM (4.096 s at 8 kHz) is read ahead.
-        call.Model.Speaks(TimeSpan.FromSeconds(10));
+        // 0.3 s goes to Twilio at once; then 9.7 s more all at once: 1 s waits in the queue, a piece waits for room,
+        // and 64 KiB of PCM (4.096 s at 8 kHz) may be read ahead.
+        call.Model.Speaks(TimeSpan.FromSeconds(0.3));
+        await call.SettleAsync();
+        call.Model.Speaks(TimeSpan.FromSeconds(9.7));
         await call.StepAsync(TimeSpan.FromSeconds(1));
         call.Model.BargesIn();
         await call.StepUntilAsync(() => call.Twilio.Clears == 1, TimeSpan.FromMilliseconds(20), "the clear");
         await call.HangUpAsync();
 
-        // Kept: the lead and the queue (1.3 s), the 20 ms of a piece that did not fit the queue, and 102 pieces of 40 ms
-        // read ahead (65,280 B of the 65,536 allowed). The rest was dropped.
+        // Of the 9.7 s, kept: the queue (1 s), the 40 ms piece that did not fit it, and 102 pieces of 40 ms read ahead
+        // (65,280 B of the 65,536 allowed). The rest was dropped.
         var droppedMs = dropped.GetMeasurementSnapshot().Sum(m => m.Value);
-        Assert.Equal(10_000 - 1_300 - 20 - 4_080, droppedMs);
+        Assert.Equal(9_700 - 1_000 - 40 - 4_080, droppedMs);
         Assert.Equal(droppedMs.ToString(System.Globalization.CultureInfo.InvariantCulture), call.Summary("DroppedMs"));
         Assert.Single(call.Log.Collector.GetSnapshot(), r => r.Message.StartsWith("The model's audio outran playback", StringComparison.Ordinal));
         // Cut at once, 1 s in (less the 20 ms of a mark still out).
