@@ -81,7 +81,7 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output)
         await WorkerResourceAssert.BackToIdleAsync(worker, baseline, output);
         // A frame the WebSocket itself refuses aborts the connection; now and then the abort reaches the call as a
         // cancellation rather than as the WebSocket's error, and that call ends without a reason of its own.
-        var reasons = worker.Logs.Count(e => e.Message.StartsWith("Refused a media stream (", StringComparison.Ordinal) || e.Message.StartsWith("Closing the call: ", StringComparison.Ordinal));
+        var reasons = worker.Logs.GetSnapshot().Count(e => e.Message.StartsWith("Refused a media stream (", StringComparison.Ordinal) || e.Message.StartsWith("Closing the call: ", StringComparison.Ordinal));
         var mustExplain = inputs.Count(i => !i.RefusedByTheWebSocket);
         output.WriteLine($"{reasons} reasons logged for {inputs.Count} refused streams");
         Assert.True(reasons >= mustExplain && reasons <= inputs.Count, $"FUZZ_SEED={seed}: {reasons} logged reasons for {inputs.Count} refused streams ({mustExplain} refused by the worker itself)");

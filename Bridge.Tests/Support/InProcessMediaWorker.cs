@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Amazon.Runtime;
 using Bridge.Emulator;
 using Bridge.MediaWorker;
@@ -50,7 +51,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
 
     public WorkerGauges Gauges { get; }
 
-    public CapturedLogs Logs => _factory.Logs;
+    public FakeLogCollector Logs => _factory.Logs.Collector;
 
     public IServiceProvider Services => _factory.Services;
 
@@ -108,7 +109,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices)
         : WebApplicationFactory<MediaWorkerEntryPoint>
     {
-        public CapturedLogs Logs { get; } = new();
+        public FakeLoggerProvider Logs { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

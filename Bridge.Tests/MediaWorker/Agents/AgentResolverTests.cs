@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Bridge.Agents;
 using Bridge.Agents.Sources;
@@ -29,7 +30,7 @@ public sealed class AgentResolverTests : IAsyncLifetime
     private static readonly DateTimeOffset CallStart = new(2026, 1, 13, 14, 30, 0, TimeSpan.Zero);
 
     private readonly ProfileDocuments _documents = new();
-    private readonly MetricRecorder _meters = new();
+    private readonly ServiceProvider _meters = TestTelemetry.NewMeters();
     private EmulatorServer _emulator = null!;
 
     public async Task InitializeAsync() => _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, OutputSpeed = 20 });
@@ -48,7 +49,7 @@ public sealed class AgentResolverTests : IAsyncLifetime
             Options.Create(new AgentsOptions { Source = source }),
             new AgentCatalogLoader(environment, new AgentsDocumentSources(), NullLogger<AgentCatalogLoader>.Instance));
         var control = new TwilioCallControl(new HttpClient(), "f1e2d3c4b5a697887766554433221100", "AC0123456789abcdef0123456789abcdef", NullLogger<TwilioCallControl>.Instance);
-        var runner = new HttpToolRunner(new HttpToolClient(), Options.Create(new HttpToolsOptions()), new HttpToolTelemetry(_meters.Factory),
+        var runner = new HttpToolRunner(new HttpToolClient(), Options.Create(new HttpToolsOptions()), new HttpToolTelemetry(_meters.MeterFactory()),
             TimeProvider.System, NullLogger<HttpToolRunner>.Instance);
         ICallTool[] registered = [new HangUpTool(control), new TransferCallTool(control, Options.Create(new CallOptions { TransferTarget = "+15005550001" }), NullLogger<TransferCallTool>.Instance)];
         return new AgentResolver(profiles, registered, runner, control, Options.Create(new NovaSonicOptions()),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Bridge.TwilioStandIn.Media;
@@ -48,7 +49,7 @@ public sealed class CallCostLimitTests
         Assert.Equal("the call reached its maximum duration (00:00:05)", result.CloseDescription);
         Assert.Equal(1, limits.Sum("limit", CallEndReason.MaxDuration.Tag()));
         // The model was asked for a goodbye shortly before (a quarter of so short a call), then Twilio ended the call.
-        Assert.Contains(worker.Logs.Entries, e => e.Message == "The call nears its maximum duration (00:00:05): asking the model to say goodbye");
+        Assert.Contains(worker.Logs.GetSnapshot(), e => e.Message == "The call nears its maximum duration (00:00:05): asking the model to say goodbye");
         var hangUp = Assert.Single(worker.Twilio.Updates);
         Assert.Equal((DirectStream.AccountSid, call.Start.CallSid, DirectStream.AccountSid, "completed"),
             (hangUp.AccountSid, hangUp.CallSid, hangUp.AuthenticatedAs, hangUp.Form["Status"]));
@@ -98,7 +99,7 @@ public sealed class CallCostLimitTests
         Assert.True(chunks < 60 / 0.040 / 4, $"{chunks} input frames: most of the 60 s reached the model");
     }
 
-    private static MeasurementRecorder Limits(InProcessMediaWorker worker) =>
+    private static MetricCollector<long> Limits(InProcessMediaWorker worker) =>
         new(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
 
     private static async Task EventuallyAsync(Func<bool> condition, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Globalization;
 using System.Net;
 using System.Diagnostics.Metrics;
@@ -23,7 +24,7 @@ public sealed class PreStartFloodTests
         const int maxConcurrent = 4;
         const int maxPerAddress = 6;
         await using var worker = await InProcessMediaWorker.StartAsync(settings: Settings(maxConcurrent, maxTotal: 16, maxPerAddress));
-        using var rejected = new MeasurementRecorder(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.calls.rejected");
+        using var rejected = new MetricCollector<long>(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.calls.rejected");
         using var timeout = new CancellationTokenSource(Timeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var flood = new PreStartFlood(worker.Streams, "203.0.113.7", lanes: 3 * maxPerAddress);
