@@ -36,8 +36,6 @@ public sealed class BridgedCall : ITwilioStreamListener
     private readonly long _startedAt;
     private long _modelEventsHandled;
     private long _lastModelAudioAt;
-    private long _tokenBase;
-    private long _lastTotalTokens;
 
     internal BridgedCall(
         ITwilioMediaStream stream, TwilioStartInfo start, INovaConversation session, IEnumerable<ICallTool> tools, AudioOptions audio,
@@ -178,7 +176,7 @@ public sealed class BridgedCall : ITwilioStreamListener
                     await QueueAsync(_playout.FlushTurn(), cancellationToken).ConfigureAwait(false);
                     break;
                 case NovaUsage usage:
-                    OnUsage(usage);
+                    _summary.Counted(usage);
                     break;
                 case NovaStreamRenewed renewed:
                     // Everything queued so far came from streams that will not hear the caller talk over it.
@@ -265,18 +263,6 @@ public sealed class BridgedCall : ITwilioStreamListener
         }
     }
 
-    private void OnUsage(NovaUsage usage)
-    {
-        // Each stream counts from zero: the call's output is the sum over its streams.
-        if (usage.TotalTokens < _lastTotalTokens)
-        {
-            _tokenBase += _lastTotalTokens;
-        }
-        _lastTotalTokens = usage.TotalTokens;
-        _summary.InputTokens = usage.InputTokens;
-        _summary.OutputTokens = _tokenBase + usage.TotalTokens - usage.InputTokens;
-    }
-
     private static async Task Settle(IEnumerable<Task> tasks)
     {
         foreach (var task in tasks)
@@ -296,18 +282,11 @@ public sealed class BridgedCall : ITwilioStreamListener
     private void Finish(CallEndReason reason)
     {
         _playout.Dispose();
-        var inbound = _stream.InboundTiming;
-        _telemetry.InboundFramesLost(inbound.Complete());
+        _telemetry.InboundFramesLost(_stream.InboundTiming.Complete());
         _summary.Duration = _time.GetElapsedTime(_startedAt);
         _summary.EndReason = reason;
         _summary.SecondsHeard = _stream.Playback.HeardBytes / (double)(PlaybackPosition.BytesPerMillisecond * 1000);
-        _summary.InboundGaps = inbound.Gaps;
-        _summary.InboundGapMilliseconds = inbound.GapMilliseconds;
-        _summary.InboundFramesLost = inbound.FramesLost;
-        _summary.InboundFramesLate = inbound.FramesLate;
-        _summary.InboundFramesOutOfOrder = inbound.FramesReordered + inbound.FramesDuplicated;
-        _summary.InboundMeanJitterMilliseconds = inbound.MeanJitterMilliseconds;
-        _summary.InboundMaxJitterMilliseconds = inbound.MaxJitterMilliseconds;
+        _summary.Counted(_stream.InboundTiming);
         _summary.Underruns = _playout.Underruns;
         _summary.UnderrunTime = _playout.UnderrunTime;
         _telemetry.CallEnded(reason);

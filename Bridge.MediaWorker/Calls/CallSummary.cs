@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Globalization;
+using Bridge.NovaSonic;
+using Bridge.TwilioMedia;
 
 namespace Bridge.MediaWorker.Calls;
 
@@ -25,7 +27,7 @@ public sealed class CallSummary
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
 
-    /// <summary>Caller audio missing from Twilio's timestamps, in gaps (see <see cref="TwilioMedia.InboundTimingMonitor"/>).</summary>
+    /// <summary>Caller audio missing from Twilio's timestamps, in gaps (see <see cref="InboundTimingMonitor"/>).</summary>
     public int InboundGaps { get; set; }
 
     public long InboundGapMilliseconds { get; set; }
@@ -63,6 +65,33 @@ public sealed class CallSummary
         "playback: {Underruns} underruns ({UnderrunMs:0} ms), queue at most {MaxQueuedMs:0} ms, {DroppedMs:0} ms dropped; tools: {Tools}";
 
     private static readonly EventId SummaryEvent = new(1, "CallSummary");
+
+    private long _tokenBase;
+    private long _lastTotalTokens;
+
+    /// <summary>The model's token counts so far. Each stream counts from zero: the call's output is the sum over its streams.</summary>
+    public void Counted(NovaUsage usage)
+    {
+        if (usage.TotalTokens < _lastTotalTokens)
+        {
+            _tokenBase += _lastTotalTokens;
+        }
+        _lastTotalTokens = usage.TotalTokens;
+        InputTokens = usage.InputTokens;
+        OutputTokens = _tokenBase + usage.TotalTokens - usage.InputTokens;
+    }
+
+    /// <summary>What the caller's frames showed of the path from Twilio, once the stream has ended.</summary>
+    public void Counted(InboundTimingMonitor inbound)
+    {
+        InboundGaps = inbound.Gaps;
+        InboundGapMilliseconds = inbound.GapMilliseconds;
+        InboundFramesLost = inbound.FramesLost;
+        InboundFramesLate = inbound.FramesLate;
+        InboundFramesOutOfOrder = inbound.FramesReordered + inbound.FramesDuplicated;
+        InboundMeanJitterMilliseconds = inbound.MeanJitterMilliseconds;
+        InboundMaxJitterMilliseconds = inbound.MaxJitterMilliseconds;
+    }
 
     /// <summary>Logs the summary as the <c>CallSummary</c> event.</summary>
     public void Log(ILogger logger)
