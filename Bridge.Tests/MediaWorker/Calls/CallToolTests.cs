@@ -103,7 +103,14 @@ public sealed class CallToolTests
         await call.SettleAsync();
         await WaitForAsync(() => lookup.Calls.Count == 1);
         lookup.Finish("tooluse-9", "{}");
-        await WaitForAsync(() => call.Model.ToolResults.Count == 1);
+        // The span ends just after the result has gone to the model.
+        await WaitForAsync(() =>
+        {
+            lock (spans)
+            {
+                return spans.Any(s => s.OperationName == "tool lookup_order");
+            }
+        });
 
         Activity span;
         lock (spans)
