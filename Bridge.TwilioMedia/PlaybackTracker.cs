@@ -6,7 +6,8 @@ namespace Bridge.TwilioMedia;
 /// After every piece of audio the bridge sends a mark; an echo of a current-generation mark means everything
 /// before it played. A <c>clear</c> starts a new generation: Twilio echoes the old generation's pending marks at
 /// once, and those mean nothing was heard. Positions are in µ-law bytes at 8 kHz (8 bytes per millisecond).
-/// Not thread-safe: one per call, used from the call's send path and its receive path under the call's lock.
+/// Not thread-safe: one per stream, used from its send path and its receive path under the stream's lock (what the
+/// caller heard belongs to the Twilio stream: <see cref="TwilioMediaStream.Playback"/>).
 /// </summary>
 public sealed class PlaybackTracker
 {
