@@ -20,8 +20,8 @@ public static class Extensions
 {
     public const string LivenessPath = "/health/liveness";
     public const string ReadinessPath = "/health/readiness";
-    public const string LiveTag = "live";
-    public const string ReadyTag = "ready";
+    public const string LiveTag = HealthTags.Live;
+    public const string ReadyTag = HealthTags.Ready;
 
     /// <summary>The meter and activity source names of the bridge's own instrumentation.</summary>
     public const string BridgeTelemetryPrefix = "Bridge.";

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 
 namespace Bridge.Benchmarks.Audio;
 

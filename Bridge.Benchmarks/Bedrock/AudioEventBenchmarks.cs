@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Text;
 using Amazon.Runtime.EventStreams;
 using BenchmarkDotNet.Attributes;
-using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Nova;
+using Bridge.Bedrock;
+using Bridge.NovaSonic;
 
 namespace Bridge.Benchmarks.Bedrock;
 

@@ -7,7 +7,7 @@
 #r "../bin/Release/net10.0/Bridge.MediaWorker.dll"
 
 open System
-open Bridge.MediaWorker.Bedrock
+open Bridge.Bedrock
 
 let framer = new SignedEventFramer(new EventSignatureChain("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "us-east-1", "bedrock", String('a', 64)))
 let pcm = Array.init 1024 (fun i -> byte (i * 7)) // 512 samples: 32 ms at 16 kHz

@@ -7,7 +7,7 @@ using Bridge.Audio;
 using Bridge.HttpTools;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Calls.Tools;
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 using Bridge.Security;
 using Microsoft.Extensions.Options;
 

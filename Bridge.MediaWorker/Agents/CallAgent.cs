@@ -1,5 +1,5 @@
 using Bridge.MediaWorker.Calls.Tools;
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 
 namespace Bridge.MediaWorker.Agents;
 

@@ -1,7 +1,7 @@
 using Bridge.Agents.Tools;
 using Bridge.HttpTools;
 using Bridge.MediaWorker.Calls.Tools;
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 
 namespace Bridge.MediaWorker.Agents;
 
@@ -12,9 +12,8 @@ public sealed class HttpCallTool(HttpToolDefinition tool, HttpToolRunner runner,
 
     public async Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken)
     {
-        // ICallTool is not told the model's toolUseId yet (part B of #15 threads it through); this one still keys a
-        // backend's de-duplication across the runner's retries of this call.
-        var result = await runner.RunAsync(tool, Guid.NewGuid().ToString(), inputJson, call, cancellationToken).ConfigureAwait(false);
+        // The model's own id of the tool call: it keys a backend's de-duplication across the runner's retries.
+        var result = await runner.RunAsync(tool, context.ToolUseId, inputJson, call, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return new CallToolResult(result.ResultJson);
     }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Bridge.Agents.Tools;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Calls.Tools;
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 
 namespace Bridge.MediaWorker.Agents;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using Bridge.Audio;
 using Bridge.MediaWorker.Agents;
-using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Nova;
-using Bridge.MediaWorker.Twilio;
+using Bridge.Bedrock;
+using Bridge.NovaSonic;
+using Bridge.TwilioMedia;
 using Bridge.Security;
 using Bridge.Security.RateLimits;
 using Microsoft.Extensions.Options;
@@ -26,11 +26,9 @@ public sealed partial class CallHost(
     PendingStreams pendingStreams,
     StreamAdmission admission,
     MediaStreamRefusals refusals,
-    TwilioCallControl twilio,
     NovaSonicSessionFactory models,
     AgentResolver agents,
-    IOptions<AudioOptions> audio,
-    IOptions<CallOptions> calls,
+    CallFactory calls,
     IOptions<TwilioStreamOptions> streamOptions,
     CallTelemetry telemetry,
     WorkerResourceGauges gauges,
@@ -124,13 +122,11 @@ public sealed partial class CallHost(
 
         LogCallStarted(start.CallSid);
         telemetry.CallStarted();
-        var limits = new CallLimits(calls.Value, startedAt, time, token => twilio.HangUpAsync(start.CallSid, token), _logger);
-        var bridged = new BridgedCall(stream, start, session, agent.Tools, audio.Value, calls.Value, limits, telemetry, time, loggers.CreateLogger<BridgedCall>());
-        var reason = await bridged.RunAsync(registry.EndCallsRequested, aborted);
-        activity?.SetTag("call.end_reason", reason);
-        if (reason is "model-failed" or "malformed-frame" or CallLimits.AudioAhead or CallLimits.Inactivity)
+        var reason = await calls.Create(stream, start, session, agent, startedAt).RunAsync(registry.EndCallsRequested, aborted);
+        activity?.SetTag("call.end_reason", reason.Tag());
+        if (reason.IsFailure())
         {
-            activity?.SetStatus(ActivityStatusCode.Error, reason);
+            activity?.SetStatus(ActivityStatusCode.Error, reason.Tag());
         }
     }
 

@@ -3,8 +3,8 @@ using Bridge.Audio;
 
 namespace Bridge.MediaWorker.Calls;
 
-/// <summary>A limit that ended a call: its name (the end reason and metric tag), and the close Twilio is sent.</summary>
-public sealed record CallLimitReached(string Limit, WebSocketCloseStatus Status, string Reason);
+/// <summary>A limit that ended a call: which (the end reason; its tag names the metric's limit), and the close Twilio is sent.</summary>
+public sealed record CallLimitReached(CallEndReason Limit, WebSocketCloseStatus Status, string Reason);
 
 /// <summary>
 /// Bounds what one call can cost: its length (<c>Calls:MaxDuration</c>, with the model asked to say goodbye shortly
@@ -15,14 +15,11 @@ public sealed record CallLimitReached(string Limit, WebSocketCloseStatus Status,
 /// </summary>
 public sealed partial class CallLimits
 {
-    public const string MaxDuration = "max-duration";
-    public const string Inactivity = "inactivity";
-    public const string AudioAhead = "audio-ahead";
-
     /// <summary>The goodbye comes this long before the end (a quarter of a shorter call): time for a sentence and a hang-up.</summary>
     private static readonly TimeSpan LongestGoodbye = TimeSpan.FromSeconds(15);
 
     private readonly CallOptions _options;
+    private readonly TimeSpan _maxDuration;
     private readonly long _startedAt;
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task>? _hangUp;
@@ -33,10 +30,12 @@ public sealed partial class CallLimits
     private long _lastAudioAt;
 
     /// <param name="startedAt">When <c>start</c> arrived (a <paramref name="time"/> timestamp): the caller's audio clock starts there.</param>
-    /// <param name="hangUp">Ends the call through Twilio at <c>Calls:MaxDuration</c>; without it the socket is only closed.</param>
-    public CallLimits(CallOptions options, long startedAt, TimeProvider time, Func<CancellationToken, Task>? hangUp, ILogger logger)
+    /// <param name="hangUp">Ends the call through Twilio at its maximum duration; without it the socket is only closed.</param>
+    /// <param name="agentMaxDuration">The call's agent's own limit, if it has one: the shorter of it and <c>Calls:MaxDuration</c> applies.</param>
+    public CallLimits(CallOptions options, long startedAt, TimeProvider time, Func<CancellationToken, Task>? hangUp, ILogger logger, TimeSpan? agentMaxDuration = null)
     {
         _options = options;
+        _maxDuration = agentMaxDuration is { } agent && agent < options.MaxDuration ? agent : options.MaxDuration;
         _startedAt = startedAt;
         _time = time;
         _hangUp = hangUp;
@@ -44,6 +43,9 @@ public sealed partial class CallLimits
         _samplesAhead = (long)(options.MaxCallerAudioAhead.TotalSeconds * TelephoneFrame.SampleRate);
         _lastAudioAt = time.GetTimestamp();
     }
+
+    /// <summary>The longest the call may last: <c>Calls:MaxDuration</c>, or its agent's limit when that is shorter.</summary>
+    public TimeSpan MaxDuration => _maxDuration;
 
     /// <summary>
     /// A caller frame of <paramref name="samples"/> arrived at <paramref name="receivedAt"/>: true when it may go to the
@@ -63,47 +65,47 @@ public sealed partial class CallLimits
             return true;
         }
         var ahead = TimeSpan.FromSeconds((_callerSamples - realTime) / (double)TelephoneFrame.SampleRate);
-        Reach(new CallLimitReached(AudioAhead, WebSocketCloseStatus.PolicyViolation,
+        Reach(new CallLimitReached(CallEndReason.AudioAhead, WebSocketCloseStatus.PolicyViolation,
             $"caller audio {ahead.TotalSeconds:0.0} s ahead of real time (the limit is {_options.MaxCallerAudioAhead.TotalSeconds:0.#} s)"));
         return false;
     }
 
     /// <summary>
-    /// Completes with the limit that ends the call; calls <paramref name="sayGoodbye"/> shortly before
-    /// <c>Calls:MaxDuration</c>, and at it hangs up through Twilio before completing.
+    /// Completes with the limit that ends the call; calls <paramref name="sayGoodbye"/> shortly before its maximum
+    /// duration (<see cref="MaxDuration"/>), and at it hangs up through Twilio before completing.
     /// </summary>
     public async Task<CallLimitReached> WatchAsync(Action sayGoodbye, CancellationToken cancellationToken)
     {
-        var goodbyeLead = TimeSpan.FromTicks(Math.Min(LongestGoodbye.Ticks, _options.MaxDuration.Ticks / 4));
+        var goodbyeLead = TimeSpan.FromTicks(Math.Min(LongestGoodbye.Ticks, _maxDuration.Ticks / 4));
         var goodbyeDue = true;
         while (!_reached.Task.IsCompleted)
         {
             var sinceStart = _time.GetElapsedTime(_startedAt);
             var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastAudioAt));
-            if (sinceStart >= _options.MaxDuration)
+            if (sinceStart >= _maxDuration)
             {
                 await HangUpAsync(cancellationToken).ConfigureAwait(false);
-                Reach(new CallLimitReached(MaxDuration, WebSocketCloseStatus.NormalClosure,
-                    $"the call reached its maximum duration ({_options.MaxDuration})"));
+                Reach(new CallLimitReached(CallEndReason.MaxDuration, WebSocketCloseStatus.NormalClosure,
+                    $"the call reached its maximum duration ({_maxDuration})"));
                 break;
             }
             if (quiet >= _options.InactivityTimeout)
             {
-                Reach(new CallLimitReached(Inactivity, WebSocketCloseStatus.PolicyViolation,
+                Reach(new CallLimitReached(CallEndReason.Inactivity, WebSocketCloseStatus.PolicyViolation,
                     $"no caller audio for {quiet.TotalSeconds:0.#} s"));
                 break;
             }
-            if (goodbyeDue && sinceStart >= _options.MaxDuration - goodbyeLead)
+            if (goodbyeDue && sinceStart >= _maxDuration - goodbyeLead)
             {
                 goodbyeDue = false;
-                LogGoodbye(_options.MaxDuration);
+                LogGoodbye(_maxDuration);
                 sayGoodbye();
             }
 
-            var next = Min(_options.MaxDuration - sinceStart, _options.InactivityTimeout - quiet);
+            var next = Min(_maxDuration - sinceStart, _options.InactivityTimeout - quiet);
             if (goodbyeDue)
             {
-                next = Min(next, _options.MaxDuration - goodbyeLead - sinceStart);
+                next = Min(next, _maxDuration - goodbyeLead - sinceStart);
             }
             await WaitAsync(next, cancellationToken).ConfigureAwait(false);
         }
@@ -141,7 +143,7 @@ public sealed partial class CallLimits
     {
         if (_reached.TrySetResult(limit))
         {
-            LogReached(limit.Limit, limit.Reason);
+            LogReached(limit.Limit.Tag(), limit.Reason);
         }
     }
 

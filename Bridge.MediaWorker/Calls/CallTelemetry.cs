@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Bridge.MediaWorker.Twilio;
+using Bridge.TwilioMedia;
 
 namespace Bridge.MediaWorker.Calls;
 
@@ -31,6 +31,7 @@ public sealed class CallTelemetry
     private readonly Counter<long> _inboundDuplicated;
     private readonly Histogram<double> _inboundJitter;
     private readonly Histogram<double> _underrun;
+    private readonly Counter<double> _dropped;
 
     public CallTelemetry(IMeterFactory meterFactory, CallRegistry registry)
     {
@@ -56,12 +57,14 @@ public sealed class CallTelemetry
         _inboundReordered = meter.CreateCounter<long>("bridge.audio.inbound.reordered", "{frame}", "Caller frames that arrived behind a frame with a later timestamp.");
         _inboundDuplicated = meter.CreateCounter<long>("bridge.audio.inbound.duplicated", "{frame}", "Caller frames whose timestamp had already arrived.");
         _inboundJitter = meter.CreateHistogram<double>("bridge.audio.inbound.jitter", "ms", "RFC 3550 interarrival jitter of the caller's frames, sampled once per second of caller audio per call.");
+        _dropped = meter.CreateCounter<double>("bridge.audio.outbound.dropped", "ms",
+            "Model audio dropped because it outran playback by more than the call's queue (Calls:MaxQueuedAudio) and its read-ahead hold.");
         _underrun = meter.CreateHistogram<double>("bridge.audio.outbound.underrun", "ms", "Holes in the assistant's speech: playback ran dry while audio was still owed to the caller, one per underrun.");
     }
 
     public void CallStarted() => _callsStarted.Add(1);
 
-    public void CallEnded(string reason) => _callsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void CallEnded(CallEndReason reason) => _callsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason.Tag()));
 
     public void CallRefused(string reason) => _callsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
@@ -81,6 +84,9 @@ public sealed class CallTelemetry
     public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>A limit ended a call or a socket: max-duration, inactivity, audio-ahead, control-frames.</summary>
+    public void LimitReached(CallEndReason limit) => LimitReached(limit.Tag());
+
+    /// <summary>A limit ended a call or a socket, by its tag.</summary>
     public void LimitReached(string limit) => _limits.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public void InboundLatency(TimeSpan latency) => _inboundLatency.Record(latency.TotalMilliseconds);
@@ -128,4 +134,6 @@ public sealed class CallTelemetry
     }
 
     public void Underrun(TimeSpan length) => _underrun.Record(length.TotalMilliseconds);
+
+    public void ModelAudioDropped(TimeSpan audio) => _dropped.Add(audio.TotalMilliseconds);
 }

@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using Bridge.MediaWorker.Twilio;
+using Bridge.TwilioMedia;
 using Bridge.Security.Refusals;
 
 namespace Bridge.MediaWorker.Calls;

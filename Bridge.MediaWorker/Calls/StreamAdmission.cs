@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using Bridge.Audio;
-using Bridge.MediaWorker.Twilio;
+using Bridge.TwilioMedia;
 using Bridge.Security;
 using Microsoft.Extensions.Options;
 

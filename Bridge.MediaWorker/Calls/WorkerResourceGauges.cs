@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Bridge.MediaWorker.Buffers;
+using Bridge.Buffers;
 
 namespace Bridge.MediaWorker.Calls;
 

@@ -3,7 +3,8 @@ using Bridge.Audio;
 using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Calls.Tools;
-using Bridge.MediaWorker.Twilio;
+using Bridge.NovaSonic;
+using Bridge.TwilioMedia;
 using Bridge.Security;
 using Bridge.Security.RateLimits;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal static class Extensions
         builder.AddReadinessState();
         builder.AddClientRateLimit(ClientRateLimit.MediaStreams);
         builder.AddNovaSonic();
+        builder.Services.AddSingleton<IValidateOptions<NovaSonicOptions>, NovaVoiceValidation>();
         builder.AlwaysExportWhenFailed(CallHost.CallSpanName);
 
         builder.Services.AddValidatedOptions<AudioOptions>(builder.Configuration, AudioOptions.SectionName);
@@ -34,6 +36,7 @@ internal static class Extensions
         builder.Services.AddSingleton<MediaStreamRefusals>();
         builder.Services.AddSingleton<CallTelemetry>();
         builder.Services.AddSingleton<WorkerResourceGauges>();
+        builder.Services.AddSingleton<CallFactory>();
         builder.Services.AddSingleton<CallHost>();
         builder.Services.AddHostedService<CallDrainService>();
         builder.Services.AddHttpClient<EcsTaskProtection>();

@@ -1,5 +1,5 @@
 using Bridge.MediaWorker.Calls;
-using Bridge.MediaWorker.Twilio;
+using Bridge.TwilioMedia;
 using Bridge.Security.RateLimits;
 using Bridge.Security.Refusals;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Bridge.Security.RateLimits;
@@ -79,10 +80,10 @@ public sealed class WebhookRateLimitTests : IDisposable
         }
 
         Assert.InRange(statuses.Count(status => status == HttpStatusCode.TooManyRequests), Burst - 1, Burst);
-        Assert.Equal(statuses.Count(status => status == HttpStatusCode.TooManyRequests), rateLimited.Sum());
+        Assert.Equal(statuses.Count(status => status == HttpStatusCode.TooManyRequests), rateLimited.Total());
     }
 
-    private MeasurementRecorder Record() =>
+    private MetricCollector<long> Record() =>
         new(_factory.Services.GetRequiredService<IMeterFactory>(), RateLimitMetrics.MeterName, RateLimitMetrics.RateLimitedName);
 
     /// <summary>A client whose connection comes from <paramref name="remoteAddress"/>, carrying X-Forwarded-For.</summary>

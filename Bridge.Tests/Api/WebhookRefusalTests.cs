@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -44,10 +46,10 @@ public sealed class WebhookRefusalTests : IDisposable
     [Fact]
     public async Task A_flood_of_forged_webhooks_is_counted_each_and_warned_about_once_per_interval()
     {
-        var logs = new RecordingLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         using var factory = _factory.WithWebHostBuilder(web => web.ConfigureLogging(logging => logging.AddProvider(logs)));
         var client = factory.CreateClient();
-        using var refused = new MeasurementRecorder(factory.Services.GetRequiredService<IMeterFactory>(), RateLimitMetrics.MeterName, RequestRefusals.RefusedName);
+        using var refused = new MetricCollector<long>(factory.Services.GetRequiredService<IMeterFactory>(), RateLimitMetrics.MeterName, RequestRefusals.RefusedName);
 
         for (var i = 0; i < 50; i++)
         {
@@ -56,7 +58,7 @@ public sealed class WebhookRefusalTests : IDisposable
         }
 
         Assert.Equal(50, refused.Sum("reason", "signature"));
-        var warning = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Warning);
+        var warning = Assert.Single(logs.Collector.GetSnapshot(), e => e.Level >= LogLevel.Warning);
         Assert.Contains("Refusing a Twilio request (signature): 1 refused since the last report", warning.Message, StringComparison.Ordinal);
     }
 }

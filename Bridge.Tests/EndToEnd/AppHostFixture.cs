@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -50,7 +51,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public OtlpTraceReceiver Telemetry { get; private set; } = null!;
 
     /// <summary>The warnings and errors the AppHost itself logged.</summary>
-    public CapturedLogs AppHostLogs { get; } = new();
+    public FakeLoggerProvider AppHostLogs { get; } = new();
 
     /// <summary>The voice webhook as Twilio would call it.</summary>
     public Uri WebhookUrl => new(App.GetEndpoint("api", "http"), "/webhook");

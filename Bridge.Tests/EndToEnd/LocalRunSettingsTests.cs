@@ -27,7 +27,7 @@ public sealed class LocalRunSettingsTests(AppHostFixture fixture)
     {
         // Aspire gives every project the development certificate unless told not to; without a trusted one (a fresh
         // machine, CI) it warns at start and shows an error banner on every dashboard page.
-        Assert.DoesNotContain(fixture.AppHostLogs.Entries, entry => entry.Message.Contains("development certificate", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(fixture.AppHostLogs.Collector.GetSnapshot(), entry => entry.Message.Contains("development certificate", StringComparison.OrdinalIgnoreCase));
     }
 
     private async Task<Dictionary<string, string>> EnvironmentOf(string name)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Text.Json;
 using Bridge.Agents.Tools;
@@ -14,7 +16,7 @@ namespace Bridge.Tests.HttpTools;
 public sealed class HttpToolRunnerTests : IAsyncLifetime
 {
     private static readonly ToolCallContext Call = new("CA0123456789abcdef0123456789abcdef", "sales", "+14155552671", "+15005550006");
-    private readonly MetricRecorder _meters = new();
+    private readonly ServiceProvider _meters = TestTelemetry.NewMeters();
     private ToolBackend _backend = null!;
 
     public async Task InitializeAsync() => _backend = await ToolBackend.StartAsync();
@@ -41,7 +43,7 @@ public sealed class HttpToolRunnerTests : IAsyncLifetime
     private HttpToolRunner Runner(string secret = ToolBackend.Secret, string name = "order_status")
     {
         var options = new HttpToolsOptions { [name] = new HttpToolSettings { Secret = secret } };
-        return new HttpToolRunner(new HttpToolClient(), Options.Create(options), new HttpToolTelemetry(_meters.Factory),
+        return new HttpToolRunner(new HttpToolClient(), Options.Create(options), new HttpToolTelemetry(_meters.MeterFactory()),
             TimeProvider.System, NullLogger<HttpToolRunner>.Instance);
     }
 
@@ -226,6 +228,7 @@ public sealed class HttpToolRunnerTests : IAsyncLifetime
             ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
         };
         ActivitySource.AddActivityListener(listener);
+        using var durations = new MetricCollector<double>(_meters.MeterFactory(), HttpToolTelemetry.Name, "bridge.tools.duration");
 
         await Runner().RunAsync(Tool(), "tooluse-1", """{"orderNumber":"1042"}""", Call, CancellationToken.None);
 
@@ -238,7 +241,7 @@ public sealed class HttpToolRunnerTests : IAsyncLifetime
         Assert.Equal("tool order_status", tool.DisplayName);
         Assert.Equal("succeeded", tool.GetTagItem("tool.outcome"));
         Assert.Equal(tool.SpanId, http.ParentSpanId);
-        var measurement = Assert.Single(_meters.Measurements, m => m.Instrument == "bridge.tools.duration");
+        var measurement = Assert.Single(durations.GetMeasurementSnapshot());
         Assert.Equal(("order_status", "succeeded"), ((string)measurement.Tags["tool"]!, (string)measurement.Tags["outcome"]!));
         Assert.True(measurement.Value > 0);
     }

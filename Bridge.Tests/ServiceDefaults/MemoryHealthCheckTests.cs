@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ public sealed class MemoryHealthCheckTests
     private const long Available = 1000L * 1024 * 1024;
 
     private readonly SettableProcessMemory _memory = new();
-    private readonly RecordingLogger _logger = new(LogLevel.Information);
+    private readonly FakeLogger _logger = TestTelemetry.Logger(LogLevel.Information);
     private readonly MemoryHealthCheck _check;
 
     public MemoryHealthCheckTests() =>
@@ -51,7 +52,7 @@ public sealed class MemoryHealthCheckTests
             (LogLevel.Warning, "Memory health is Degraded: managed heap 650 MB is past 60 % of the 1000 MB the GC may use"),
             (LogLevel.Warning, "Memory health is Unhealthy: working set 850 MB is past 80 % of the 1000 MB the GC may use"),
             (LogLevel.Information, "Memory health is back to healthy: heap 100 MB, working set 300 MB of 1000 MB"),
-        ], _logger.Entries);
+        ], _logger.Collector.GetSnapshot().Select(e => (e.Level, e.Message)));
     }
 
     [Fact]

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.Logging.Testing;
 using Amazon.Runtime;
 using Bridge.Emulator;
 using Bridge.MediaWorker;
-using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Nova;
+using Bridge.Bedrock;
+using Bridge.NovaSonic;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -50,7 +51,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
 
     public WorkerGauges Gauges { get; }
 
-    public CapturedLogs Logs => _factory.Logs;
+    public FakeLogCollector Logs => _factory.Logs.Collector;
 
     public IServiceProvider Services => _factory.Services;
 
@@ -87,6 +88,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             ["Calls:PendingStreams:MaxPerAddress"] = "2000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallHost"] = "Debug",
+            ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallLimits"] = "Information",
         }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services);
         factory.UseKestrel(0);
         factory.StartServer();
@@ -107,7 +109,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices)
         : WebApplicationFactory<MediaWorkerEntryPoint>
     {
-        public CapturedLogs Logs { get; } = new();
+        public FakeLoggerProvider Logs { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -115,6 +115,19 @@ public sealed class RawMediaStream : IAsyncDisposable
         },
     }.ToJsonString();
 
+    public string StopFrame(int sequence) =>
+        new JsonObject
+        {
+            ["event"] = "stop",
+            ["sequenceNumber"] = sequence.ToString(CultureInfo.InvariantCulture),
+            ["streamSid"] = StreamSid,
+            ["stop"] = new JsonObject { ["accountSid"] = AccountSid, ["callSid"] = CallSid },
+        }.ToJsonString();
+
+    /// <summary>Sends the caller's close frame (as Twilio does after <c>stop</c>), without waiting for the answer.</summary>
+    public Task CloseOutputAsync(WebSocketCloseStatus status, CancellationToken cancellationToken) =>
+        _socket.CloseOutputAsync(status, "the caller hung up", cancellationToken);
+
     public Task SendTextAsync(string text, CancellationToken cancellationToken) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 

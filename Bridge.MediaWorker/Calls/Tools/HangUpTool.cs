@@ -1,4 +1,4 @@
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 
 namespace Bridge.MediaWorker.Calls.Tools;
 

@@ -1,4 +1,4 @@
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 
 namespace Bridge.MediaWorker.Calls.Tools;
 
@@ -15,8 +15,11 @@ public interface ICallTool
     Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken);
 }
 
-/// <summary>The live call a tool acts on.</summary>
-public sealed record CallToolContext(string CallSid, string StreamSid);
+/// <summary>
+/// The live call a tool acts on, and the model's id of this tool call (<paramref name="ToolUseId"/>): the same for every
+/// attempt at it, so a backend can tell a retry from a new request.
+/// </summary>
+public sealed record CallToolContext(string CallSid, string StreamSid, string ToolUseId);
 
 /// <summary>
 /// What a tool answers the model (<see cref="ResultJson"/>), and an action to take once the model's reply (its

@@ -1,4 +1,4 @@
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.MediaWorker.Calls.Tools;

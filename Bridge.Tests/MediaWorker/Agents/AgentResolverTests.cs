@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Bridge.Agents;
 using Bridge.Agents.Sources;
@@ -8,9 +9,9 @@ using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Calls;
 using Bridge.TwilioRest;
 using Bridge.MediaWorker.Calls.Tools;
-using Bridge.MediaWorker.Nova;
+using Bridge.NovaSonic;
 using Bridge.Tests.Agents;
-using Bridge.Tests.MediaWorker.Nova;
+using Bridge.Tests.NovaSonic;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
@@ -30,7 +31,7 @@ public sealed class AgentResolverTests : IAsyncLifetime
     private static readonly DateTimeOffset CallStart = new(2026, 1, 13, 14, 30, 0, TimeSpan.Zero);
 
     private readonly ProfileDocuments _documents = new();
-    private readonly MetricRecorder _meters = new();
+    private readonly ServiceProvider _meters = TestTelemetry.NewMeters();
     private EmulatorServer _emulator = null!;
 
     public async Task InitializeAsync() => _emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, OutputSpeed = 20 });
@@ -49,7 +50,7 @@ public sealed class AgentResolverTests : IAsyncLifetime
             Options.Create(new AgentsOptions { Source = source }),
             new AgentCatalogLoader(environment, new AgentsDocumentSources(), NullLogger<AgentCatalogLoader>.Instance));
         var control = new TwilioCallControl(new HttpClient(), "f1e2d3c4b5a697887766554433221100", "AC0123456789abcdef0123456789abcdef", NullLogger<TwilioCallControl>.Instance);
-        var runner = new HttpToolRunner(new HttpToolClient(), Options.Create(new HttpToolsOptions()), new HttpToolTelemetry(_meters.Factory),
+        var runner = new HttpToolRunner(new HttpToolClient(), Options.Create(new HttpToolsOptions()), new HttpToolTelemetry(_meters.MeterFactory()),
             TimeProvider.System, NullLogger<HttpToolRunner>.Instance);
         ICallTool[] registered = [new HangUpTool(control), new TransferCallTool(control, Options.Create(new CallOptions { TransferTarget = "+15005550001" }), NullLogger<TransferCallTool>.Instance)];
         return new AgentResolver(profiles, registered, runner, control, Options.Create(new NovaSonicOptions()),

@@ -12,7 +12,7 @@ namespace Bridge.Tests.MediaWorker.Agents;
 public sealed class TransferToDestinationToolTests : IAsyncLifetime
 {
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
-    private static readonly CallToolContext Call = new("CAfeedfacefeedfacefeedfacefeedface", "MZ0123");
+    private static readonly CallToolContext Call = new("CAfeedfacefeedfacefeedfacefeedface", "MZ0123", "tooluse-1");
     private static readonly Dictionary<string, string> Destinations = new() { ["billing"] = "+15005550001", ["warehouse"] = "sip:warehouse@pbx.example.com" };
 
     private FakeTwilioApi _twilio = null!;

@@ -1,36 +1,36 @@
 using Bridge.Audio;
-using Bridge.TwilioStandIn.Media;
 using Bridge.Emulator;
 using Bridge.MediaWorker.Calls;
-using Bridge.MediaWorker.Nova;
-using Bridge.MediaWorker.Twilio;
-using Microsoft.Extensions.Hosting;
-using Bridge.Tests.MediaWorker.Nova;
-using Bridge.Tests.Support;
+using Bridge.NovaSonic;
+using Bridge.Tests.NovaSonic;
 using Bridge.Tests.Tools.TwilioStandIn;
+using Bridge.TwilioMedia;
+using Bridge.TwilioStandIn.Media;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Tests.MediaWorker.Calls;
 
 /// <summary>
-/// One <see cref="BridgedCall"/> with real parts around it and no network: the call simulator plays Twilio (playback
-/// clock, marks, clear) over an in-memory WebSocket, and the session talks to the in-process Nova emulator.
+/// One <see cref="BridgedCall"/> with real parts around it, in real time: the call simulator plays Twilio (playback
+/// clock, marks, clear) over an in-memory WebSocket into the real <see cref="TwilioMediaStream"/>, and the session talks
+/// to the in-process Nova emulator over HTTP/2. The call's behaviour is tested on fake time (<c>Fakes/FakeCall</c>);
+/// this rig checks that the real parts fit, with counts, never timing windows.
 /// </summary>
 internal static class CallRig
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public sealed record Outcome(
-        string EndReason,
-        MediaStreamResult Caller,
-        StructuredLogRecorder.Entry Summary,
-        StructuredLogRecorder Log,
-        MetricRecorder Metrics,
-        IReadOnlyList<NovaTurn> History);
+    public sealed record Outcome(CallEndReason EndReason, MediaStreamResult Caller, FakeLogRecord Summary, FakeLogCollector Log);
 
-    public static async Task<Outcome> RunAsync(
-        EmulatorOptions model, MediaStreamOptions caller, Action<EmulatorServer>? beforeTheCall = null, CallOptions? options = null)
+    /// <summary>A meter factory of a test's own, so that its collectors see this call's measurements only.</summary>
+    public static ServiceProvider NewMeters() => new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public static async Task<Outcome> RunAsync(EmulatorOptions model, MediaStreamOptions caller, IServiceProvider meters,
+        Action<EmulatorServer>? beforeTheCall = null)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         await using var emulator = await EmulatorServer.StartAsync(model);
@@ -42,38 +42,27 @@ internal static class CallRig
         var twilio = new MediaStreamSession(sockets.Client, start, caller, TimeProvider.System, NullLogger.Instance);
         var callerRun = twilio.RunAsync(timeout.Token);
 
-        var metrics = new MetricRecorder();
-        var log = new StructuredLogRecorder();
+        var log = new FakeLogger();
         await using var stream = new TwilioMediaStream(sockets.Server, new TwilioStreamOptions(), TimeProvider.System);
         var startInfo = (await stream.ReadStartAsync(CancellationToken.None, timeout.Token))!;
-        var registry = new CallRegistry(Options.Create(new CallOptions()), new ReadinessState(), NullLogger<CallRegistry>.Instance);
-        var callOptions = options ?? new CallOptions();
+        var options = new CallOptions();
+        var registry = new CallRegistry(Options.Create(options), new ReadinessState(), NullLogger<CallRegistry>.Instance);
         var call = new BridgedCall(
             stream, startInfo, session, [],
             new AudioOptions { ModelInputRate = EmulatedNova.InputRate, ModelOutputRate = 16_000 },
-            callOptions, new CallLimits(callOptions, TimeProvider.System.GetTimestamp(), TimeProvider.System, hangUp: null, log),
-            new CallTelemetry(metrics.Factory, registry), TimeProvider.System, log);
+            options, new CallLimits(options, TimeProvider.System.GetTimestamp(), TimeProvider.System, hangUp: null, log),
+            new CallTelemetry(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), registry), TimeProvider.System, log);
 
         var reason = await call.RunAsync(CancellationToken.None, timeout.Token);
-        await stream.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         var heard = await callerRun;
-        return new Outcome(reason, heard, log.Single("CallSummary"), log, metrics, session.History.Turns);
+        var summary = Assert.Single(log.Collector.GetSnapshot(), r => r.Id.Name == "CallSummary");
+        return new Outcome(reason, heard, summary, log.Collector);
     }
 
     /// <summary>A 440 Hz tone, loud enough to be speech, as 8 kHz µ-law.</summary>
-    public static byte[] Speech(TimeSpan duration)
-    {
-        var pcm = new short[(int)(8000 * duration.TotalSeconds)];
-        for (var i = 0; i < pcm.Length; i++)
-        {
-            pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 8000));
-        }
-        var mulaw = new byte[pcm.Length];
-        MuLaw.Encode(pcm, mulaw);
-        return mulaw;
-    }
+    public static byte[] Speech(TimeSpan duration) => Tone.Speech(duration);
 
-    public static long Number(this StructuredLogRecorder.Entry entry, string name) => Convert.ToInt64(entry.Values[name]);
+    public static long Number(this FakeLogRecord entry, string name) => long.Parse(entry.GetStructuredStateValue(name)!, System.Globalization.CultureInfo.InvariantCulture);
 
-    public static double Real(this StructuredLogRecorder.Entry entry, string name) => Convert.ToDouble(entry.Values[name]);
+    public static double Real(this FakeLogRecord entry, string name) => double.Parse(entry.GetStructuredStateValue(name)!, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.WebSockets;
@@ -25,8 +26,8 @@ public sealed class MediaStreamRateLimitTests
         });
         var media = worker.MediaUrl;
         var meters = worker.Services.GetRequiredService<IMeterFactory>();
-        using var rateLimited = new MeasurementRecorder(meters, RateLimitMetrics.MeterName, RateLimitMetrics.RateLimitedName);
-        using var refused = new MeasurementRecorder(meters, CallTelemetry.MeterName, "bridge.calls.rejected");
+        using var rateLimited = new MetricCollector<long>(meters, RateLimitMetrics.MeterName, RateLimitMetrics.RateLimitedName);
+        using var refused = new MetricCollector<long>(meters, CallTelemetry.MeterName, "bridge.calls.rejected");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < Burst * 2; i++)

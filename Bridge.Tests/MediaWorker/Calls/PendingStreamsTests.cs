@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bridge.MediaWorker.Calls;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -6,12 +7,12 @@ namespace Bridge.Tests.MediaWorker.Calls;
 
 public sealed class PendingStreamsTests : IDisposable
 {
-    private readonly MetricRecorder _metrics = new();
+    private readonly ServiceProvider _metrics = TestTelemetry.NewMeters();
 
     public void Dispose() => _metrics.Dispose();
 
     private PendingStreams Pool(int maxTotal, int maxPerAddress) =>
-        new(Options.Create(new PendingStreamOptions { MaxTotal = maxTotal, MaxPerAddress = maxPerAddress }), _metrics.Factory);
+        new(Options.Create(new PendingStreamOptions { MaxTotal = maxTotal, MaxPerAddress = maxPerAddress }), _metrics.MeterFactory());
 
     [Fact]
     public void An_address_holds_at_most_its_share_and_gets_a_place_back_when_one_leaves()

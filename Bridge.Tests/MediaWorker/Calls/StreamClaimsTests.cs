@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bridge.MediaWorker.Calls;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -9,10 +10,10 @@ public sealed class StreamClaimsTests : IDisposable
     private const string CallSid = "CA0123456789abcdef0123456789abcdef";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero));
-    private readonly MetricRecorder _metrics = new();
+    private readonly ServiceProvider _metrics = TestTelemetry.NewMeters();
     private readonly StreamClaims _claims;
 
-    public StreamClaimsTests() => _claims = new StreamClaims(_time, _metrics.Factory);
+    public StreamClaimsTests() => _claims = new StreamClaims(_time, _metrics.MeterFactory());
 
     public void Dispose() => _metrics.Dispose();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Bridge.MediaWorker.Calls;
@@ -18,7 +19,7 @@ public sealed class AccountTests : IAsyncLifetime
     [Fact]
     public async Task A_start_naming_another_account_is_refused_before_its_token_the_model_or_twilio_are_asked()
     {
-        using var rejected = new MeasurementRecorder(_worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.calls.rejected");
+        using var rejected = new MetricCollector<long>(_worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.calls.rejected");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var start = _worker.Streams.NewStart();
         await using var stream = await RawMediaStream.OpenAsync(_worker.Streams, start, timeout.Token);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Bridge.TwilioStandIn.Media;
@@ -29,7 +30,7 @@ public sealed class CallCostLimitTests
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.StartsWith("no caller audio for 1", stream.CloseDescription, StringComparison.Ordinal);
         Assert.Equal(1, worker.Emulator.Counters.StreamsOpened);
-        Assert.Equal(1, limits.Sum("limit", CallLimits.Inactivity));
+        Assert.Equal(1, limits.Sum("limit", CallEndReason.Inactivity.Tag()));
         await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
     }
 
@@ -46,9 +47,9 @@ public sealed class CallCostLimitTests
         Assert.Equal(StreamEnd.ServerClosed, result.End);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, result.CloseStatus);
         Assert.Equal("the call reached its maximum duration (00:00:05)", result.CloseDescription);
-        Assert.Equal(1, limits.Sum("limit", CallLimits.MaxDuration));
+        Assert.Equal(1, limits.Sum("limit", CallEndReason.MaxDuration.Tag()));
         // The model was asked for a goodbye shortly before (a quarter of so short a call), then Twilio ended the call.
-        Assert.Contains(worker.Logs.Entries, e => e.Message == "The call nears its maximum duration (00:00:05): asking the model to say goodbye");
+        Assert.Contains(worker.Logs.GetSnapshot(), e => e.Message == "The call nears its maximum duration (00:00:05): asking the model to say goodbye");
         var hangUp = Assert.Single(worker.Twilio.Updates);
         Assert.Equal((DirectStream.AccountSid, call.Start.CallSid, DirectStream.AccountSid, "completed"),
             (hangUp.AccountSid, hangUp.CallSid, hangUp.AuthenticatedAs, hangUp.Form["Status"]));
@@ -90,7 +91,7 @@ public sealed class CallCostLimitTests
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.Contains("ahead of real time", stream.CloseDescription, StringComparison.Ordinal);
-        Assert.Equal(1, limits.Sum("limit", CallLimits.AudioAhead));
+        Assert.Equal(1, limits.Sum("limit", CallEndReason.AudioAhead.Tag()));
         // Model input is 40 ms a chunk: what reached the model is at most the 2 s allowed ahead plus the time that passed.
         var chunks = worker.Emulator.Counters.FramesReceived - framesBefore;
         var allowed = (2 + sending.Elapsed.TotalSeconds) / 0.040 + 10;
@@ -98,7 +99,7 @@ public sealed class CallCostLimitTests
         Assert.True(chunks < 60 / 0.040 / 4, $"{chunks} input frames: most of the 60 s reached the model");
     }
 
-    private static MeasurementRecorder Limits(InProcessMediaWorker worker) =>
+    private static MetricCollector<long> Limits(InProcessMediaWorker worker) =>
         new(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
 
     private static async Task EventuallyAsync(Func<bool> condition, CancellationToken cancellationToken)

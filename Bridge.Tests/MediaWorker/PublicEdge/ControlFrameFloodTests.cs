@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Diagnostics.Metrics;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.WebSockets;
@@ -22,7 +23,7 @@ public sealed class ControlFrameFloodTests
             ["Twilio:MediaStream:ControlFramesPerSecond"] = "5",
             ["Twilio:MediaStream:ControlFrameBurst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        using var limits = new MeasurementRecorder(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
+        using var limits = new MetricCollector<long>(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var connection = await RawWebSocketConnection.OpenAsync(worker.MediaUrl, worker.Streams.UpgradeSignature, timeout.Token);
 
@@ -41,6 +42,6 @@ public sealed class ControlFrameFloodTests
         var pongs = received.GetValueOrDefault(RawWebSocketConnection.Pong);
         Assert.InRange(pongs, 0, Burst + (int)Math.Ceiling(clock.Elapsed.TotalSeconds * 5));
         Assert.Equal(1, limits.Sum("limit", ControlFrameLimitMiddleware.Limit));
-        Assert.Contains(worker.Logs.Entries, e => e.Message.StartsWith("Refusing a WebSocket (control-frames): 1 refused", StringComparison.Ordinal));
+        Assert.Contains(worker.Logs.GetSnapshot(), e => e.Message.StartsWith("Refusing a WebSocket (control-frames): 1 refused", StringComparison.Ordinal));
     }
 }

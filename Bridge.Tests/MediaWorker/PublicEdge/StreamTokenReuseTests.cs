@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Bridge.TwilioStandIn.Media;
@@ -17,12 +18,12 @@ public sealed class StreamTokenReuseTests : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private InProcessMediaWorker _worker = null!;
-    private MeasurementRecorder _rejected = null!;
+    private MetricCollector<long> _rejected = null!;
 
     public async Task InitializeAsync()
     {
         _worker = await InProcessMediaWorker.StartAsync();
-        _rejected = new MeasurementRecorder(_worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.calls.rejected");
+        _rejected = new MetricCollector<long>(_worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.calls.rejected");
     }
 
     public async Task DisposeAsync()

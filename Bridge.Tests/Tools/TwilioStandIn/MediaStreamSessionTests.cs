@@ -7,22 +7,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Tools.TwilioStandIn;
 
-/// <summary>The media stream as Twilio runs it, on a controlled clock: pacing, marks, clear, dtmf, stop, errors.</summary>
-public sealed class MediaStreamSessionTests : IDisposable
+/// <summary>The media stream as Twilio runs it, on a controlled clock: start, pacing, dtmf, stop, errors, impairments.</summary>
+public sealed class MediaStreamSessionTests : MediaStreamSessionRig
 {
-    private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(20);
-
-    private readonly FakeTimeProvider _time = new();
-    private readonly InMemoryWebSocketPair _sockets = new();
-    private readonly CountingObserver _observer = new();
-    private readonly StreamStart _start = new(
-        "AC0123456789abcdef0123456789abcdef", "CAfeedfacefeedfacefeedfacefeedface", "MZ0123456789abcdef0123456789abcdef",
-        [new("token", "v1.123.abc"), new("from", "+14155550100")]);
-
-    private FakeMediaServer _server = null!;
-    private Task<MediaStreamResult> _running = null!;
-    private MediaStreamOptions _options = new();
-
     [Fact]
     public async Task Connected_then_start_describe_the_stream_as_twilio_does()
     {
@@ -99,106 +86,6 @@ public sealed class MediaStreamSessionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_mark_with_nothing_buffered_is_echoed_at_once()
-    {
-        await StartAsync(new MediaStreamOptions());
-
-        await _server.SendMarkAsync("idle");
-
-        await _server.WaitUntilAsync(s => s.EchoedMarks.Count == 1, "the mark's echo");
-        var echo = _server.Events("mark")[0];
-        Assert.Equal("idle", echo.GetProperty("mark").GetProperty("name").GetString());
-        Assert.Equal(_start.StreamSid, echo.GetProperty("streamSid").GetString());
-        Assert.True(echo.TryGetProperty("sequenceNumber", out _));
-        Assert.Equal(0, _time.GetUtcNow().Subtract(_time.Start).Ticks);
-        await EndAsync();
-    }
-
-    [Fact]
-    public async Task A_mark_is_echoed_when_playback_reaches_it_and_not_before()
-    {
-        await StartAsync(new MediaStreamOptions());
-        await _server.SendAudioAsync(new byte[8000]); // one second
-        await _server.SendMarkAsync("one-second");
-        await _observer.WaitForAsync(2);
-
-        // Playback starts at the first tick (20 ms) and its 50th frame finishes at 1020 ms.
-        await AdvanceAsync(TimeSpan.FromMilliseconds(1000));
-        await Task.Delay(50);
-        Assert.Empty(_server.EchoedMarks);
-
-        await AdvanceAsync(Frame);
-        await _server.WaitUntilAsync(s => s.EchoedMarks.Count == 1, "the mark's echo");
-        Assert.Equal(["one-second"], _server.EchoedMarks);
-
-        var result = await EndAsync();
-        Assert.Equal(TimeSpan.FromSeconds(1), result.HeardAudio);
-        Assert.Equal(Frame, result.TimeToFirstAudio);
-        Assert.Equal(1, result.MarksReceived);
-        Assert.Equal(1, result.MarksEchoed);
-    }
-
-    [Fact]
-    public async Task Clear_drops_buffered_audio_and_echoes_every_pending_mark_at_once()
-    {
-        await StartAsync(new MediaStreamOptions());
-        await _server.SendAudioAsync(new byte[8000]);
-        await _server.SendMarkAsync("m1");
-        await _server.SendAudioAsync(new byte[8000]);
-        await _server.SendMarkAsync("m2");
-        await _observer.WaitForAsync(4);
-        await AdvanceAsync(TimeSpan.FromMilliseconds(500));
-
-        await _server.SendClearAsync();
-
-        // No time passes: both marks come back at once, in order.
-        await _server.WaitUntilAsync(s => s.EchoedMarks.Count == 2, "both marks");
-        Assert.Equal(["m1", "m2"], _server.EchoedMarks);
-
-        await AdvanceAsync(TimeSpan.FromMilliseconds(200));
-        var result = await EndAsync();
-        Assert.Equal(1, result.Clears);
-        Assert.Equal(TimeSpan.FromSeconds(0.5), result.HeardAudio);
-        Assert.Equal(TimeSpan.FromSeconds(1.5), result.DroppedAudio);
-        Assert.Equal(TimeSpan.Zero, result.UnplayedAudio);
-    }
-
-    [Fact]
-    public async Task What_the_caller_heard_is_recorded_with_silence_where_nothing_played()
-    {
-        await StartAsync(new MediaStreamOptions());
-        await AdvanceAsync(Frame * 2);
-        var speech = Enumerable.Repeat((byte)0x10, 240).ToArray();
-        await _server.SendAudioAsync(speech);
-        await _observer.WaitForAsync(1);
-        await AdvanceAsync(Frame * 3);
-
-        var heard = (await EndAsync()).HeardMuLaw;
-
-        Assert.Equal(5 * 160, heard.Length);
-        Assert.All(heard[..320], b => Assert.Equal(PlaybackClock.Silence, b));
-        Assert.All(heard[320..560], b => Assert.Equal(0x10, b));
-        Assert.All(heard[560..], b => Assert.Equal(PlaybackClock.Silence, b));
-    }
-
-    [Fact]
-    public async Task A_listener_hears_every_frame_as_it_plays_with_how_much_came_from_the_server()
-    {
-        var listener = new ListeningEar();
-        await StartAsync(new MediaStreamOptions { Listener = listener, RecordHeardAudio = false });
-        await AdvanceAsync(Frame * 2);
-        await _server.SendAudioAsync(Enumerable.Repeat((byte)0x10, 240).ToArray());
-        await _observer.WaitForAsync(1);
-        await AdvanceAsync(Frame * 3);
-        var result = await EndAsync();
-
-        Assert.Empty(result.HeardMuLaw);
-        Assert.Equal([(0L, 0), (1, 0), (2, 160), (3, 80), (4, 0)], listener.Frames.Select(f => (f.Tick, f.Played)));
-        Assert.All(listener.Frames[3].Bytes[..80], b => Assert.Equal(0x10, b));
-        Assert.All(listener.Frames[3].Bytes[80..], b => Assert.Equal(PlaybackClock.Silence, b));
-    }
-
-    [Fact]
     public async Task A_key_pressed_on_the_keypad_goes_out_as_dtmf_at_the_next_tick()
     {
         var keypad = new CallerKeypad();
@@ -213,24 +100,6 @@ public sealed class MediaStreamSessionTests : IDisposable
 
         Assert.Equal("7", _server.Events("dtmf")[0].GetProperty("dtmf").GetProperty("digit").GetString());
         Assert.Equal(1, (await EndAsync()).DtmfSent);
-    }
-
-    [Fact]
-    public async Task The_reply_latency_runs_from_the_end_of_the_callers_speech_to_the_first_audio_heard()
-    {
-        // 100 ms of loud speech, then 200 ms of silence in the file.
-        byte[] speech = [.. Enumerable.Repeat((byte)0x05, 800), .. Enumerable.Repeat(PlaybackClock.Silence, 1600)];
-        await StartAsync(new MediaStreamOptions { Audio = CallerAudio.FromMuLaw(speech) });
-        await AdvanceAsync(TimeSpan.FromMilliseconds(200));
-
-        await _server.SendAudioAsync(Enumerable.Repeat((byte)0x10, 160).ToArray());
-        await _observer.WaitForAsync(1);
-        await AdvanceAsync(TimeSpan.FromMilliseconds(100));
-        var result = await EndAsync();
-
-        // The reply starts playing at the next tick, 220 ms into the stream: 120 ms after the speech ended.
-        Assert.Equal(TimeSpan.FromMilliseconds(120), result.ReplyLatency);
-        Assert.Equal(TimeSpan.FromMilliseconds(220), result.TimeToFirstAudio);
     }
 
     [Fact]
@@ -290,23 +159,6 @@ public sealed class MediaStreamSessionTests : IDisposable
 
         Assert.Equal(StreamEnd.CallerHungUp, result.End);
         Assert.Equal("stop", _server.Received[^1].GetProperty("event").GetString());
-    }
-
-    [Fact]
-    public async Task The_caller_waits_for_the_reply_to_finish_before_hanging_up()
-    {
-        await StartAsync(new MediaStreamOptions { HangUpAfterQuiet = TimeSpan.FromMilliseconds(100) });
-        await _server.SendAudioAsync(new byte[1600]); // 200 ms of reply
-        await _observer.WaitForAsync(1);
-
-        await AdvanceAsync(TimeSpan.FromMilliseconds(300));
-        await Task.Delay(50);
-        Assert.Empty(_server.Events("stop"));
-
-        await AdvanceAsync(TimeSpan.FromMilliseconds(20));
-        var result = await _running.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(StreamEnd.CallerHungUp, result.End);
-        Assert.Equal(TimeSpan.FromMilliseconds(320), result.Duration);
     }
 
     [Fact]
@@ -395,85 +247,5 @@ public sealed class MediaStreamSessionTests : IDisposable
         var chunks = _server.Events("media").Select(m => int.Parse(m.GetProperty("media").GetProperty("chunk").GetString()!)).ToList();
         Assert.Equal(Enumerable.Range(1, chunks.Count), chunks);
         await EndAsync();
-    }
-
-    private async Task StartAsync(MediaStreamOptions options, CancellationToken hangUp = default)
-    {
-        _options = options;
-        _server = new FakeMediaServer(_sockets.Server);
-        var session = new MediaStreamSession(_sockets.Client, _start, options, _time, NullLogger.Instance, _observer);
-        _running = session.RunAsync(hangUp);
-        await session.Started.WaitAsync(TimeSpan.FromSeconds(10));
-        await _server.WaitUntilAsync(s => s.StreamSid is not null, "the start message");
-    }
-
-    /// <summary>Advances the clock one frame at a time, letting the session's loop run between steps.</summary>
-    private async Task AdvanceAsync(TimeSpan by)
-    {
-        var target = _time.GetUtcNow() + by;
-        while (_time.GetUtcNow() < target)
-        {
-            var step = target - _time.GetUtcNow() < Frame ? target - _time.GetUtcNow() : Frame;
-            _time.Advance(step);
-            await WaitForTicksAsync();
-        }
-    }
-
-    /// <summary>Advances the clock 5 ms at a time with a real pause between steps, for when frames are not one per tick.</summary>
-    private async Task StepAsync(TimeSpan by)
-    {
-        var step = TimeSpan.FromMilliseconds(5);
-        for (var done = TimeSpan.Zero; done < by; done += step)
-        {
-            _time.Advance(step);
-            await Task.Delay(10);
-        }
-    }
-
-    private async Task WaitForTicksAsync()
-    {
-        // The session sends one media frame per tick: wait until every tick due so far has been processed.
-        var due = (int)((_time.GetUtcNow() - _time.Start) / Frame * _options.Speed);
-        await _server.WaitUntilAsync(s => s.Events("media").Count >= due || _running.IsCompleted, $"{due} media frames");
-    }
-
-    private async Task<MediaStreamResult> EndAsync()
-    {
-        await _server.CloseAsync("test over");
-        return await _running.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    public void Dispose() => _sockets.Dispose();
-
-    private sealed class ListeningEar : IHeardAudioSink
-    {
-        public List<(long Tick, int Played, byte[] Bytes)> Frames { get; } = [];
-
-        public void Played(long tick, ReadOnlySpan<byte> frame, int playedBytes) => Frames.Add((tick, playedBytes, frame.ToArray()));
-    }
-
-    private sealed class CountingObserver : IMediaStreamObserver
-    {
-        private int _handled;
-
-        public void CallerFrameSent(long chunk, long timestamp)
-        {
-        }
-
-        public void ServerMessageHandled(ServerMessageKind kind, ReadOnlySpan<byte> payload, long timestamp) =>
-            Interlocked.Increment(ref _handled);
-
-        public async Task WaitForAsync(int count)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (Volatile.Read(ref _handled) < count)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"the session handled {_handled} of {count} server messages");
-                }
-                await Task.Delay(5);
-            }
-        }
     }
 }

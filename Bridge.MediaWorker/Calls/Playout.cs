@@ -1,0 +1,360 @@
+using Bridge.Audio;
+using Bridge.Buffers;
+using Bridge.NovaSonic;
+using Bridge.TwilioMedia;
+
+namespace Bridge.MediaWorker.Calls;
+
+/// <summary>
+/// The model's speech on its way to the caller: framed as 8 kHz µ-law, queued (at most <c>Calls:MaxQueuedAudio</c>),
+/// and sent no further ahead of what the caller has heard than <c>Calls:PlaybackLead</c>, two frames and a mark at a
+/// time; a barge-in drops the queue and clears Twilio's buffer. Positions count µ-law bytes since the call started in
+/// the queue's terms (bytes queued), so that what the caller heard can be set against what the model said: every
+/// byte queued is sent, or dropped by a clear. Knows which audio came from a model stream that no longer hears the
+/// caller (stale audio, after a stream switch). Thread-safe: its state is under one lock, sends and clears take turns.
+/// </summary>
+internal sealed class Playout : IDisposable
+{
+    private const int FrameBytes = TwilioMediaStream.FrameBytes;
+    private const int FramesPerMessage = 2;
+
+    private readonly ITwilioMediaStream _stream;
+    private readonly Func<bool> _modelSpeaking;
+    private readonly Action<bool> _playing;
+    private readonly CallTelemetry _telemetry;
+    private readonly CallSummary _summary;
+    private readonly TimeProvider _time;
+    private readonly int _leadBytes;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _sendTurn = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _room = new(0);
+    private readonly PooledByteQueue _queue;
+    private readonly OutboundFramer _framer;
+    private readonly PlaybackUnderrunMonitor _underruns;
+    private readonly Queue<(long Position, long ArrivedAt)> _arrivals = new();
+    private readonly byte[] _sendBuffer = new byte[FramesPerMessage * FrameBytes];
+    private byte[] _framed = new byte[4 * 1024];
+
+    private long _queuedPosition;
+    private long _dequeuedPosition;
+    private long _droppedBytes;
+    private long _staleAudioEnd;
+    private int _modelGeneration;
+    private bool _isPlaying;
+
+    /// <param name="modelSpeaking">Whether the model is still speaking (audio owed to the caller, for underruns).</param>
+    /// <param name="playing">Told when the caller starts and stops hearing model audio.</param>
+    public Playout(ITwilioMediaStream stream, AudioOptions audio, CallOptions options, int modelGeneration, Func<bool> modelSpeaking,
+        Action<bool> playing, CallTelemetry telemetry, CallSummary summary, TimeProvider time)
+    {
+        _stream = stream;
+        _modelSpeaking = modelSpeaking;
+        _playing = playing;
+        _telemetry = telemetry;
+        _summary = summary;
+        _time = time;
+        _modelGeneration = modelGeneration;
+        _framer = new OutboundFramer(audio);
+        // In one-second segments of µ-law.
+        _queue = new PooledByteQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackPosition.BytesPerMillisecond), TelephoneFrame.SampleRate);
+        _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackPosition.BytesPerMillisecond) / FrameBytes * FrameBytes;
+        _underruns = new PlaybackUnderrunMonitor(time);
+    }
+
+    /// <summary>Bytes the queue holds at most.</summary>
+    public int CapacityBytes => _queue.CapacityBytes;
+
+    /// <summary>Nothing queued and nothing left at Twilio: the caller has heard everything sent.</summary>
+    public bool IsDrained
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count == 0 && _stream.Playback.LeadBytes == 0;
+            }
+        }
+    }
+
+    /// <summary>Bytes queued since the call started (where the next model audio will begin).</summary>
+    public long QueuedPosition
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queuedPosition;
+            }
+        }
+    }
+
+    public int Underruns => _underruns.Underruns;
+
+    /// <summary>Nothing to send now and no send under way (for tests on fake time: the call has caught up with the clock).</summary>
+    internal bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var room = _leadBytes - (int)_stream.Playback.LeadBytes;
+                var sendable = Math.Min(room, _queue.Count) >= FrameBytes;
+                return _sendTurn.CurrentCount == 1 && _wake.CurrentCount == 0 && !sendable;
+            }
+        }
+    }
+
+    public TimeSpan UnderrunTime => _underruns.Total;
+
+    /// <summary>
+    /// Frames model speech as µ-law (valid until the next call); notes whether it came from a replaced stream, and when
+    /// it arrived if it is to leave at once (the bridge's own delay is then measured).
+    /// </summary>
+    public ReadOnlyMemory<byte> Frame(NovaAudioOutput audio, long arrivedAt)
+    {
+        lock (_gate)
+        {
+            var samples = audio.Samples;
+            var needed = _framer.GetMaxOutputLength(samples.Length);
+            if (_framed.Length < needed)
+            {
+                _framed = new byte[needed];
+            }
+            var length = _framer.Write(samples, _framed);
+            if (audio.Generation < _modelGeneration)
+            {
+                // A replaced stream's last words, read after the switch.
+                _staleAudioEnd = _queuedPosition + length;
+            }
+            if (_queue.Count == 0 && _stream.Playback.LeadBytes < _leadBytes)
+            {
+                _arrivals.Enqueue((_queuedPosition, arrivedAt));
+            }
+            return _framed.AsMemory(0, length);
+        }
+    }
+
+    /// <summary>The model's turn ended: what the framer holds back of a last partial frame (valid until the next call).</summary>
+    public ReadOnlyMemory<byte> FlushTurn()
+    {
+        lock (_gate)
+        {
+            return _framed.AsMemory(0, _framer.Flush(_framed));
+        }
+    }
+
+    /// <summary>Queues as much of <paramref name="frames"/> as fits; returns how much did. The sender is woken.</summary>
+    public int Enqueue(ReadOnlySpan<byte> frames)
+    {
+        int accepted;
+        lock (_gate)
+        {
+            accepted = _queue.Enqueue(frames);
+            _queuedPosition += accepted;
+            var queued = (double)_queue.Count / PlaybackPosition.BytesPerMillisecond;
+            _summary.MaxQueuedMilliseconds = Math.Max(_summary.MaxQueuedMilliseconds, queued);
+            _telemetry.QueueDepth(TimeSpan.FromMilliseconds(queued));
+        }
+        _wake.Release();
+        return accepted;
+    }
+
+    /// <summary>Completes when playback has made room in the queue (or dropped it).</summary>
+    public Task RoomMadeAsync(CancellationToken cancellationToken) => _room.WaitAsync(cancellationToken);
+
+    /// <summary>Sends what playback allows whenever it may have changed, until cancelled.</summary>
+    public async Task RunSenderAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await SendWhatPlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Twilio echoed a mark: playback ran dry (an underrun if audio is still owed), or it finished; the sender may go on.</summary>
+    public void OnPlayback(PlaybackPosition playback, bool advanced)
+    {
+        var modelSpeaking = _modelSpeaking();
+        bool finished;
+        lock (_gate)
+        {
+            if (advanced && playback.LeadBytes == 0)
+            {
+                _underruns.PlaybackRanDry(audioPending: _queue.Count > 0 || modelSpeaking);
+            }
+            finished = _isPlaying && _queue.Count == 0 && playback.LeadBytes == 0;
+            _isPlaying &= !finished;
+        }
+        if (finished)
+        {
+            _playing(false);
+        }
+        _wake.Release();
+    }
+
+    /// <summary>
+    /// The caller spoke over the model: drops every queued byte, the framer's remainder and Twilio's buffer. Returns
+    /// where the model's speech and the caller's hearing stood just before, or null when <paramref name="onlyStale"/>
+    /// and no stale audio is playing by now (a local barge-in that came too late).
+    /// </summary>
+    public async Task<PlayoutCut?> ClearAsync(bool onlyStale, bool handingOff, CancellationToken cancellationToken)
+    {
+        await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        PlayoutCut cut;
+        try
+        {
+            lock (_gate)
+            {
+                var playback = _stream.Playback;
+                if (onlyStale && !IsPlayingStaleAudio(playback, handingOff))
+                {
+                    return null;
+                }
+                cut = new PlayoutCut(_queuedPosition, HeardPosition(playback));
+                var dropped = _queue.Clear();
+                _droppedBytes += dropped;
+                _dequeuedPosition += dropped;
+                _framer.Discard();
+                _arrivals.Clear();
+                _underruns.NothingPending();
+                _isPlaying = false;
+            }
+            await _stream.SendClearAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
+        SignalRoom();
+        _playing(false);
+        return cut;
+    }
+
+    /// <summary>The conversation moved to stream <paramref name="generation"/>: everything queued so far is stale.</summary>
+    public void StreamRenewed(int generation)
+    {
+        lock (_gate)
+        {
+            _modelGeneration = generation;
+            _staleAudioEnd = _queuedPosition;
+        }
+        NothingPendingUnlessQueued();
+    }
+
+    /// <summary>
+    /// Whether the caller is hearing (or is about to hear) audio that no model stream listening now produced: audio
+    /// queued before the last stream switch or from a replaced stream, or anything while the session switches
+    /// streams (the caller's audio is then held for the next stream, and the old one no longer hears it).
+    /// </summary>
+    public bool IsPlayingStaleAudio(bool handingOff)
+    {
+        lock (_gate)
+        {
+            return IsPlayingStaleAudio(_stream.Playback, handingOff);
+        }
+    }
+
+    /// <summary>A dry spell in playback with nothing queued was the end of what the model had to say, not an underrun.</summary>
+    public void NothingPendingUnlessQueued()
+    {
+        lock (_gate)
+        {
+            if (_queue.Count == 0)
+            {
+                _underruns.NothingPending();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _queue.Dispose();
+        }
+        _sendTurn.Dispose();
+    }
+
+    private bool IsPlayingStaleAudio(PlaybackPosition playback, bool handingOff)
+    {
+        var pending = _queue.Count > 0 || playback.LeadBytes > 0;
+        return pending && (handingOff || HeardPosition(playback) < _staleAudioEnd);
+    }
+
+    /// <summary>How far, in queued bytes, the caller has heard: every byte heard or flushed by Twilio, and those dropped from the queue by clears.</summary>
+    private long HeardPosition(PlaybackPosition playback) => playback.HeardBytes + playback.FlushedBytes + _droppedBytes;
+
+    private async Task SendWhatPlaybackAllowsAsync(CancellationToken cancellationToken)
+    {
+        await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                int length;
+                long oldestArrival = 0;
+                bool startedPlaying;
+                TimeSpan? underrun;
+                lock (_gate)
+                {
+                    var room = _leadBytes - (int)_stream.Playback.LeadBytes;
+                    length = Math.Min(Math.Min(room, _sendBuffer.Length), _queue.Count) / FrameBytes * FrameBytes;
+                    if (length <= 0)
+                    {
+                        return;
+                    }
+                    _queue.Dequeue(_sendBuffer.AsSpan(0, length));
+                    _dequeuedPosition += length;
+                    startedPlaying = !_isPlaying;
+                    _isPlaying = true;
+                    underrun = _underruns.AudioSent();
+                    while (_arrivals.TryPeek(out var arrival) && arrival.Position < _dequeuedPosition)
+                    {
+                        _arrivals.Dequeue();
+                        oldestArrival = oldestArrival == 0 ? arrival.ArrivedAt : oldestArrival;
+                    }
+                }
+                // Counted as sent by the stream before the task returns: playback's lead includes it from here on.
+                var sending = _stream.SendAudioAsync(_sendBuffer.AsMemory(0, length), cancellationToken);
+                SignalRoom();
+                if (startedPlaying)
+                {
+                    _playing(true);
+                }
+                await sending.ConfigureAwait(false);
+                if (oldestArrival != 0)
+                {
+                    _telemetry.OutboundLatency(_time.GetElapsedTime(oldestArrival));
+                }
+                if (underrun is { } hole)
+                {
+                    _telemetry.Underrun(hole);
+                }
+                _summary.FramesOut += length / FrameBytes;
+                _telemetry.FramesOut(length / FrameBytes);
+            }
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Playback made room (or dropped the queue): wakes a wait for room. At most one signal is kept, since the waiter
+    /// looks at the queue again; otherwise every frame sent would bank one, and the next time the queue is full the
+    /// waiter would spin through them.
+    /// </summary>
+    public void SignalRoom()
+    {
+        if (_room.CurrentCount == 0)
+        {
+            _room.Release();
+        }
+    }
+}
+
+/// <summary>Where playback stood when it was cleared: bytes queued by then, and how far of them the caller had heard.</summary>
+internal readonly record struct PlayoutCut(long QueuedPosition, long HeardPosition);

@@ -1,9 +1,0 @@
-using System.Net.WebSockets;
-
-namespace Bridge.MediaWorker.Twilio;
-
-/// <summary>The stream must end: Twilio sent something the bridge cannot accept. Carries the close status and why.</summary>
-public sealed class TwilioStreamClosedException(WebSocketCloseStatus status, string reason) : Exception(reason)
-{
-    public WebSocketCloseStatus Status { get; } = status;
-}

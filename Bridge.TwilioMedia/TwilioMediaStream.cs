@@ -1,0 +1,314 @@
+using Bridge.Audio;
+using Bridge.Buffers;
+using System.Net.WebSockets;
+
+namespace Bridge.TwilioMedia;
+
+/// <summary>
+/// One Twilio media stream over a WebSocket: reads <c>connected</c> and <c>start</c>, then feeds a listener every
+/// frame until <c>stop</c> or the socket closes; sends media, marks and clear, and knows from the marks Twilio echoes
+/// how much the caller has heard (<see cref="Playback"/>). Text frames only, bounded in size; anything malformed ends
+/// the stream with a <see cref="TwilioStreamClosedException"/> naming the reason. It owns the socket, so it completes
+/// the closing handshake: when Twilio sends <c>stop</c> or its close, the stream answers with its own close at once
+/// and waits (briefly) for Twilio's, as SignalR's WebSocket transport does. Knows nothing of the model on the other
+/// side.
+/// </summary>
+public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
+{
+    /// <summary>20 ms at 8 kHz µ-law. Twilio's frames are this size; a payload buffer twice as large leaves room.</summary>
+    public const int FrameBytes = TelephoneFrame.Samples;
+
+    private static readonly TimeSpan PeerCloseTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly WebSocket _socket;
+    private readonly TwilioStreamOptions _options;
+    private readonly TwilioFrameParser _parser = new();
+    private readonly byte[] _receiveBuffer;
+    private readonly byte[] _payload = new byte[4 * FrameBytes];
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Lock _playbackLock = new();
+    private readonly PlaybackTracker _playback = new();
+    private TwilioFrameWriter? _writer;
+    private Task? _closing;
+
+    public TwilioMediaStream(WebSocket socket, TwilioStreamOptions options, TimeProvider time)
+    {
+        _socket = socket;
+        _options = options;
+        _receiveBuffer = RentedBuffers.Rent<byte>(options.MaxMessageBytes);
+        InboundTiming = new InboundTimingMonitor(options.LateFrameThreshold, time);
+    }
+
+    public TwilioStartInfo? Start { get; private set; }
+
+    /// <summary>Gaps, loss, lateness and jitter of the caller's frames so far; read it once the stream has ended.</summary>
+    public InboundTimingMonitor InboundTiming { get; }
+
+    /// <inheritdoc />
+    public PlaybackPosition Playback
+    {
+        get
+        {
+            lock (_playbackLock)
+            {
+                return new PlaybackPosition(_playback.SentBytes, _playback.HeardBytes, _playback.FlushedBytes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>connected</c> (optional, as Twilio may omit it on reconnects) then <c>start</c>; null when
+    /// <paramref name="giveUp"/> fires first (a start timeout: the caller decides what to tell Twilio).
+    /// </summary>
+    public async Task<TwilioStartInfo?> ReadStartAsync(CancellationToken giveUp, CancellationToken aborted)
+    {
+        // Giving up is not a cancellation of the read: cancelling a pending receive aborts the socket, and the close
+        // status Twilio should see would be lost.
+        var reading = ReadConnectedAndStartAsync(aborted);
+        var gaveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (giveUp.Register(() => gaveUp.TrySetResult()))
+        {
+            if (await Task.WhenAny(reading, gaveUp.Task) == reading)
+            {
+                return await reading;
+            }
+        }
+        // The read ends when the socket is closed; its outcome no longer matters.
+        _ = reading.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        aborted.ThrowIfCancellationRequested();
+        return null;
+    }
+
+    private async Task<TwilioStartInfo> ReadConnectedAndStartAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var length = await ReceiveMessageAsync(cancellationToken)
+                ?? throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "the socket closed before start");
+            var frame = Parse(length);
+            switch (frame.Event)
+            {
+                case TwilioEventKind.Connected:
+                    continue;
+                case TwilioEventKind.Start:
+                    Start = frame.Start!;
+                    _writer = new TwilioFrameWriter(Start.StreamSid);
+                    return Start;
+                default:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, $"{frame.Event} arrived before start");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Feeds the listener until Twilio sends <c>stop</c> (returns true) or closes the socket (returns false).
+    /// </summary>
+    public async Task<bool> RunAsync(ITwilioStreamListener listener, CancellationToken cancellationToken)
+    {
+        if (Start is null)
+        {
+            throw new InvalidOperationException("ReadStartAsync must succeed first.");
+        }
+        while (await ReceiveMessageAsync(cancellationToken) is { } length)
+        {
+            var frame = Parse(length);
+            switch (frame.Event)
+            {
+                case TwilioEventKind.Media:
+                    listener.OnCallerAudio(_payload.AsSpan(0, frame.PayloadLength), InboundTiming.Observe(frame.MediaTimestamp));
+                    break;
+                case TwilioEventKind.Dtmf:
+                    listener.OnDtmf(frame.Digit);
+                    break;
+                case TwilioEventKind.Mark when frame.Mark is { } mark:
+                    listener.OnPlayback(MarkEchoed(mark, out var advanced), advanced);
+                    break;
+                case TwilioEventKind.Stop:
+                    // Twilio closes the socket next: answer it as soon as it does.
+                    _closing = CompleteCloseAsync(WebSocketCloseStatus.NormalClosure, "the call ended");
+                    return true;
+                case TwilioEventKind.Start:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "a second start on one stream");
+                case TwilioEventKind.Connected:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "connected after start");
+            }
+        }
+        _closing = CompleteCloseAsync(WebSocketCloseStatus.NormalClosure, "");
+        return false;
+    }
+
+    private PlaybackPosition MarkEchoed(PlaybackMark mark, out bool advanced)
+    {
+        lock (_playbackLock)
+        {
+            advanced = _playback.MarkEchoed(mark);
+            return new PlaybackPosition(_playback.SentBytes, _playback.HeardBytes, _playback.FlushedBytes);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> mulaw, CancellationToken cancellationToken)
+    {
+        var writer = Writer();
+        PlaybackMark mark;
+        lock (_playbackLock)
+        {
+            mark = _playback.AudioSent(mulaw.Length);
+        }
+        return SendAudioAsync(writer, mulaw, mark, cancellationToken);
+    }
+
+    private async ValueTask SendAudioAsync(TwilioFrameWriter writer, ReadOnlyMemory<byte> mulaw, PlaybackMark mark, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(writer.Media(mulaw.Span), WebSocketMessageType.Text, true, cancellationToken);
+            await _socket.SendAsync(writer.Mark(mark), WebSocketMessageType.Text, true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends <c>clear</c>: Twilio drops what it has buffered and echoes every pending mark (which then count for nothing).</summary>
+    public ValueTask SendClearAsync(CancellationToken cancellationToken)
+    {
+        var writer = Writer();
+        lock (_playbackLock)
+        {
+            _playback.Cleared();
+        }
+        return SendClearAsync(writer, cancellationToken);
+    }
+
+    private async ValueTask SendClearAsync(TwilioFrameWriter writer, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(writer.Clear(), WebSocketMessageType.Text, true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Ends the stream with a status and reason (sent to Twilio, and shown in its debugger).</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await _sendLock.WaitAsync(cancellationToken);
+            try
+            {
+                // The close reason is limited to 123 bytes by the protocol.
+                var text = reason.Length > 120 ? reason[..120] : reason;
+                await _socket.CloseOutputAsync(status, text, cancellationToken);
+            }
+            catch (WebSocketException)
+            {
+                // The peer is gone: nothing left to tell it.
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes the closing handshake if it is not yet (a call that ended without closing the stream gets a normal
+    /// close), then releases the socket.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await (_closing ?? CompleteCloseAsync(WebSocketCloseStatus.NormalClosure, "the call ended"));
+        RentedBuffers.Return(_receiveBuffer);
+        _sendLock.Dispose();
+        _socket.Dispose();
+    }
+
+    /// <summary>Our close (unless it went already), then Twilio's: the handshake complete, not a dropped connection.</summary>
+    private async Task CompleteCloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        await CloseAsync(status, reason, CancellationToken.None);
+        await AwaitPeerCloseAsync();
+    }
+
+    /// <summary>
+    /// After our close, Twilio may still be sending audio: disposing then resets the connection, and the reset can
+    /// overtake the close frame (Twilio would see a dropped connection, not why). Drops what is left, briefly,
+    /// until Twilio's own close arrives.
+    /// </summary>
+    private async Task AwaitPeerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+        using var timeout = new CancellationTokenSource(PeerCloseTimeout);
+        try
+        {
+            while ((await _socket.ReceiveAsync(_receiveBuffer.AsMemory(), timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Gone, silent, or another read is still waiting for the close: the socket is released either way.
+        }
+    }
+
+    private TwilioFrameWriter Writer() =>
+        _writer ?? throw new InvalidOperationException("Nothing can be sent before Twilio's start.");
+
+    private TwilioFrame Parse(int length)
+    {
+        var error = _parser.Parse(_receiveBuffer.AsSpan(0, length), _payload, out var frame);
+        if (error != TwilioProtocolError.None)
+        {
+            throw new TwilioStreamClosedException(error.CloseStatus(), error.Describe());
+        }
+        return frame;
+    }
+
+    /// <summary>One whole text message into the receive buffer; null when the peer closed.</summary>
+    private async ValueTask<int?> ReceiveMessageAsync(CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == _options.MaxMessageBytes)
+            {
+                // The buffer is full and the message goes on.
+                throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
+            }
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length, _options.MaxMessageBytes - length), cancellationToken);
+            }
+            catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted && e.InnerException is null)
+            {
+                // The WebSocket itself refused a frame (text that is not UTF-8, or bad framing): it has sent its close
+                // (1007 or 1002) and aborted the connection. Raised as a protocol error so the call logs why it ended.
+                throw new TwilioStreamClosedException(WebSocketCloseStatus.InvalidPayloadData, "a frame the WebSocket refused (text that is not UTF-8, or bad framing)");
+            }
+            switch (result.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    return null;
+                case WebSocketMessageType.Binary:
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.InvalidMessageType, "a binary frame (Twilio sends text only)");
+            }
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return length;
+            }
+        }
+    }
+}
