@@ -62,7 +62,8 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
     public static async Task<InProcessMediaWorker> StartAsync(
         Action<EmulatorOptions>? emulator = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string environment = "Production")
     {
         var emulatorOptions = new EmulatorOptions { Port = 0, Mode = EmulatorMode.Loopback };
         emulator?.Invoke(emulatorOptions);
@@ -89,7 +90,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallHost"] = "Debug",
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallLimits"] = "Information",
-        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services);
+        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services, environment);
         factory.UseKestrel(0);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -106,14 +107,14 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
         await Twilio.DisposeAsync();
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices)
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices, string environment)
         : WebApplicationFactory<MediaWorkerEntryPoint>
     {
         public FakeLoggerProvider Logs { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Production");
+            builder.UseEnvironment(environment);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
