@@ -12,6 +12,9 @@ public sealed class HttpCallTool(HttpToolDefinition tool, HttpToolRunner runner,
 
     public bool CancelOnBargeIn => tool.CancelOnBargeIn;
 
+    /// <summary>The runner's span, with the HTTP request under it and the tool's own outcome.</summary>
+    public bool HasOwnSpan => true;
+
     public async Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken)
     {
         // The model's own id of the tool call: it keys a backend's de-duplication across the runner's retries.

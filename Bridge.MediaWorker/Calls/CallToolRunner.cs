@@ -10,7 +10,7 @@ namespace Bridge.MediaWorker.Calls;
 /// cancels the pending runs of tools that ask for it (<see cref="ICallTool.CancelOnBargeIn"/>): Nova 2 Sonic keeps
 /// its pending tool calls when the caller cuts in, so each is still answered, once, with a result saying the caller
 /// interrupted. The call ending cancels them all (nothing is answered then: the model stream is closing). Each run is
-/// a span (<c>tool {name}</c>, under the call's) and a line of the summary with its latency and outcome; a tool that
+/// a span (<c>tool {name}</c>, under the call's, unless the tool makes its own) and a line of the summary with its latency and outcome; a tool that
 /// ends the call hands its action to the call's <see cref="CallEnding"/>.
 /// </summary>
 internal sealed class CallToolRunner
@@ -84,11 +84,13 @@ internal sealed class CallToolRunner
 
     private async Task RunAsync(NovaToolUse toolUse, CancellationToken callEnding)
     {
-        using var activity = CallTelemetry.Activities.StartActivity("tool " + toolUse.ToolName);
+        var known = _tools.TryGetValue(toolUse.ToolName, out var tool);
+        // A tool with a span of its own (an HTTP tool's, with its request under it) is not wrapped in a second one.
+        using var activity = known && tool!.HasOwnSpan ? null : CallTelemetry.Activities.StartActivity("tool " + toolUse.ToolName);
         activity?.SetTag("tool.name", toolUse.ToolName);
         activity?.SetTag("tool.use_id", toolUse.ToolUseId);
         var startedAt = _time.GetTimestamp();
-        if (!_tools.TryGetValue(toolUse.ToolName, out var tool))
+        if (!known)
         {
             CallLog.UnknownTool(_logger, toolUse.ToolName);
             _session.SendToolResult(toolUse.ToolUseId, UnknownToolResult);
@@ -97,7 +99,7 @@ internal sealed class CallToolRunner
         }
 
         CallLog.ToolUse(_logger, toolUse.ToolName);
-        using var interrupted = tool.CancelOnBargeIn ? CancellationTokenSource.CreateLinkedTokenSource(callEnding) : null;
+        using var interrupted = tool!.CancelOnBargeIn ? CancellationTokenSource.CreateLinkedTokenSource(callEnding) : null;
         CallToolResult result;
         try
         {

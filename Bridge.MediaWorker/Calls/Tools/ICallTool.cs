@@ -17,6 +17,9 @@ public interface ICallTool
     /// </summary>
     bool CancelOnBargeIn => false;
 
+    /// <summary>Whether the tool starts its own <c>tool {name}</c> span; otherwise the call starts one around it.</summary>
+    bool HasOwnSpan => false;
+
     /// <summary>Runs the tool for one call and says what to answer the model, and what (if anything) the call does next.</summary>
     Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken);
 }
