@@ -249,7 +249,7 @@ public partial class OpenTofuFilesTests
         // The agents' placeholders, made per environment from its deployment.json (modules/bridge, agents_template_values).
         var agentsValues = Body("infrastructure/modules/bridge/main.tf")["locals"]![0]!["agents_template_values"]!.GetValue<string>();
         Assert.Contains("\"http_tool_${tool}_secret_arn\" => secret.arn", agentsValues, StringComparison.Ordinal);
-        Assert.Contains("agents_bucket = aws_s3_bucket.agents[0].bucket", agentsValues, StringComparison.Ordinal);
+        Assert.Contains("for bucket in aws_s3_bucket.agents : \"agents_bucket\" => bucket.bucket", agentsValues, StringComparison.Ordinal);
 
         foreach (var (path, content) in TaskDefinitionFiles.ReadCommitted(HclCheck.Root))
         {

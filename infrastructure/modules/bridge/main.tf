@@ -59,7 +59,7 @@ locals {
   # Placeholders of the task definitions beyond the fixed secrets: each HTTP tool's secret, and the agents bucket.
   agents_template_values = merge(
     { for tool, secret in aws_secretsmanager_secret.http_tool : "http_tool_${tool}_secret_arn" => secret.arn },
-    local.agents_store == "s3" && local.agents != null ? { agents_bucket = aws_s3_bucket.agents[0].bucket } : {},
+    { for bucket in aws_s3_bucket.agents : "agents_bucket" => bucket.bucket },
   )
 
   # Calls:MaxConcurrent of the media worker (its default; the task definitions do not change it): the autoscaling
