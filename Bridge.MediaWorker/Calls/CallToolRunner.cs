@@ -10,8 +10,8 @@ namespace Bridge.MediaWorker.Calls;
 /// cancels the pending runs of tools that ask for it (<see cref="ICallTool.CancelOnBargeIn"/>): Nova 2 Sonic keeps
 /// its pending tool calls when the caller cuts in, so each is still answered, once, with a result saying the caller
 /// interrupted. The call ending cancels them all (nothing is answered then: the model stream is closing). Each run is
-/// a span (<c>tool {name}</c>, under the call's, unless the tool makes its own) and a line of the summary with its latency and outcome; a tool that
-/// ends the call hands its action to the call's <see cref="CallEnding"/>.
+/// a span (<c>tool {name}</c>, under the call's, unless the tool makes its own) and a line of the summary with its
+/// latency and outcome; a tool that ends the call hands its action to the call's <see cref="CallEnding"/>.
 /// </summary>
 internal sealed class CallToolRunner
 {
