@@ -117,6 +117,33 @@ public sealed class HttpToolsThroughWorkerTests(HttpToolsRig rig) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_barge_in_aborts_a_pending_tools_request_and_the_model_is_told_the_caller_interrupted()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Backend.Answer = async context =>
+        {
+            context.RequestAborted.Register(() => aborted.TrySetResult());
+            arrived.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        };
+        await using var call = await rig.CallAsync();
+
+        call.Press('4');
+        await arrived.Task.WaitAsync(HttpToolsRig.Patience);
+        // The caller says something; the model echoes it; the caller talks over the echo.
+        call.Speaks(TimeSpan.FromSeconds(2));
+        await HttpToolsRig.WaitForAsync(() => call.HeardFrames > 0, "the model's echo reaching the caller");
+        call.Speaks(TimeSpan.FromSeconds(1));
+
+        await aborted.Task.WaitAsync(HttpToolsRig.Patience);
+        var result = await call.ResultAsync(1);
+        Assert.Equal(Assert.Single(rig.Backend.Requests).ToolUseId, result.ToolUseId);
+        Assert.Contains("\"status\":\"cancelled\"", result.Content, StringComparison.Ordinal);
+        Assert.Contains("The caller interrupted before stock_check answered", result.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Transfer_goes_to_a_named_destination_and_an_unknown_name_is_refused_with_the_names()
     {
         await using var call = await rig.CallAsync();
@@ -162,6 +189,8 @@ public sealed class HttpToolsRig : IAsyncLifetime
         Worker = await InProcessMediaWorker.StartAsync(emulator =>
         {
             emulator.Mode = EmulatorMode.Echo;
+            // The model speaks in real time, so a caller who talks once it is heard talks over it.
+            emulator.OutputSpeed = 1;
             emulator.ToolTriggers =
             [
                 new ToolTrigger { Contains = "pressed 1", ToolName = "order_status", Input = """{"orderNumber":"1042"}""" },
@@ -259,14 +288,20 @@ public sealed class HttpToolsRig : IAsyncLifetime
         """;
 }
 
-/// <summary>One call of <see cref="HttpToolsRig"/>: its caller's keypad, and what the model received.</summary>
-public sealed class ToolsCall : IAsyncDisposable
+/// <summary>One call of <see cref="HttpToolsRig"/>: its caller's keypad and voice, what it heard, and what the model received.</summary>
+public sealed class ToolsCall : IAsyncDisposable, IHeardAudioSink
 {
     private readonly CancellationTokenSource _hangUp = new();
     private readonly CallerKeypad _keypad = new();
+    private readonly LiveCaller _voice;
+    private long _heardFrames;
     private Task<MediaStreamResult> _running = null!;
 
-    private ToolsCall(string callSid) => CallSid = callSid;
+    private ToolsCall(string callSid, TimeSpan length)
+    {
+        CallSid = callSid;
+        _voice = new LiveCaller(length);
+    }
 
     public string CallSid { get; }
 
@@ -277,11 +312,12 @@ public sealed class ToolsCall : IAsyncDisposable
     {
         var start = streams.NewStart();
         var socket = await streams.ConnectAsync(CancellationToken.None);
-        var call = new ToolsCall(start.CallSid);
+        var call = new ToolsCall(start.CallSid, maxDuration);
         var session = new MediaStreamSession(socket, start, new MediaStreamOptions
         {
-            Audio = SimulatedCaller.Saying(SimulatedCaller.Silence(maxDuration)),
+            Audio = call._voice,
             Keypad = call._keypad,
+            Listener = call,
             MaxDuration = maxDuration,
             RecordHeardAudio = false,
         }, TimeProvider.System, NullLogger.Instance);
@@ -290,6 +326,20 @@ public sealed class ToolsCall : IAsyncDisposable
     }
 
     public void Press(char key) => Assert.True(_keypad.Press(key));
+
+    /// <summary>The caller speaks (a tone) for <paramref name="duration"/> from the next frame on.</summary>
+    public void Speaks(TimeSpan duration) => _voice.Speaks(duration);
+
+    /// <summary>Frames the caller has heard with audio from the bridge in them.</summary>
+    public long HeardFrames => Interlocked.Read(ref _heardFrames);
+
+    void IHeardAudioSink.Played(long tick, ReadOnlySpan<byte> frame, int playedBytes)
+    {
+        if (playedBytes > 0)
+        {
+            Interlocked.Increment(ref _heardFrames);
+        }
+    }
 
     /// <summary>The <paramref name="count"/>th tool result the model received, once it has.</summary>
     public async Task<ReceivedToolResult> ResultAsync(int count)
@@ -312,5 +362,39 @@ public sealed class ToolsCall : IAsyncDisposable
         {
             return await session.RunAsync(hangUp);
         }
+    }
+}
+
+/// <summary>A caller who is silent until the test makes them speak (a tone, loud enough to be speech).</summary>
+internal sealed class LiveCaller(TimeSpan length) : CallerAudio
+{
+    private const byte SilenceByte = 0xFF;
+    private static readonly byte[] ToneFrames = Bridge.Tests.MediaWorker.Calls.Tone.Speech(TimeSpan.FromSeconds(1));
+    private long _lastFrame = -1;
+    private long _speechFrom = long.MaxValue;
+    private long _speechUntil = long.MaxValue;
+
+    public override TimeSpan Duration => length;
+
+    // The caller never stops on their own: the test hangs up.
+    public override TimeSpan SpeechEnd => length;
+
+    public void Speaks(TimeSpan duration)
+    {
+        var from = Interlocked.Read(ref _lastFrame) + 1;
+        Interlocked.Exchange(ref _speechUntil, from + (long)(duration.TotalMilliseconds / 20));
+        Interlocked.Exchange(ref _speechFrom, from);
+    }
+
+    public override void ReadFrame(long index, Span<byte> frame)
+    {
+        Interlocked.Exchange(ref _lastFrame, index);
+        if (index >= Interlocked.Read(ref _speechFrom) && index < Interlocked.Read(ref _speechUntil))
+        {
+            var offset = (int)(index * FrameBytes % ToneFrames.Length);
+            ToneFrames.AsSpan(offset, FrameBytes).CopyTo(frame);
+            return;
+        }
+        frame.Fill(SilenceByte);
     }
 }
