@@ -30,13 +30,16 @@ public enum ToolOutcome
     /// <summary>The tool's circuit is open after repeated failures: no request was made.</summary>
     Unavailable,
 
-    /// <summary>The caller's token was cancelled (barge-in, end of call): nothing should reach the model.</summary>
+    /// <summary>
+    /// The caller's token was cancelled (a barge-in, the call ending): <see cref="ToolResult.ResultJson"/> is not for the
+    /// model; the call says why itself (or says nothing, as the call is over).
+    /// </summary>
     Cancelled,
 }
 
 /// <summary>
 /// The end of one tool call. <see cref="ResultJson"/> is always a JSON object the model can act on: the backend's
-/// answer, or an error that tells the model to apologise. Only <see cref="ToolOutcome.Cancelled"/> should not be sent.
+/// answer, or an error that tells the model to apologise. Only <see cref="ToolOutcome.Cancelled"/>'s should not be sent.
 /// </summary>
 public sealed record ToolResult(
     string ToolName,
@@ -49,6 +52,6 @@ public sealed record ToolResult(
 {
     public bool Succeeded => Outcome == ToolOutcome.Succeeded;
 
-    /// <summary>Whether the result belongs in the conversation (everything but a cancelled call).</summary>
+    /// <summary>Whether the result belongs in the conversation as it is (everything but a cancelled call).</summary>
     public bool ShouldReachModel => Outcome != ToolOutcome.Cancelled;
 }

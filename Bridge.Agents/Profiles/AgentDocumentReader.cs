@@ -38,7 +38,7 @@ public static partial class AgentDocumentReader
         "variables", "voicemailMessage",
     ];
     private static readonly string[] InferenceFields = ["maxTokens", "topP", "temperature"];
-    private static readonly string[] ToolFields = ["description", "inputSchema", "url", "timeout", "retry", "maxResponseBytes"];
+    private static readonly string[] ToolFields = ["description", "inputSchema", "url", "timeout", "retry", "maxResponseBytes", "cancelOnBargeIn"];
 
     private static readonly JsonDocumentOptions Json = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
 
@@ -409,6 +409,7 @@ public static partial class AgentDocumentReader
         var timeout = fields.Duration("timeout", MinToolTimeout, MaxToolTimeout) ?? HttpToolDefinition.DefaultTimeout;
         var retry = fields.Boolean("retry") ?? false;
         var maxResponseBytes = fields.Integer("maxResponseBytes", 256, 1024 * 1024) ?? HttpToolDefinition.DefaultMaxResponseBytes;
+        var cancelOnBargeIn = fields.Boolean("cancelOnBargeIn") ?? true;
 
         if (errors.Count > before)
         {
@@ -424,6 +425,7 @@ public static partial class AgentDocumentReader
             Timeout = timeout,
             Retry = retry,
             MaxResponseBytes = maxResponseBytes,
+            CancelOnBargeIn = cancelOnBargeIn,
         };
     }
 

@@ -30,6 +30,13 @@ public sealed record HttpToolDefinition
     /// <summary>The backend is idempotent: a failed attempt may be repeated within <see cref="Timeout"/>.</summary>
     public bool Retry { get; init; }
 
+    /// <summary>
+    /// A barge-in (the caller talking over the model) cancels the call while it is pending: its request is aborted
+    /// and the model is told the caller interrupted. A caller who cuts in has usually changed the request; a slow
+    /// lookup the caller waits for through small talk can set it false.
+    /// </summary>
+    public bool CancelOnBargeIn { get; init; } = true;
+
     /// <summary>A larger response is not passed to the model.</summary>
     public int MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 }

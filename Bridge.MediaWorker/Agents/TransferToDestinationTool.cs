@@ -31,7 +31,7 @@ public sealed class TransferToDestinationTool(IReadOnlyDictionary<string, string
                     ? $"Say where to transfer the caller: one of {known}."
                     : $"There is no destination '{destination}'. The destinations are: {known}. Ask the caller which one they want.",
             };
-            return Task.FromResult(new CallToolResult(error.ToJsonString()));
+            return Task.FromResult(new CallToolResult(error.ToJsonString(), Outcome: "refused"));
         }
 
         var status = new JsonObject { ["status"] = $"The caller will be transferred to {destination} after you finish speaking." };

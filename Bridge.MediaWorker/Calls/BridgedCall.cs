@@ -220,8 +220,8 @@ public sealed class BridgedCall : ITwilioStreamListener
     }
 
     /// <summary>
-    /// The caller spoke over the model: the queued audio and Twilio's buffer are dropped, and the turn is recorded as
-    /// cut where the caller stopped hearing it. A local barge-in goes ahead only if stale audio is still playing by now.
+    /// The caller spoke over the model: the queued audio and Twilio's buffer are dropped, the turn is recorded as cut
+    /// where the caller stopped hearing it, and pending tools that a barge-in cancels are cancelled. A local barge-in goes ahead only if stale audio is still playing by now.
     /// </summary>
     private async Task BargeInAsync(BargeInSource source, CancellationToken cancellationToken)
     {
@@ -238,6 +238,7 @@ public sealed class BridgedCall : ITwilioStreamListener
             _summary.LocalInterruptions++;
             CallLog.LocalBargeIn(_logger, _session.Generation);
         }
+        _tools.CallerInterrupted();
         var (said, heard) = _turns.Cut(cut);
         _session.AssistantInterrupted(said, heard);
         if (!string.IsNullOrWhiteSpace(heard))

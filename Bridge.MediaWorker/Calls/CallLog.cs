@@ -39,6 +39,9 @@ internal static partial class CallLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model asked for an unknown tool {Tool}")]
     public static partial void UnknownTool(ILogger logger, string tool);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "The caller interrupted: tool {Tool} is cancelled, and the model told so")]
+    public static partial void ToolCancelledByBargeIn(ILogger logger, string tool);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Tool {Tool} failed")]
     public static partial void ToolFailed(ILogger logger, Exception e, string tool);
 

@@ -32,8 +32,20 @@ public sealed class AgentDocumentReaderTests : IDisposable
         var tool = catalog.Tools["order_status"];
         Assert.Equal(TimeSpan.FromSeconds(3), tool.Timeout);
         Assert.False(tool.Retry);
+        Assert.True(tool.CancelOnBargeIn);
         Assert.Equal(HttpToolDefinition.DefaultMaxResponseBytes, tool.MaxResponseBytes);
         Assert.Contains("\"orderNumber\"", tool.InputSchemaJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tool_may_keep_running_through_a_barge_in()
+    {
+        var read = _documents.Read("""
+            { "agents": [ { "name": "a", "default": true, "tools": ["lookup"] } ],
+              "tools": { "lookup": { "description": "d", "inputSchema": { "type": "object" }, "url": "https://orders.example.com/x", "cancelOnBargeIn": false } } }
+            """);
+
+        Assert.False(read.Catalog!.Tools["lookup"].CancelOnBargeIn);
     }
 
     [Fact]
@@ -114,6 +126,7 @@ public sealed class AgentDocumentReaderTests : IDisposable
     [InlineData("""{ "description": "d", "url": "https://orders.example.com/x" }""", "tool 'lookup', inputSchema: is required")]
     [InlineData("""{ "description": "d", "inputSchema": { "type": "object" }, "url": "https://orders.example.com/x", "timeout": "00:05:00" }""", "tool 'lookup', timeout: '00:05:00' must be a duration")]
     [InlineData("""{ "description": "d", "inputSchema": { "type": "object" }, "url": "https://orders.example.com/x", "secret": "abc" }""", "tool 'lookup', secret: is not a known field")]
+    [InlineData("""{ "description": "d", "inputSchema": { "type": "object" }, "url": "https://orders.example.com/x", "cancelOnBargeIn": "no" }""", "tool 'lookup', cancelOnBargeIn: must be true or false")]
     public void A_bad_tool_is_refused_with_a_line_naming_it(string tool, string expected)
     {
         var read = _documents.Read($$"""{ "agents": [ { "name": "a", "default": true, "tools": ["lookup"] } ], "tools": { "lookup": {{tool}} } }""");

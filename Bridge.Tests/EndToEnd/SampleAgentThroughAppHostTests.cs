@@ -1,3 +1,4 @@
+using Bridge.MediaWorker.Calls;
 using Bridge.Tests.Support;
 using Bridge.TwilioStandIn.Media;
 
@@ -12,6 +13,8 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class SampleAgentThroughAppHostTests(AppHostFixture fixture)
 {
     private const string OrderDesk = "+15005550010";
+    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task The_order_desk_looks_an_order_up_at_the_sample_backend_and_the_model_gets_the_answer()
     {
@@ -32,5 +35,12 @@ public sealed class SampleAgentThroughAppHostTests(AppHostFixture fixture)
         var answer = await ResourceLogs.LineAsync("media-worker", "[tool result received: {\"orderNumber\":\"1042\",\"status\":\"shipped");
         Assert.Contains("Assistant", answer, StringComparison.Ordinal);
         Assert.True(summary.Stream!.HeardAudio > TimeSpan.FromSeconds(1), "the caller heard neither the greeting nor the answer");
+
+        // The trace (what the dashboard's Traces page shows): the call's span holds the tool's, which holds its POST.
+        var span = await fixture.Telemetry.WaitForSpanAsync(s => s.Service == "media-worker" && s.Name == "tool order_status" &&
+            s.Attributes.GetValueOrDefault("twilio.call_sid") == summary.CallSid, SpanTimeout);
+        Assert.Equal(("succeeded", "orders"), (span.Attributes.GetValueOrDefault("tool.outcome"), span.Attributes.GetValueOrDefault("agent")));
+        await fixture.Telemetry.WaitForSpanAsync(s => s.TraceId == span.TraceId && s.Name == "POST" && s.ParentSpanId == span.SpanId, SpanTimeout);
+        await fixture.Telemetry.WaitForSpanAsync(s => s.TraceId == span.TraceId && s.Service == "media-worker" && s.Name == CallHost.CallSpanName, SpanTimeout);
     }
 }

@@ -64,7 +64,10 @@ public sealed class ToolBackend : IAsyncDisposable
                 Encoding.UTF8.GetString(body),
                 valid,
                 context.Request.Headers[ToolRequestSigner.ToolHeader].ToString(),
-                context.Request.Headers[ToolRequestSigner.ToolUseIdHeader].ToString()));
+                context.Request.Headers[ToolRequestSigner.ToolUseIdHeader].ToString(),
+                context.Request.Headers[ToolRequestSigner.TimestampHeader].ToString(),
+                context.Request.Headers[ToolRequestSigner.SignatureHeader].ToString(),
+                body));
             if (!valid)
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -85,4 +88,5 @@ public sealed class ToolBackend : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedRequest(string Path, string Body, bool SignatureValid, string Tool, string ToolUseId);
+/// <summary>A request as the backend got it; <see cref="RawBody"/>, <see cref="Timestamp"/> and <see cref="Signature"/> let a test check the signature its own way.</summary>
+public sealed record ReceivedRequest(string Path, string Body, bool SignatureValid, string Tool, string ToolUseId, string Timestamp, string Signature, byte[] RawBody);

@@ -109,9 +109,9 @@ public partial class OpenTofuFilesTests
         var secretArns = bridge["module"]!["service"]![0]!["secret_arns"]!.AsObject();
         Assert.Equal("${aws_secretsmanager_secret.outbound_api_key.arn}", secretArns["outbound_api_key_secret_arn"]!.GetValue<string>());
         Assert.Equal("${aws_secretsmanager_secret.outbound_callback_secret.arn}", secretArns["outbound_callback_secret_arn"]!.GetValue<string>());
-        var readable = bridge["module"]!["iam"]![0]!["secret_arns"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
-        Assert.Contains("${aws_secretsmanager_secret.outbound_api_key.arn}", readable);
-        Assert.Contains("${aws_secretsmanager_secret.outbound_callback_secret.arn}", readable);
+        var readable = bridge["module"]!["iam"]![0]!["secret_arns"]!.GetValue<string>();
+        Assert.Contains("aws_secretsmanager_secret.outbound_api_key.arn", readable);
+        Assert.Contains("aws_secretsmanager_secret.outbound_callback_secret.arn", readable);
 
         Assert.Equal("${local.name}.internal", Resource("infrastructure/modules/bridge/main.tf", "aws_service_discovery_private_dns_namespace", "internal")["name"]!.GetValue<string>());
         var workers = Resource("infrastructure/modules/bridge/main.tf", "aws_service_discovery_service", "media_worker");
@@ -245,16 +245,38 @@ public partial class OpenTofuFilesTests
             .Concat(secretArns.Select(entry => entry.Key))
             .ToHashSet();
         Assert.Contains("image", provided);
+        Assert.Contains("var.template_values", templateVariables, StringComparison.Ordinal);
+        // The agents' placeholders, made per environment from its deployment.json (modules/bridge, agents_template_values).
+        var agentsValues = Body("infrastructure/modules/bridge/main.tf")["locals"]![0]!["agents_template_values"]!.GetValue<string>();
+        Assert.Contains("\"http_tool_${tool}_secret_arn\" => secret.arn", agentsValues, StringComparison.Ordinal);
+        Assert.Contains("for bucket in aws_s3_bucket.agents : \"agents_bucket\" => bucket.bucket", agentsValues, StringComparison.Ordinal);
 
         foreach (var (path, content) in TaskDefinitionFiles.ReadCommitted(HclCheck.Root))
         {
+            var environment = path.Split('/')[^2];
             foreach (Match placeholder in Placeholder().Matches(content))
             {
-                Assert.True(provided.Contains(placeholder.Groups[1].Value),
-                    $"{path} uses {placeholder.Value}, which OpenTofu does not pass to templatefile()");
+                var name = placeholder.Groups[1].Value;
+                var provides = provided.Contains(name) ||
+                    (HttpToolSecret().Match(name) is { Success: true } tool && DeployedHttpTools(environment).Contains(tool.Groups[1].Value)) ||
+                    (name == "agents_bucket" && DeployedAgentsStore(environment) == "s3");
+                Assert.True(provides, $"{path} uses {placeholder.Value}, which OpenTofu does not pass to templatefile()");
             }
         }
     }
+
+    private static JsonNode? DeployedAgents(string environment) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(HclCheck.Root, "infrastructure", "environments", environment, "deployment.json")),
+            documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!["agents"];
+
+    private static IReadOnlyList<string> DeployedHttpTools(string environment) =>
+        DeployedAgents(environment)?["httpTools"]?.AsArray().Select(t => t!.GetValue<string>()).ToList() ?? [];
+
+    private static string? DeployedAgentsStore(string environment) =>
+        DeployedAgents(environment) is { } agents ? agents["store"]?.GetValue<string>() ?? "ssm" : null;
+
+    [GeneratedRegex(@"^http_tool_([a-z][a-z0-9_]*)_secret_arn$")]
+    private static partial Regex HttpToolSecret();
 
     [GeneratedRegex(@"\$\{([a-z_][a-z0-9_]*)\}")]
     private static partial Regex Placeholder();

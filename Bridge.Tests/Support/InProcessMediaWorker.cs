@@ -62,7 +62,8 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
     public static async Task<InProcessMediaWorker> StartAsync(
         Action<EmulatorOptions>? emulator = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string environment = "Production")
     {
         var emulatorOptions = new EmulatorOptions { Port = 0, Mode = EmulatorMode.Loopback };
         emulator?.Invoke(emulatorOptions);
@@ -89,7 +90,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallHost"] = "Debug",
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallLimits"] = "Information",
-        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services);
+        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services, environment);
         // Not UseKestrel(0): it rewrites the server's addresses after the app's own thread may have started Kestrel,
         // which throws when Kestrel wins that race (dotnet/aspnetcore#67714). The port is chosen through the app's URLs.
         factory.UseKestrel();
@@ -108,14 +109,14 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
         await Twilio.DisposeAsync();
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices)
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? extraServices, string environment)
         : WebApplicationFactory<MediaWorkerEntryPoint>
     {
         public FakeLoggerProvider Logs { get; } = new();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Production");
+            builder.UseEnvironment(environment);
             builder.UseUrls("http://127.0.0.1:0");
             foreach (var (key, value) in settings)
             {

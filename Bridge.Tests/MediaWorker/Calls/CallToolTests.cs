@@ -26,7 +26,7 @@ public sealed class CallToolTests
         Assert.Equal("CA0123456789abcdef0123456789abcdef", invoked.Context.CallSid);
 
         lookup.Finish("tooluse-7", """{"status":"shipped"}""");
-        await WaitForAsync(() => call.Model.ToolResults.Count == 1);
+        await FakeCall.WaitForAsync(() => call.Model.ToolResults.Count == 1, "the tool runner");
         Assert.Equal([("tooluse-7", """{"status":"shipped"}""")], call.Model.ToolResults);
         await call.HangUpAsync();
         Assert.Equal("lookup_order 1500 ms", call.Summary("Tools"));
@@ -41,13 +41,13 @@ public sealed class CallToolTests
         call.Model.AsksForTool("check_stock", "tooluse-1");
         call.Model.AsksForTool("check_price", "tooluse-2");
         await call.SettleAsync();
-        await WaitForAsync(() => slow.Calls.Count == 1 && fast.Calls.Count == 1);
+        await FakeCall.WaitForAsync(() => slow.Calls.Count == 1 && fast.Calls.Count == 1, "the tool runner");
 
         fast.Finish("tooluse-2", """{"price":3}""");
-        await WaitForAsync(() => call.Model.ToolResults.Count == 1);
+        await FakeCall.WaitForAsync(() => call.Model.ToolResults.Count == 1, "the tool runner");
         await call.StepAsync(TimeSpan.FromMilliseconds(200));
         slow.Finish("tooluse-1", """{"stock":12}""");
-        await WaitForAsync(() => call.Model.ToolResults.Count == 2);
+        await FakeCall.WaitForAsync(() => call.Model.ToolResults.Count == 2, "the tool runner");
 
         Assert.Equal(["tooluse-2", "tooluse-1"], call.Model.ToolResults.Select(r => r.Id));
         await call.HangUpAsync();
@@ -61,7 +61,7 @@ public sealed class CallToolTests
         await using var call = FakeCall.Start(tools: [forever]);
         call.Model.AsksForTool("long_search", "tooluse-1");
         await call.SettleAsync();
-        await WaitForAsync(() => forever.Calls.Count == 1);
+        await FakeCall.WaitForAsync(() => forever.Calls.Count == 1, "the tool runner");
 
         await call.HangUpAsync();
 
@@ -78,7 +78,7 @@ public sealed class CallToolTests
         call.Model.AsksForTool("no_such_tool", "tooluse-1");
         call.Model.AsksForTool("broken", "tooluse-2");
         await call.SettleAsync();
-        await WaitForAsync(() => call.Model.ToolResults.Count == 2);
+        await FakeCall.WaitForAsync(() => call.Model.ToolResults.Count == 2, "the tool runner");
 
         Assert.Equal("""{"error":"There is no such tool."}""", call.Model.ToolResults.Single(r => r.Id == "tooluse-1").Result);
         Assert.Equal("""{"error":"The tool failed. Tell the caller you could not do it."}""", call.Model.ToolResults.Single(r => r.Id == "tooluse-2").Result);
@@ -101,16 +101,16 @@ public sealed class CallToolTests
         await using var call = FakeCall.Start(tools: [lookup]);
         call.Model.AsksForTool("lookup_order", "tooluse-9");
         await call.SettleAsync();
-        await WaitForAsync(() => lookup.Calls.Count == 1);
+        await FakeCall.WaitForAsync(() => lookup.Calls.Count == 1, "the tool runner");
         lookup.Finish("tooluse-9", "{}");
         // The span ends just after the result has gone to the model.
-        await WaitForAsync(() =>
+        await FakeCall.WaitForAsync(() =>
         {
             lock (spans)
             {
                 return spans.Any(s => s.OperationName == "tool lookup_order");
             }
-        });
+        }, "the tool's span");
 
         Activity span;
         lock (spans)
@@ -141,45 +141,6 @@ public sealed class CallToolTests
         await call.StepUntilAsync(() => call.Twilio.Closed is not null, TimeSpan.FromSeconds(3.5), "the close");
         Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "the call was ended by the assistant"), call.Twilio.Closed);
         Assert.Equal(CallEndReason.Tool, await call.EndedAsync());
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (!condition())
-        {
-            Assert.True(Stopwatch.GetElapsedTime(started) < FakeCall.Patience, "the tool runner did not get there");
-            await Task.Delay(1);
-        }
-    }
-
-    /// <summary>A tool that answers when the test says so (or never), and records how it was called.</summary>
-    private sealed class GatedTool(string name) : ICallTool
-    {
-        private readonly Dictionary<string, TaskCompletionSource<string>> _results = [];
-
-        public NovaTool Definition { get; } = new(name, name, """{"type":"object"}""");
-
-        public List<(CallToolContext Context, string Input, CancellationToken Cancellation)> Calls { get; } = [];
-
-        public void Finish(string toolUseId, string resultJson)
-        {
-            lock (_results)
-            {
-                _results[toolUseId].TrySetResult(resultJson);
-            }
-        }
-
-        public async Task<CallToolResult> InvokeAsync(CallToolContext context, string inputJson, CancellationToken cancellationToken)
-        {
-            var result = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_results)
-            {
-                _results[context.ToolUseId] = result;
-                Calls.Add((context, inputJson, cancellationToken));
-            }
-            return new CallToolResult(await result.Task.WaitAsync(cancellationToken));
-        }
     }
 
     private sealed class FailingTool : ICallTool

@@ -52,6 +52,9 @@ public sealed partial class DeploymentEnvironment
 
     public CollectorSettings? Collector { get; init; }
 
+    /// <summary>Agent profiles and their HTTP tools' secrets; none when absent (every call gets the configured agent).</summary>
+    public AgentsSettings? Agents { get; init; }
+
     /// <summary>Sizing per manifest project.</summary>
     public Dictionary<string, ServiceSettings> Services { get; init; } = [];
 
@@ -124,6 +127,7 @@ public sealed partial class DeploymentEnvironment
         {
             settings.Validate(this, service);
         }
+        Agents?.Validate(this);
     }
 
     internal TranslationException Error(string field, string problem) =>

@@ -48,6 +48,7 @@ internal static class ContainerEnvironment
             plain[name] = value;
         }
         plain.TryAdd("Bridge__PublicBaseUrl", environment.PublicBaseUrl!.GetLeftPart(UriPartial.Authority));
+        AddAgents(project, environment, plain, secret);
 
         return (NameValueArray(plain, "value"), NameValueArray(secret, "valueFrom"));
     }
@@ -70,6 +71,27 @@ internal static class ContainerEnvironment
     }
 
     private const string WorkerProject = "media-worker";
+
+    /// <summary>
+    /// Both services read the same profile document (the api picks the agent, the worker runs it); the worker signs its
+    /// HTTP tools' requests with secrets from Secrets Manager.
+    /// </summary>
+    private static void AddAgents(string project, DeploymentEnvironment environment, SortedDictionary<string, string> plain, SortedDictionary<string, string> secret)
+    {
+        if (environment.Agents is not { } agents)
+        {
+            return;
+        }
+        plain["Agents__Source"] = agents.SourceFor(environment.Name!);
+        if (project != WorkerProject)
+        {
+            return;
+        }
+        foreach (var tool in agents.HttpTools)
+        {
+            secret[$"HttpTools__{tool}__Secret"] = AgentsSettings.SecretPlaceholder(tool);
+        }
+    }
 
     public static JsonArray Command(string project, JsonNode args, ExpressionResolver resolver)
     {

@@ -33,3 +33,11 @@ output "access_logs_bucket" {
 output "region" {
   value = var.region
 }
+
+output "agents_source" {
+  value = module.bridge.agents_source
+}
+
+output "http_tool_secret_names" {
+  value = module.bridge.http_tool_secret_names
+}

@@ -49,6 +49,19 @@ locals {
     }
   }
 
+  # Agent profiles (deployment.json's "agents", docs/agents.md): the document next to deployment.json, stored as an SSM
+  # parameter or an S3 object both services read at start; each HTTP tool's signing secret in Secrets Manager.
+  agents          = try(local.deployment.agents, null)
+  agents_store    = try(local.deployment.agents.store, "ssm")
+  agents_document = local.agents == null ? null : file("${dirname(var.deployment_file)}/${local.agents.document}")
+  http_tools      = toset(try(local.deployment.agents.httpTools, []))
+
+  # Placeholders of the task definitions beyond the fixed secrets: each HTTP tool's secret, and the agents bucket.
+  agents_template_values = merge(
+    { for tool, secret in aws_secretsmanager_secret.http_tool : "http_tool_${tool}_secret_arn" => secret.arn },
+    { for bucket in aws_s3_bucket.agents : "agents_bucket" => bucket.bucket },
+  )
+
   # Calls:MaxConcurrent of the media worker (its default; the task definitions do not change it): the autoscaling
   # target must leave headroom below it for the calls that arrive while new tasks start.
   worker_max_concurrent_calls = 200
@@ -85,6 +98,70 @@ resource "aws_secretsmanager_secret" "outbound_api_key" {
 resource "aws_secretsmanager_secret" "outbound_callback_secret" {
   name                    = "${local.name}/outbound-callback-secret"
   description             = "Signs the outcome callbacks operators receive for outbound calls (docs/outbound.md)."
+  recovery_window_in_days = 7
+}
+
+# ---- Agent profiles (docs/agents.md, "Where the document comes from") ----
+
+# The translator's Agents__Source for store "ssm": ssm:/bridge-<env>/agents. Intelligent-Tiering makes it an advanced
+# parameter only when the document is over 4 KB (8 KB at most; larger documents go to S3). SecureString with the AWS
+# managed key: prompts stay encrypted at rest, and reading needs no key grant of its own.
+resource "aws_ssm_parameter" "agents" {
+  count       = local.agents != null && local.agents_store == "ssm" ? 1 : 0
+  name        = "/${local.name}/agents"
+  description = "The bridge's agent profiles (docs/agents.md), read by the api and the media worker at start."
+  type        = "SecureString"
+  tier        = "Intelligent-Tiering"
+  value       = local.agents_document
+}
+
+# For store "s3": a private, encrypted, versioned bucket holding agents.json (up to 1 MB).
+resource "aws_s3_bucket" "agents" {
+  count         = local.agents != null && local.agents_store == "s3" ? 1 : 0
+  bucket_prefix = "${local.name}-agents-"
+}
+
+resource "aws_s3_bucket_public_access_block" "agents" {
+  count                   = length(aws_s3_bucket.agents)
+  bucket                  = aws_s3_bucket.agents[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "agents" {
+  count  = length(aws_s3_bucket.agents)
+  bucket = aws_s3_bucket.agents[0].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "agents" {
+  count  = length(aws_s3_bucket.agents)
+  bucket = aws_s3_bucket.agents[0].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_object" "agents" {
+  count        = length(aws_s3_bucket.agents)
+  bucket       = aws_s3_bucket.agents[0].id
+  key          = "agents.json"
+  content      = local.agents_document
+  content_type = "application/json"
+}
+
+# One secret per HTTP tool: the key that signs its requests (HttpTools__<tool>__Secret in the worker). Like the others,
+# its value is set out of band (docs/deploy.md) and never passes through OpenTofu.
+resource "aws_secretsmanager_secret" "http_tool" {
+  for_each                = local.http_tools
+  name                    = "${local.name}/http-tools/${each.key}"
+  description             = "Signs the requests of the agents' HTTP tool ${each.key}; its backend checks them (docs/agents.md)."
   recovery_window_in_days = 7
 }
 
@@ -137,11 +214,13 @@ module "iam" {
   repository_arns        = values(module.ecr.repository_arns)
   log_group_names        = local.log_group_names
   metrics_log_group_name = aws_cloudwatch_log_group.metrics.name
-  secret_arns = [
+  secret_arns = concat([
     aws_secretsmanager_secret.twilio_auth_token.arn,
     aws_secretsmanager_secret.outbound_api_key.arn,
     aws_secretsmanager_secret.outbound_callback_secret.arn,
-  ]
+  ], [for secret in aws_secretsmanager_secret.http_tool : secret.arn])
+  agents_parameter_arns  = aws_ssm_parameter.agents[*].arn
+  agents_object_arns     = [for object in aws_s3_object.agents : "${aws_s3_bucket.agents[0].arn}/${object.key}"]
   bedrock_model_arns     = local.bedrock_model_arns
 }
 
@@ -178,6 +257,7 @@ module "service" {
     outbound_api_key_secret_arn  = aws_secretsmanager_secret.outbound_api_key.arn
     outbound_callback_secret_arn = aws_secretsmanager_secret.outbound_callback_secret.arn
   }
+  template_values      = local.agents_template_values
   service_registry_arn = each.key == "media-worker" ? aws_service_discovery_service.media_worker.arn : null
 
   cluster_arn                     = aws_ecs_cluster.this.arn

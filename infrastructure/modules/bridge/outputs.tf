@@ -30,3 +30,15 @@ output "alarm_topic_arn" {
 output "access_logs_bucket" {
   value = module.alb.access_logs_bucket
 }
+
+output "agents_source" {
+  description = "Where both services read the agent profiles (Agents__Source), or null without profiles."
+  value = (local.agents == null ? null
+    : local.agents_store == "s3" ? "s3://${aws_s3_bucket.agents[0].bucket}/agents.json"
+  : "ssm:${aws_ssm_parameter.agents[0].name}")
+}
+
+output "http_tool_secret_names" {
+  description = "HTTP tool => the Secrets Manager secret whose value signs its requests (set it with put-secret-value)."
+  value       = { for tool, secret in aws_secretsmanager_secret.http_tool : tool => secret.name }
+}

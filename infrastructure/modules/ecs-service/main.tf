@@ -2,8 +2,9 @@
 # the file is rendered with templatefile() and passed through, never retyped here.
 
 locals {
-  # Every ${placeholder} the translator leaves in its files; secret ARNs arrive in var.secret_arns.
-  template_variables = merge(var.secret_arns, {
+  # Every ${placeholder} the translator leaves in its files; secret ARNs arrive in var.secret_arns, the agents' own
+  # (HTTP tools' secrets, the agents bucket) in var.template_values.
+  template_variables = merge(var.secret_arns, var.template_values, {
     image              = var.image
     task_role_arn      = var.task_role_arn
     execution_role_arn = var.execution_role_arn

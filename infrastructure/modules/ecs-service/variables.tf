@@ -35,6 +35,12 @@ variable "secret_arns" {
   type        = map(string)
 }
 
+variable "template_values" {
+  description = "More placeholder name => value: http_tool_<tool>_secret_arn for each HTTP tool, agents_bucket for profiles in S3."
+  type        = map(string)
+  default     = {}
+}
+
 variable "cluster_arn" {
   type = string
 }

@@ -128,3 +128,38 @@ resource "aws_iam_role_policy" "worker_telemetry" {
   role   = aws_iam_role.worker_task.id
   policy = data.aws_iam_policy_document.telemetry.json
 }
+
+# ---- Agent profiles: both services read the same document at start (docs/agents.md) ----
+
+data "aws_iam_policy_document" "agents" {
+  dynamic "statement" {
+    for_each = length(var.agents_parameter_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadTheAgentProfilesParameter"
+      actions   = ["ssm:GetParameter"]
+      resources = var.agents_parameter_arns
+    }
+  }
+  dynamic "statement" {
+    for_each = length(var.agents_object_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadTheAgentProfilesObject"
+      actions   = ["s3:GetObject"]
+      resources = var.agents_object_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "api_agents" {
+  count  = length(var.agents_parameter_arns) + length(var.agents_object_arns) > 0 ? 1 : 0
+  name   = "agent-profiles"
+  role   = aws_iam_role.api_task.id
+  policy = data.aws_iam_policy_document.agents.json
+}
+
+resource "aws_iam_role_policy" "worker_agents" {
+  count  = length(var.agents_parameter_arns) + length(var.agents_object_arns) > 0 ? 1 : 0
+  name   = "agent-profiles"
+  role   = aws_iam_role.worker_task.id
+  policy = data.aws_iam_policy_document.agents.json
+}

@@ -31,8 +31,20 @@ variable "metrics_log_group_name" {
 }
 
 variable "secret_arns" {
-  description = "The secrets the execution role may read and no others: the Twilio auth token and the outbound API's key and callback secret."
+  description = "The secrets the execution role may read and no others: the Twilio auth token, the outbound API's key and callback secret, and the HTTP tools' secrets."
   type        = list(string)
+}
+
+variable "agents_parameter_arns" {
+  description = "The agent profiles' SSM parameter (empty: none): both task roles may read it."
+  type        = list(string)
+  default     = []
+}
+
+variable "agents_object_arns" {
+  description = "The agent profiles' S3 object (empty: none): both task roles may read it."
+  type        = list(string)
+  default     = []
 }
 
 variable "bedrock_model_arns" {

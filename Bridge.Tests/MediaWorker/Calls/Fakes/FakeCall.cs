@@ -126,6 +126,17 @@ internal sealed class FakeCall : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (on the wall clock, measuring nothing) for work off the call's clock, a tool's, to get there.</summary>
+    public static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!condition())
+        {
+            Assert.True(Stopwatch.GetElapsedTime(started) < Patience, "did not get there: " + what);
+            await Task.Delay(1);
+        }
+    }
+
     /// <summary>The caller hangs up; returns why the call ended.</summary>
     public async Task<CallEndReason> HangUpAsync()
     {
