@@ -211,7 +211,8 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
 
         var start = new StreamStart(state.Call.AccountSid, state.Call.CallSid, streamSid, stream.Parameters);
-        var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer, connection);
+        var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer,
+            options.Media.BatchWrites ? connection : null);
         var interruptedByApi = live?.Interrupted ?? CancellationToken.None;
         using var stopStream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruptedByApi);
         var running = session.RunAsync(hangUp: stopStream.Token);
