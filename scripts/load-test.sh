@@ -18,7 +18,7 @@
 # STEADY_SETTLE (5): seconds after the ramp before the steady window starts.
 # Profiles of the worker over the steady window, for the optimisation work (docs/benchmarks.md):
 #   WORKER_PERF=artifacts/worker.perf.data  perf record -g at 999 Hz, with the runtime's perf map (DOTNET_PerfMapEnabled=1)
-#   WORKER_TRACE=artifacts/worker.nettrace   dotnet-trace (CPU sampling and the GC's allocation ticks)
+#   WORKER_TRACE=artifacts/worker.nettrace   dotnet-trace of the GC and its allocation ticks (scripts/profile/allocations.cs reads it)
 #
 # The services run as in production: a public https URL (which the simulator's --route maps to the local ports, as
 # the load balancer would), a 32-hex auth token, an account SID, and every call confirmed with the simulator's REST API.
@@ -176,7 +176,7 @@ start_profilers() {
     pids+=($!)
   fi
   if [ -n "${WORKER_TRACE:-}" ]; then
-    taskset -c "$driver_set" dotnet tool run dotnet-trace collect --process-id "$worker" --profile dotnet-sampled-thread-time,gc-verbose \
+    taskset -c "$driver_set" dotnet tool run dotnet-trace collect --process-id "$worker" --profile gc-verbose \
       --duration "$(printf '00:00:%02d:%02d' $((seconds_left / 60)) $((seconds_left % 60)))" --output "$WORKER_TRACE" > "$logs-trace.log" 2>&1 &
     pids+=($!)
   fi
