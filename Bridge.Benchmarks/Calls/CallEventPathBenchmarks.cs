@@ -4,9 +4,9 @@ using Amazon.Runtime.EventStreams;
 using BenchmarkDotNet.Attributes;
 using Bridge.Audio;
 using Bridge.Benchmarks.Audio;
-using Bridge.MediaWorker.Bedrock;
-using Bridge.MediaWorker.Nova;
-using Bridge.MediaWorker.Twilio;
+using Bridge.Bedrock;
+using Bridge.NovaSonic;
+using Bridge.TwilioMedia;
 
 namespace Bridge.Benchmarks.Calls;
 
