@@ -16,6 +16,8 @@
 # going; LOG_PREFIX (artifacts/load) names the services' logs.
 # Cores (environment): WORKER_CPUS (0) and DRIVER_CPUS (1 to the last core), as taskset -c lists; PIN=0 pins nothing.
 # STEADY_SETTLE (5): seconds after the ramp before the steady window starts.
+# WORKER_ENV: more environment for the worker only, space-separated NAME=value pairs (runtime settings under test:
+#   WORKER_ENV="DOTNET_TieredPGO=0 DOTNET_GCgen0size=0x4000000"); the driver's processes do not see it.
 # Profiles of the worker over the steady window, for the optimisation work (docs/benchmarks.md):
 #   WORKER_PERF=artifacts/worker.perf.data  perf record -g at 999 Hz, with the runtime's perf map (DOTNET_PerfMapEnabled=1)
 #   WORKER_TRACE=artifacts/worker.nettrace   dotnet-trace of the GC and its allocation ticks (scripts/profile/allocations.cs reads it)
@@ -126,10 +128,12 @@ export Bridge__PublicBaseUrl=$public Twilio__AccountSid=$account
 # code's addresses without the W^X double mapping; and without ReadyToRun code every method is in the map.
 perf_env=()
 [ -n "${WORKER_PERF:-}" ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0)
+read -r -a worker_env <<< "${WORKER_ENV:-}"
+[ ${#worker_env[@]} -gt 0 ] && step "The worker's own environment: ${worker_env[*]}"
 ASPNETCORE_URLS=http://127.0.0.1:$worker_port ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
 Twilio__AuthToken=$token Bedrock__Region=us-east-1 AWS_ENDPOINT_URL_BEDROCK_RUNTIME=http://127.0.0.1:$emulator_port \
 AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret Calls__MaxConcurrent=1000 Twilio__Rest__BaseAddress=http://127.0.0.1:$twilio_api_port \
-  taskset -c "$worker_set" env "${perf_env[@]}" dotnet "$(bin Bridge.MediaWorker)" > "$logs-worker.log" 2>&1 &
+  taskset -c "$worker_set" env "${perf_env[@]}" "${worker_env[@]}" dotnet "$(bin Bridge.MediaWorker)" > "$logs-worker.log" 2>&1 &
 worker=$!
 pids+=($worker)
 

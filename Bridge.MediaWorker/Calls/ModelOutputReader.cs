@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bridge.NovaSonic;
 
 namespace Bridge.MediaWorker.Calls;
@@ -33,6 +34,7 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
     private bool _waitingForRoom;
 
     /// <summary>The next model event: one read ahead while the queue was full, else the next from the session; null once they end.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<NovaOutputEvent?> NextAsync(CancellationToken cancellationToken)
     {
         if (_readAhead.TryDequeue(out var output))

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Bridge.Buffers;
 using Bridge.TwilioStandIn.Media;
 using Bridge.TwilioStandIn.Tracing;
 using Bridge.TwilioStandIn.Twilio;

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Bridge.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Bridge.Audio;
+using Bridge.Buffers;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.TwilioStandIn.Media;

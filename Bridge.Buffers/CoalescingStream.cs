@@ -1,11 +1,12 @@
-namespace Bridge.TwilioStandIn.Media;
+namespace Bridge.Buffers;
 
 /// <summary>
-/// A connection's stream that can hold what is written to it and write it out in one go: the media stream's sender
-/// holds it while it sends what one 20 ms tick queued (a caller frame and the marks that tick echoes), so the
-/// WebSocket frames, unchanged, leave in one write — one TCP segment and one wake-up of the server instead of two or
-/// three. Writes that come while nothing is held (the handshake, a pong, a close) go straight through, in order: the
-/// WebSocket sends one frame at a time and a write here returns once it is written or held.
+/// A connection's stream that can hold what is written to it and write it out in one go. A WebSocket writes each
+/// frame to its stream as it is sent; the side that sends several frames at once (the worker's media and mark for a
+/// 20 ms tick, the Twilio stand-in's caller frame and the marks it echoes) holds the stream meanwhile, so that the
+/// frames, unchanged, leave in one write: one system call, one TCP segment and one wake-up of the peer instead of two
+/// or three. Writes that come while nothing is held (the handshake, a pong, a close) go straight through, in order:
+/// the WebSocket sends one frame at a time and a write here returns once it is written or held.
 /// </summary>
 public sealed class CoalescingStream(Stream inner) : Stream
 {
@@ -25,10 +26,25 @@ public sealed class CoalescingStream(Stream inner) : Stream
         }
     }
 
-    /// <summary>Writes what was held, in one write, and stops holding.</summary>
+    /// <summary>
+    /// Writes what was held, in one write, and stops holding. Cancelled before its turn to write, it stops holding and
+    /// drops what was held (whole frames: the connection is being given up, and what follows is still well framed).
+    /// </summary>
     public async ValueTask ReleaseAsync(CancellationToken cancellationToken = default)
     {
-        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await _writing.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _holding = false;
+                _heldCount = 0;
+            }
+            throw;
+        }
         try
         {
             byte[] batch;

@@ -1,6 +1,6 @@
-using Bridge.TwilioStandIn.Media;
+using Bridge.Buffers;
 
-namespace Bridge.Tests.Tools.TwilioStandIn;
+namespace Bridge.Tests.Buffers;
 
 public sealed class CoalescingStreamTests
 {
