@@ -12,7 +12,7 @@ namespace Bridge.Bedrock;
 /// Decodes response bytes as they arrive, in pieces of any size: each event-stream message is read where it lies in
 /// the caller's buffer (a message cut between two reads is put together in a pooled buffer first), its prelude and
 /// message CRCs checked as AWSSDK.Core's decoder checks them, its headers read without objects. Chunk events go to the
-/// callback with their <c>{"bytes"}</c> part decoded (the one array per event); an exception or error message is thrown
+/// callback with their <c>{"bytes"}</c> part decoded into a pooled array (see <see cref="BedrockChunk.Release"/>); an exception or error message is thrown
 /// from <see cref="Process"/> as a typed <see cref="BedrockStreamException"/>, a damaged message as AWSSDK.Core's
 /// <see cref="EventStreamChecksumFailureException"/>. One per stream, used by its reader.
 /// </summary>
@@ -156,7 +156,7 @@ public sealed class EventStreamResponseDecoder : IDisposable
         {
             if (Header(headers, ":event-type"u8).SequenceEqual("chunk"u8))
             {
-                _onChunk(new BedrockChunk(ReadBytesMember(payload)));
+                _onChunk(ReadBytesMember(payload));
             }
         }
         else if (messageType.SequenceEqual("exception"u8))
@@ -233,7 +233,7 @@ public sealed class EventStreamResponseDecoder : IDisposable
     }
 
     /// <summary>The payload part <c>{"bytes":"base64"}</c>, decoded into an array of its exact length.</summary>
-    private static byte[] ReadBytesMember(ReadOnlySpan<byte> payload)
+    private static BedrockChunk ReadBytesMember(ReadOnlySpan<byte> payload)
     {
         var reader = new Utf8JsonReader(payload);
         while (reader.Read())
@@ -243,18 +243,20 @@ public sealed class EventStreamResponseDecoder : IDisposable
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
                 {
-                    return reader.GetBytesFromBase64();
+                    return new BedrockChunk(reader.GetBytesFromBase64());
                 }
                 var base64 = reader.ValueSpan;
-                var bytes = new byte[DecodedLength(base64)];
-                if (Base64.DecodeFromUtf8(base64, bytes, out _, out var written) != OperationStatus.Done || written != bytes.Length)
+                var length = DecodedLength(base64);
+                var bytes = ArrayPool<byte>.Shared.Rent(length);
+                if (Base64.DecodeFromUtf8(base64, bytes.AsSpan(0, length), out _, out var written) != OperationStatus.Done || written != length)
                 {
+                    ArrayPool<byte>.Shared.Return(bytes);
                     throw new FormatException("The bytes of an event are not base64.");
                 }
-                return bytes;
+                return BedrockChunk.Pooled(bytes, length);
             }
         }
-        return [];
+        return new BedrockChunk(ReadOnlyMemory<byte>.Empty);
     }
 
     private static int DecodedLength(ReadOnlySpan<byte> base64)
