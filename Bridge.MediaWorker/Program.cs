@@ -1,5 +1,9 @@
+using Bridge.MediaWorker;
 using Bridge.MediaWorker.Calls;
 using Bridge.Security.RateLimits;
+
+// First, before anything rents from the shared array pool.
+SharedArrayPoolSize.Apply();
 
 var builder = WebApplication.CreateBuilder(args);
 

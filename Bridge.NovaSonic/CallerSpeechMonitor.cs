@@ -34,7 +34,7 @@ public sealed class CallerSpeechMonitor(int sampleRate, TimeProvider time)
     public VoiceActivity Observe(ReadOnlySpan<short> samples)
     {
         var activity = _detector.Observe(samples);
-        if (activity.HasFlag(VoiceActivity.Speech))
+        if ((activity & VoiceActivity.Speech) != 0)
         {
             Volatile.Write(ref _lastSpeechAt, time.GetTimestamp());
             _heardSpeech = true;

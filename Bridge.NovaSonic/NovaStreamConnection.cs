@@ -129,6 +129,11 @@ internal sealed class NovaStreamConnection : INovaStream
         {
             Log.UnreadableEvent(_logger, exception);
         }
+        finally
+        {
+            // The interpreter keeps nothing of the event's bytes.
+            chunk.Release();
+        }
         return true;
     }
 

@@ -50,7 +50,11 @@ public class AudioEventBenchmarks
 
         // One decoder and interpreter per stream, as in a call.
         _interpreter = new NovaOutputInterpreter();
-        _decoder = new EventStreamResponseDecoder(chunk => _interpreter.Interpret(chunk.Payload.Span, _produced));
+        _decoder = new EventStreamResponseDecoder(chunk =>
+        {
+            _interpreter.Interpret(chunk.Payload.Span, _produced);
+            chunk.Release();
+        });
     }
 
     [GlobalCleanup]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Bridge.Audio;
+using Bridge.Buffers;
 using Bridge.MediaWorker.Agents;
 using Bridge.Bedrock;
 using Bridge.NovaSonic;
@@ -69,7 +70,8 @@ public sealed partial class CallHost(
 
         var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var counted = gauges.MediaStreamOpened();
-        await using var stream = new TwilioMediaStream(socket, streamOptions.Value, time);
+        // The upgraded connection, when this worker's middleware wrapped it: a tick's frames then leave in one write.
+        await using var stream = new TwilioMediaStream(socket, streamOptions.Value, time, context.Features.Get<CoalescingStream>());
         await RunStreamAsync(stream, pending, context.RequestAborted);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bridge.NovaSonic;
 
 namespace Bridge.MediaWorker.Calls;
@@ -40,6 +41,7 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
     private bool _parked;
 
     /// <summary>The next model event: one read ahead while the queue was full, else the next from the session; null once they end.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<NovaOutputEvent?> NextAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _returned);

@@ -27,7 +27,7 @@ internal sealed class Playout : IDisposable
     private readonly int _leadBytes;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _sendTurn = new(1, 1);
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly WakeSignal _wake = new();
     private readonly SemaphoreSlim _room = new(0);
     private readonly PooledByteQueue _queue;
     private readonly OutboundFramer _framer;
@@ -100,7 +100,7 @@ internal sealed class Playout : IDisposable
             {
                 var room = _leadBytes - (int)_stream.Playback.LeadBytes;
                 var sendable = Math.Min(room, _queue.Count) >= FrameBytes;
-                return _sendTurn.CurrentCount == 1 && _wake.CurrentCount == 0 && !sendable;
+                return _sendTurn.CurrentCount == 1 && !_wake.IsSet && !sendable;
             }
         }
     }
@@ -156,7 +156,7 @@ internal sealed class Playout : IDisposable
             _summary.MaxQueuedMilliseconds = Math.Max(_summary.MaxQueuedMilliseconds, queued);
             _telemetry.QueueDepth(TimeSpan.FromMilliseconds(queued));
         }
-        _wake.Release();
+        _wake.Set();
         return accepted;
     }
 
@@ -191,7 +191,7 @@ internal sealed class Playout : IDisposable
         {
             _playing(false);
         }
-        _wake.Release();
+        _wake.Set();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Bridge.Buffers;
 using Bridge.MediaWorker.Calls;
 using Bridge.TwilioMedia;
 using Bridge.Security.RateLimits;
@@ -11,7 +12,9 @@ namespace Bridge.MediaWorker.WebSockets;
 /// Puts every WebSocket this worker accepts under a bound on control frames (<c>Twilio:MediaStream:ControlFramesPerSecond</c>,
 /// <c>ControlFrameBurst</c>): the upgrade features are replaced, before <c>UseWebSockets</c>, by ones whose connection
 /// stream counts the frames going by. A flood aborts that one connection, counted in
-/// <c>bridge.limits.reached{limit=control-frames}</c> and logged (a warning at most every 10 s).
+/// <c>bridge.limits.reached{limit=control-frames}</c> and logged (a warning at most every 10 s). The stream handed to
+/// the WebSocket is a <see cref="CoalescingStream"/> too, set as a feature of the request, so that the media stream can
+/// send a tick's frames in one write.
 /// </summary>
 public sealed class ControlFrameLimitMiddleware(
     RequestDelegate next,
@@ -42,12 +45,14 @@ public sealed class ControlFrameLimitMiddleware(
     {
         var stream = await accept();
         var settings = options.Value;
-        return new ControlFrameLimitStream(stream, settings.ControlFramesPerSecond, settings.ControlFrameBurst, time, () =>
+        var connection = new CoalescingStream(new ControlFrameLimitStream(stream, settings.ControlFramesPerSecond, settings.ControlFrameBurst, time, () =>
         {
             telemetry.LimitReached(Limit);
             _log.Refused(Limit, $"a flood of ping/pong/close frames from {ClientAddress.PartitionKey(context.Connection.RemoteIpAddress)}: connection aborted");
             context.Abort();
-        });
+        }));
+        context.Features.Set(connection);
+        return connection;
     }
 
     private sealed class LimitedUpgrade(IHttpUpgradeFeature inner, Func<Task<Stream>> upgrade) : IHttpUpgradeFeature

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Bridge.MediaWorker.WebSockets;
 
 /// <summary>
@@ -18,6 +20,8 @@ internal sealed class ControlFrameLimitStream(Stream inner, int perSecond, int b
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    // Every caller frame comes through here: a read that waits reuses a pooled state machine instead of allocating one.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

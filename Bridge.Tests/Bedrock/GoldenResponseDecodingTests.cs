@@ -41,6 +41,29 @@ public sealed class GoldenResponseDecodingTests
         Assert.ThrowsAny<Exception>(() => Decode(bytes, bytes.Length, out _));
     }
 
+    [Theory]
+    [InlineData(9)]   // the prelude's checksum
+    [InlineData(40)]  // a byte of the payload (the message checksum)
+    [InlineData(-1)]  // the message checksum itself
+    public void A_damaged_frame_is_the_sdk_checksum_failure_whatever_the_pieces(int at)
+    {
+        var bytes = GoldenCapture.ResponseBytes(Capture.Scenario("normal"));
+        bytes[at < 0 ? bytes.Length + at : at] ^= 0x20;
+
+        // BedrockEventStream reports this type as a retryable corrupt frame.
+        Assert.Throws<Amazon.Runtime.EventStreams.EventStreamChecksumFailureException>(() => Decode(bytes, 5, out _));
+        Assert.Throws<Amazon.Runtime.EventStreams.EventStreamChecksumFailureException>(() => Decode(bytes, bytes.Length, out _));
+    }
+
+    [Fact]
+    public void A_length_no_message_can_have_is_a_damaged_stream()
+    {
+        var bytes = GoldenCapture.ResponseBytes(Capture.Scenario("normal"));
+        bytes[0] = 0x7F;
+
+        Assert.Throws<Amazon.Runtime.EventStreams.EventStreamChecksumFailureException>(() => Decode(bytes, 3, out _));
+    }
+
     private static List<string> Decode(byte[] bytes, int pieceSize, out BedrockStreamException? failure)
     {
         var received = new List<string>();

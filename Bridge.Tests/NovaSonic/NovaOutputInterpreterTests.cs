@@ -81,6 +81,44 @@ public sealed class NovaOutputInterpreterTests
         Assert.Equal(expected, NovaOutputInterpreter.IsInterruptionSignal(text));
     }
 
+    [Theory]
+    [InlineData("""{"event":{"audioOutput":{"sessionId":"s","promptName":"p","completionId":"c","contentId":"a","content":"AQIDBA=="}}}""")]
+    [InlineData("""{"event":{"audioOutput":{"content":"AQID","contentId":"a"}}}""")]
+    [InlineData("""{"event":{"audioOutput":{"content":"AQID"}}}""")]
+    [InlineData("""{"event":{"audioOutput":{"contentId":"a","content":""}}}""")]
+    [InlineData("""{"event":{"audioOutput":{"contentId":"a","content":null}}}""")]
+    [InlineData("""{"event":{"audioOutput":{"contentId":"a","content":"AQID","content":"BAUG"}}}""")]
+    [InlineData("""{"event":{"audioOutput":{"contentId":"a","content":"AQID"},"usageEvent":{"totalTokens":3}}}""")]
+    [InlineData("""{"event":{"audioOutput":{"contentId":"a","content":"AQID"}},"other":{}}""")]
+    public void Model_audio_reads_as_the_same_event_spelled_with_escapes(string json)
+    {
+        // An escaped member name ("event" is "event") is read by the serializer, whatever the event is.
+        var escaped = json.Replace("{\"event\"", "{\"\\u0065vent\"", StringComparison.Ordinal);
+        var usual = new NovaOutputInterpreter(3);
+        var general = new NovaOutputInterpreter(3);
+        var fromUsual = new List<NovaOutputEvent>();
+        var fromGeneral = new List<NovaOutputEvent>();
+
+        usual.Interpret(Encoding.UTF8.GetBytes(json), fromUsual);
+        general.Interpret(Encoding.UTF8.GetBytes(escaped), fromGeneral);
+
+        Assert.NotEqual(json, escaped);
+        Assert.Equal(Describe(fromGeneral), Describe(fromUsual));
+        Assert.Equal(general.AudioInFlight, usual.AudioInFlight);
+    }
+
+    [Fact]
+    public void Model_audio_that_is_not_base64_is_unreadable_as_before()
+    {
+        var interpreter = new NovaOutputInterpreter();
+
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() =>
+            interpreter.Interpret("""{"event":{"audioOutput":{"contentId":"a","content":"not base64"}}}"""u8, []));
+    }
+
+    private static string Describe(List<NovaOutputEvent> events) =>
+        string.Join("; ", events.Select(e => e is NovaAudioOutput audio ? $"audio {audio.Generation} {Convert.ToHexString(audio.Pcm.Span)}" : e.ToString()));
+
     private static List<NovaOutputEvent> Interpret(params string[] events)
     {
         var interpreter = new NovaOutputInterpreter();

@@ -38,6 +38,11 @@ public static class LoadCommand
         {
             Description = "The media worker's process id: its CPU (percent of one core) and resident memory are sampled every second.",
         };
+        var writePerMessage = new Option<bool>("--write-per-message")
+        {
+            Description = "Write every message to the socket on its own (by default what one 20 ms tick sends, a caller frame and " +
+                "the marks it echoes, leaves in one write; the WebSocket frames are the same either way).",
+        };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the result to this file as JSON." };
         var maxLost = new Option<double>("--max-lost")
         {
@@ -54,7 +59,7 @@ public static class LoadCommand
             "and lost frames, and optionally the worker's CPU and memory. Bounded: at most 1000 calls and 1 hour, and only " +
             "localhost or loopback addresses are called.")
         {
-            url, calls, ramp, duration, lateAfter, warmUp, maxLost, workerPid, json, accountSid, authToken, routes, restApi, verbose,
+            url, calls, ramp, duration, lateAfter, warmUp, maxLost, workerPid, writePerMessage, json, accountSid, authToken, routes, restApi, verbose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -76,6 +81,7 @@ public static class LoadCommand
                 LateAfter = parse.GetValue(lateAfter),
                 WarmUp = parse.GetValue(warmUp),
                 WorkerPid = parse.GetValue(workerPid),
+                BatchWrites = !parse.GetValue(writePerMessage),
                 MaxLostShare = parse.GetValue(maxLost),
             };
             if (options.Problem() is { } problem)

@@ -36,6 +36,9 @@ public sealed record LoadOptions
     /// <summary>The share of measured frames that may be lost before the run counts as failed (0.001 = 0.1 %).</summary>
     public double MaxLostShare { get; init; } = 0.001;
 
+    /// <summary>Each call sends what one tick queues in one write (false: every message in a write of its own).</summary>
+    public bool BatchWrites { get; init; } = true;
+
     /// <summary>The media worker's process id, to sample its CPU and memory.</summary>
     public int? WorkerPid { get; init; }
 

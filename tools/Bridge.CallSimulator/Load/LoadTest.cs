@@ -62,6 +62,7 @@ public sealed partial class LoadTest(HttpClient http, TimeProvider time, ILogger
                         Audio = new TaggedCallerAudio(callLength),
                         MaxDuration = callLength,
                         RecordHeardAudio = false,
+                        BatchWrites = options.BatchWrites,
                     },
                 }, matcher, stop.Token);
                 summaries.Add(summary);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Bridge.Emulator.Agent;
 using Bridge.Emulator.Faults;
 using Bridge.Emulator.Nova;
@@ -109,9 +110,9 @@ internal sealed class BidiStreamHandler(
     private async Task<long> ReadInputAsync(HttpContext context, StreamState stream, string seedSignature, CancellationToken cancellationToken)
     {
         var reader = new EventStreamReader(context.Request.BodyReader);
-        var chain = new ChunkSignatureVerifier(options.SecretAccessKey, options.Region, seedSignature);
-        var validator = new ProtocolValidator();
-        var model = new EmulatedModel(stream.Output, options, time, validator);
+        using var chain = new ChunkSignatureVerifier(options.SecretAccessKey, options.Region, seedSignature);
+        var input = new InputReading(chain, new InputEventReader(), new ProtocolValidator());
+        var model = new EmulatedModel(stream.Output, options, time, input.Validator);
         var received = prompts.StreamOpened();
         long frames = 0;
         var events = 0;
@@ -121,36 +122,20 @@ internal sealed class BidiStreamHandler(
             {
                 frames++;
                 counters.FrameReceived();
-                var frame = EventStreamReader.DecodeSigned(message);
-                var skew = (frame.Date - time.GetUtcNow()).Duration();
-                if (skew > options.AllowedClockSkew)
+                var inputEvent = input.Read(message.Span, time.GetUtcNow(), options.AllowedClockSkew, out var failure);
+                if (failure is { } refused)
                 {
-                    Fail(stream, ExceptionTypes.Validation, $"Signature expired: the frame's :date {SigV4Time.AmzDate(frame.Date)} is more than {options.AllowedClockSkew.TotalMinutes:0.#} min from the server's time.", "a frame's :date is outside the allowed clock skew");
+                    Fail(stream, ExceptionTypes.Validation, refused.Message, refused.Reason(frames));
                     return frames;
                 }
 
-                if (!chain.Verify(frame.Date, frame.Signature, frame.Payload))
+                if (inputEvent is null)
                 {
-                    Fail(stream, ExceptionTypes.Validation, SignatureFailure.Mismatch().Message, $"the chunk signature of frame {frames} does not verify");
-                    return frames;
+                    break; // the end of the input
                 }
 
-                if (frame.IsEndOfInput)
-                {
-                    break;
-                }
-
-                var json = EventStreamReader.DecodeEventJson(frame.Payload);
-                var inputEvent = InputEventParser.Parse(json, out var problem);
-                var violation = inputEvent is null ? problem : validator.Accept(inputEvent);
-                if (violation is not null)
-                {
-                    Fail(stream, ExceptionTypes.Validation, ExceptionTypes.ValidationMessage, violation);
-                    return frames;
-                }
-
-                received.Observe(inputEvent!);
-                await model.OnEventAsync(inputEvent!);
+                received.Observe(inputEvent);
+                await model.OnEventAsync(inputEvent);
                 FireCountedFaults(stream, ++events);
             }
         }
@@ -180,36 +165,49 @@ internal sealed class BidiStreamHandler(
     {
         var slow = stream.Plan.Faults.FirstOrDefault(f => f.Kind == FaultKind.SlowOutput);
         var body = context.Response.BodyWriter;
+        var items = stream.Output.Reader;
         long frames = 0;
         try
         {
-            await foreach (var item in stream.Output.Reader.ReadAllAsync(cancellationToken))
+            while (await items.WaitToReadAsync(cancellationToken))
             {
-                if (item.Kind == OutputItemKind.Reset)
+                // Whatever is waiting goes out in one flush (one HTTP/2 DATA write instead of one per frame); a slow
+                // output fault delays and flushes every frame on its own, as before.
+                while (items.TryRead(out var item))
                 {
-                    counters.StreamReset();
-                    context.Features.Get<IHttpResetFeature>()?.Reset(ResetInternalError);
-                    return frames;
+                    if (item.Kind == OutputItemKind.Reset)
+                    {
+                        await body.FlushAsync(cancellationToken);
+                        counters.StreamReset();
+                        context.Features.Get<IHttpResetFeature>()?.Reset(ResetInternalError);
+                        return frames;
+                    }
+
+                    var bytes = item.Bytes!;
+                    if (stream.Output.TakeCorruptFrame())
+                    {
+                        bytes = OutputFrames.WithCorruptCrc(bytes);
+                    }
+
+                    if (slow is not null)
+                    {
+                        await Task.Delay(slow.Delay, time, cancellationToken);
+                        await body.WriteAsync(bytes, cancellationToken);
+                    }
+                    else
+                    {
+                        body.Write(bytes);
+                    }
+
+                    frames++;
+                    counters.FrameSent();
+                    if (item.Kind == OutputItemKind.Exception)
+                    {
+                        counters.ExceptionSent();
+                    }
                 }
 
-                var bytes = item.Bytes!;
-                if (stream.Output.TakeCorruptFrame())
-                {
-                    bytes = OutputFrames.WithCorruptCrc(bytes);
-                }
-
-                if (slow is not null)
-                {
-                    await Task.Delay(slow.Delay, time, cancellationToken);
-                }
-
-                await body.WriteAsync(bytes, cancellationToken);
-                frames++;
-                counters.FrameSent();
-                if (item.Kind == OutputItemKind.Exception)
-                {
-                    counters.ExceptionSent();
-                }
+                await body.FlushAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,17 +1,20 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using Amazon.Runtime.EventStreams;
 
 namespace Bridge.Emulator.Wire;
 
-/// <summary>Reads whole event-stream messages from a request body and decodes them with AWSSDK.Core's codec (which checks both CRCs).</summary>
+/// <summary>
+/// Reads whole event-stream messages from a request body into one reused buffer, and decodes them in place
+/// (<see cref="EventStreamFrame"/> checks both CRCs, as AWSSDK.Core's codec does).
+/// </summary>
 public sealed class EventStreamReader(PipeReader body, int maxMessageBytes = 1 << 20)
 {
     private const int PreludeBytes = 12;
+    private byte[] _message = new byte[4096];
 
-    /// <summary>The next message's bytes, or null when the body ended cleanly between messages.</summary>
-    public async ValueTask<byte[]?> ReadMessageAsync(CancellationToken cancellationToken)
+    /// <summary>The next message's bytes (valid until the next call), or null when the body ended cleanly between messages.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>?> ReadMessageAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -28,9 +31,13 @@ public sealed class EventStreamReader(PipeReader body, int maxMessageBytes = 1 <
 
                 if (buffer.Length >= total)
                 {
-                    var message = buffer.Slice(0, total).ToArray();
+                    if (_message.Length < total)
+                    {
+                        _message = new byte[Math.Max(total, _message.Length * 2)];
+                    }
+                    buffer.Slice(0, total).CopyTo(_message);
                     body.AdvanceTo(buffer.GetPosition(total));
-                    return message;
+                    return _message.AsMemory(0, total);
                 }
             }
 
@@ -49,53 +56,51 @@ public sealed class EventStreamReader(PipeReader body, int maxMessageBytes = 1 <
         }
     }
 
-    /// <summary>Decodes a signed outer message into its date, signature and payload.</summary>
-    public static InputFrame DecodeSigned(byte[] message)
+    /// <summary>Decodes a signed outer message into its date, signature and payload, in place.</summary>
+    public static SignedFrame ReadSigned(ReadOnlySpan<byte> message)
     {
-        EventStreamMessage decoded;
-        try
-        {
-            decoded = EventStreamMessage.FromBuffer(message, 0, message.Length);
-        }
-        catch (Exception e) when (e is EventStreamChecksumFailureException or EventStreamParseException or ArgumentException or IndexOutOfRangeException)
-        {
-            throw new FrameDecodeException("Event stream message could not be decoded: " + e.Message);
-        }
-
-        if (!decoded.Headers.TryGetValue(":date", out var date) || date.HeaderType != EventStreamHeaderType.Timestamp)
+        var decoded = EventStreamFrame.Read(message);
+        if (!decoded.TryGetTimestamp(":date"u8, out var date))
         {
             throw new FrameDecodeException("Event stream message is missing the :date header.");
         }
 
-        if (!decoded.Headers.TryGetValue(":chunk-signature", out var signature) || signature.HeaderType != EventStreamHeaderType.ByteBuf)
+        if (!decoded.TryGetBytes(":chunk-signature"u8, out var signature))
         {
             throw new FrameDecodeException("Event stream message is missing the :chunk-signature header.");
         }
 
-        var at = new DateTimeOffset(DateTime.SpecifyKind(date.AsTimestamp(), DateTimeKind.Utc));
-        return new InputFrame(at, signature.AsByteBuf(), decoded.Payload ?? []);
+        return new SignedFrame(date, signature, decoded.Payload);
+    }
+
+    /// <summary>Decodes a signed outer message into its date, signature and payload (copies of them).</summary>
+    public static InputFrame DecodeSigned(byte[] message)
+    {
+        var frame = ReadSigned(message);
+        return new InputFrame(frame.Date, frame.Signature.ToArray(), frame.Payload.ToArray());
+    }
+
+    /// <summary>
+    /// Decodes the inner event message and its JSON payload's <c>bytes</c> field (base64) into
+    /// <paramref name="scratch"/> (grown when too small); returns the event JSON's length.
+    /// </summary>
+    public static int ReadEventJson(ReadOnlySpan<byte> innerMessage, ref byte[] scratch)
+    {
+        var decoded = EventStreamFrame.Read(innerMessage);
+        if (!decoded.HeaderEquals(":message-type"u8, "event"u8) || !decoded.HeaderEquals(":event-type"u8, "chunk"u8))
+        {
+            throw new FrameDecodeException("Inner event message must be :message-type event, :event-type chunk.");
+        }
+
+        return ChunkPayload.DecodeBytes(decoded.Payload, ref scratch);
     }
 
     /// <summary>Decodes the inner event message and returns its JSON payload's <c>bytes</c> field, base64-decoded.</summary>
     public static byte[] DecodeEventJson(byte[] innerMessage)
     {
-        EventStreamMessage decoded;
-        try
-        {
-            decoded = EventStreamMessage.FromBuffer(innerMessage, 0, innerMessage.Length);
-        }
-        catch (Exception e) when (e is EventStreamChecksumFailureException or EventStreamParseException or ArgumentException or IndexOutOfRangeException)
-        {
-            throw new FrameDecodeException("Inner event message could not be decoded: " + e.Message);
-        }
-
-        if (!decoded.Headers.TryGetValue(":message-type", out var messageType) || messageType.AsString() != "event"
-            || !decoded.Headers.TryGetValue(":event-type", out var eventType) || eventType.AsString() != "chunk")
-        {
-            throw new FrameDecodeException("Inner event message must be :message-type event, :event-type chunk.");
-        }
-
-        return ChunkPayload.DecodeBytes(decoded.Payload ?? []);
+        var scratch = Array.Empty<byte>();
+        var length = ReadEventJson(innerMessage, ref scratch);
+        return scratch[..length];
     }
 
     private static int ReadTotalLength(ReadOnlySequence<byte> buffer)
@@ -105,4 +110,16 @@ public sealed class EventStreamReader(PipeReader body, int maxMessageBytes = 1 <
         var total = BinaryPrimitives.ReadUInt32BigEndian(prelude);
         return total > int.MaxValue ? int.MaxValue : (int)total;
     }
+}
+
+/// <summary>A signed outer message read in place: its <c>:date</c>, <c>:chunk-signature</c> and payload.</summary>
+public readonly ref struct SignedFrame(DateTimeOffset date, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> payload)
+{
+    public DateTimeOffset Date { get; } = date;
+
+    public ReadOnlySpan<byte> Signature { get; } = signature;
+
+    public ReadOnlySpan<byte> Payload { get; } = payload;
+
+    public bool IsEndOfInput => Payload.IsEmpty;
 }

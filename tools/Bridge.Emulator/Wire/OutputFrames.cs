@@ -7,9 +7,35 @@ namespace Bridge.Emulator.Wire;
 /// <summary>The unsigned messages Bedrock sends back: event chunks and exceptions.</summary>
 public static class OutputFrames
 {
-    public static byte[] Chunk(ReadOnlySpan<byte> eventJson) => new EventStreamMessage(
-        [Header(":event-type", "chunk"), Header(":content-type", "application/json"), Header(":message-type", "event")],
-        ChunkPayload.Encode(eventJson)).ToByteArray();
+    private static ReadOnlySpan<byte> EventTypeName => ":event-type"u8;
+    private static ReadOnlySpan<byte> ContentTypeName => ":content-type"u8;
+    private static ReadOnlySpan<byte> MessageTypeName => ":message-type"u8;
+    private static ReadOnlySpan<byte> ChunkValue => "chunk"u8;
+    private static ReadOnlySpan<byte> JsonValue => "application/json"u8;
+    private static ReadOnlySpan<byte> EventValue => "event"u8;
+
+    private static int ChunkHeadersLength =>
+        EventStreamFrame.StringHeaderLength(EventTypeName, ChunkValue) +
+        EventStreamFrame.StringHeaderLength(ContentTypeName, JsonValue) +
+        EventStreamFrame.StringHeaderLength(MessageTypeName, EventValue);
+
+    /// <summary>
+    /// An event chunk: <c>:event-type</c> chunk, <c>:content-type</c> application/json, <c>:message-type</c> event (the
+    /// order AWSSDK.Core writes them in), the payload <c>{"bytes":"base64"}</c>; written straight into one array.
+    /// </summary>
+    public static byte[] Chunk(ReadOnlySpan<byte> eventJson)
+    {
+        var headersLength = ChunkHeadersLength;
+        var payloadLength = ChunkPayload.EncodedLength(eventJson.Length);
+        var frame = new byte[EventStreamFrame.Length(headersLength, payloadLength)];
+        var headers = frame.AsSpan(EventStreamFrame.PreludeLength, headersLength);
+        var at = EventStreamFrame.WriteStringHeader(EventTypeName, ChunkValue, headers);
+        at += EventStreamFrame.WriteStringHeader(ContentTypeName, JsonValue, headers[at..]);
+        EventStreamFrame.WriteStringHeader(MessageTypeName, EventValue, headers[at..]);
+        ChunkPayload.Encode(eventJson, frame.AsSpan(EventStreamFrame.PreludeLength + headersLength));
+        EventStreamFrame.Finish(frame, headersLength);
+        return frame;
+    }
 
     public static byte[] Exception(string exceptionType, string message) => new EventStreamMessage(
         [Header(":exception-type", exceptionType), Header(":content-type", "application/json"), Header(":message-type", "exception")],

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Bridge.Buffers;
 using Bridge.TwilioStandIn.Media;
 using Bridge.TwilioStandIn.Tracing;
 using Bridge.TwilioStandIn.Twilio;
@@ -183,6 +184,26 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         var (streamUrl, failure) = CheckStreamUrl(state, stream.Url, options);
 
         using var socket = new ClientWebSocket();
+        // The connection is ours, so that what one 20 ms tick sends leaves in one write (see CoalescingStream).
+        CoalescingStream? connection = null;
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (context, token) =>
+            {
+                var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await tcp.ConnectAsync(context.DnsEndPoint, token);
+                }
+                catch
+                {
+                    tcp.Dispose();
+                    throw;
+                }
+                return connection = new CoalescingStream(new NetworkStream(tcp, ownsSocket: true));
+            },
+        });
         socket.Options.SetRequestHeader(TwilioRequestSigner.WebSocketHeaderName, TwilioRequestSigner.SignWebSocketUpgrade(options.AuthToken, stream.Url));
         socket.Options.CollectHttpResponseDetails = true;
         if (Activity.Current is { } trace)
@@ -191,7 +212,7 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
 
         // CheckStreamUrl gives either the URL or the failure.
-        failure ??= await ConnectAsync(socket, options.Routes.Resolve(streamUrl!), options.ConnectTimeout, cancellationToken);
+        failure ??= await ConnectAsync(socket, invoker, options.Routes.Resolve(streamUrl!), options.ConnectTimeout, cancellationToken);
         if (failure is not null)
         {
             LogStreamFailed(logger, state.Call.CallSid, failure.Code, failure.Problem);
@@ -202,7 +223,8 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         }
 
         var start = new StreamStart(state.Call.AccountSid, state.Call.CallSid, streamSid, stream.Parameters);
-        var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer);
+        var session = new MediaStreamSession(socket, start, options.Media, time, logger, observer,
+            options.Media.BatchWrites ? connection : null);
         var interruptedByApi = live?.Interrupted ?? CancellationToken.None;
         using var stopStream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruptedByApi);
         var running = session.RunAsync(hangUp: stopStream.Token);
@@ -270,13 +292,13 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         return (uri, null);
     }
 
-    private async Task<TwilioWarning?> ConnectAsync(ClientWebSocket socket, Uri url, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<TwilioWarning?> ConnectAsync(ClientWebSocket socket, HttpMessageInvoker invoker, Uri url, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            await socket.ConnectAsync(url, linked.Token);
+            await socket.ConnectAsync(url, invoker, linked.Token);
             return null;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)

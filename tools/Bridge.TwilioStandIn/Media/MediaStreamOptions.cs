@@ -28,6 +28,12 @@ public sealed record MediaStreamOptions
     /// <summary>Caller frames dropped or delayed on the way to the bridge.</summary>
     public LineImpairment Impairment { get; init; } = LineImpairment.None;
 
+    /// <summary>
+    /// Send what one 20 ms tick queues (a caller frame, the marks it echoes) in one write on the connection, when the
+    /// connection allows it; false writes each message on its own. The WebSocket frames are the same either way.
+    /// </summary>
+    public bool BatchWrites { get; init; } = true;
+
     /// <summary>Real time to wait for the server's close frame once the caller hung up.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

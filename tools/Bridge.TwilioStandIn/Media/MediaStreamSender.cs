@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Bridge.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -25,8 +26,12 @@ internal sealed class MediaStreamSender
     private int _dtmfSent;
     private int _marksEchoed;
 
-    public MediaStreamSender(WebSocket socket, StreamStart stream, CallerAudio audio, TimeProvider time, ILogger logger, IMediaStreamObserver? observer)
+    private readonly CoalescingStream? _connection;
+
+    public MediaStreamSender(WebSocket socket, StreamStart stream, CallerAudio audio, TimeProvider time, ILogger logger, IMediaStreamObserver? observer,
+        CoalescingStream? connection = null)
     {
+        _connection = connection;
         _socket = socket;
         _stream = stream;
         _audio = audio;
@@ -55,42 +60,29 @@ internal sealed class MediaStreamSender
         var frame = new byte[CallerAudio.FrameBytes];
         try
         {
-            await foreach (var message in _outbound.Reader.ReadAllAsync(cancellationToken))
+            // What is queued together (a tick's caller frame and the marks it echoes) leaves in one write.
+            while (await _outbound.Reader.WaitToReadAsync(cancellationToken))
             {
-                ReadOnlyMemory<byte> json;
-                switch (message.Kind)
+                _connection?.Hold();
+                try
                 {
-                    case OutboundKind.Connected:
-                        json = _writer.Connected();
-                        break;
-                    case OutboundKind.Start:
-                        json = _writer.Start(++sequenceNumber);
-                        break;
-                    case OutboundKind.Media:
-                        _audio.ReadFrame(message.Chunk - 1, frame);
-                        json = _writer.Media(++sequenceNumber, message.Chunk, message.TimestampMs, frame);
-                        _observer?.CallerFrameSent(message.Chunk, _time.GetTimestamp());
-                        break;
-                    case OutboundKind.Dtmf:
-                        json = _writer.Dtmf(++sequenceNumber, message.Digit);
-                        break;
-                    case OutboundKind.Mark:
-                        json = _writer.Mark(++sequenceNumber, message.Name!);
-                        break;
-                    default:
-                        json = _writer.Stop(++sequenceNumber);
-                        break;
+                    while (_outbound.Reader.TryRead(out var message))
+                    {
+                        // Every message but connected carries the next sequence number.
+                        var number = message.Kind == OutboundKind.Connected ? sequenceNumber : ++sequenceNumber;
+                        await SendAsync(message, frame, number, cancellationToken);
+                    }
                 }
-
-                if (_socket.State != WebSocketState.Open)
+                finally
                 {
-                    continue; // the server closed: nothing more can be sent, but the queue must drain
+                    if (_connection is not null)
+                    {
+                        await _connection.ReleaseAsync(CancellationToken.None);
+                    }
                 }
-                await _socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-                Count(message.Kind);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             MediaStreamLog.SendFailed(_logger, _stream.CallSid, e.Message);
             while (_outbound.Reader.TryRead(out _))
@@ -101,6 +93,41 @@ internal sealed class MediaStreamSender
         {
             _started.TrySetResult();
         }
+    }
+
+    private async ValueTask SendAsync(Outbound message, byte[] frame, long sequenceNumber, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> json;
+        switch (message.Kind)
+        {
+            case OutboundKind.Connected:
+                json = _writer.Connected();
+                break;
+            case OutboundKind.Start:
+                json = _writer.Start(sequenceNumber);
+                break;
+            case OutboundKind.Media:
+                _audio.ReadFrame(message.Chunk - 1, frame);
+                json = _writer.Media(sequenceNumber, message.Chunk, message.TimestampMs, frame);
+                _observer?.CallerFrameSent(message.Chunk, _time.GetTimestamp());
+                break;
+            case OutboundKind.Dtmf:
+                json = _writer.Dtmf(sequenceNumber, message.Digit);
+                break;
+            case OutboundKind.Mark:
+                json = _writer.Mark(sequenceNumber, message.Name!);
+                break;
+            default:
+                json = _writer.Stop(sequenceNumber);
+                break;
+        }
+
+        if (_socket.State != WebSocketState.Open)
+        {
+            return; // the server closed: nothing more can be sent, but the queue must drain
+        }
+        await _socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        Count(message.Kind);
     }
 
     private void Count(OutboundKind kind)

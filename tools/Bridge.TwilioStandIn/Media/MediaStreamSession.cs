@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Bridge.Audio;
+using Bridge.Buffers;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.TwilioStandIn.Media;
@@ -32,13 +33,15 @@ public sealed class MediaStreamSession
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeDescription;
 
+    /// <param name="connection">The socket's connection, when it can hold writes: what one tick sends then leaves in one write.</param>
     public MediaStreamSession(
         WebSocket socket,
         StreamStart stream,
         MediaStreamOptions options,
         TimeProvider time,
         ILogger logger,
-        IMediaStreamObserver? observer = null)
+        IMediaStreamObserver? observer = null,
+        CoalescingStream? connection = null)
     {
         if (options.Speed is <= 0 or > 1000)
         {
@@ -50,7 +53,7 @@ public sealed class MediaStreamSession
         _time = time;
         _logger = logger;
         _observer = observer;
-        _sender = new MediaStreamSender(socket, stream, options.Audio, time, logger, observer);
+        _sender = new MediaStreamSender(socket, stream, options.Audio, time, logger, observer, connection);
         _playback = new StreamPlayback(stream, logger, _sender, options.RecordHeardAudio, options.Listener);
     }
 

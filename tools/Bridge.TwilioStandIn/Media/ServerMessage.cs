@@ -25,7 +25,86 @@ public readonly record struct ServerMessage(ServerMessageKind Kind, byte[]? Payl
     public static ServerMessage Binary(int length) =>
         Invalid(TwilioErrorCodes.MalformedMessage, $"a binary frame of {length} bytes (Twilio accepts only JSON text frames)");
 
-    public static ServerMessage Parse(ReadOnlyMemory<byte> utf8, string streamSid)
+    public static ServerMessage Parse(ReadOnlyMemory<byte> utf8, string streamSid) =>
+        TryParsePlain(utf8.Span, streamSid) ?? ParseDocument(utf8, streamSid);
+
+    /// <summary>
+    /// The shapes a bridge sends 75 times a second per call — <c>{"event":"media","streamSid":…,"media":{"payload":…}}</c>,
+    /// the same for <c>mark</c> with <c>name</c>, and <c>clear</c> — in that order, nothing escaped, read without a
+    /// document; null for anything else, which <see cref="ParseDocument"/> then judges (so both give the same answer).
+    /// </summary>
+    private static ServerMessage? TryParsePlain(ReadOnlySpan<byte> utf8, string streamSid)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            if (!Next(ref reader, JsonTokenType.StartObject) || !NextName(ref reader, "event"u8) || !Next(ref reader, JsonTokenType.String) || reader.ValueIsEscaped)
+            {
+                return null;
+            }
+            var kind = reader.ValueTextEquals("media"u8) ? ServerMessageKind.Media
+                : reader.ValueTextEquals("mark"u8) ? ServerMessageKind.Mark
+                : reader.ValueTextEquals("clear"u8) ? ServerMessageKind.Clear
+                : (ServerMessageKind?)null;
+            if (kind is not { } messageKind || !NextName(ref reader, "streamSid"u8) || !Next(ref reader, JsonTokenType.String) ||
+                reader.ValueIsEscaped || !reader.ValueTextEquals(streamSid))
+            {
+                return null;
+            }
+
+            byte[]? payload = null;
+            string? markName = null;
+            if (messageKind == ServerMessageKind.Media)
+            {
+                if (!NextName(ref reader, "media"u8) || !Next(ref reader, JsonTokenType.StartObject) || !NextName(ref reader, "payload"u8) ||
+                    !Next(ref reader, JsonTokenType.String) || reader.ValueIsEscaped || (payload = Base64Value(reader.ValueSpan)) is null ||
+                    !Next(ref reader, JsonTokenType.EndObject))
+                {
+                    return null;
+                }
+            }
+            else if (messageKind == ServerMessageKind.Mark)
+            {
+                if (!NextName(ref reader, "mark"u8) || !Next(ref reader, JsonTokenType.StartObject) || !NextName(ref reader, "name"u8) ||
+                    !Next(ref reader, JsonTokenType.String) || reader.ValueIsEscaped)
+                {
+                    return null;
+                }
+                markName = reader.GetString();
+                if (!Next(ref reader, JsonTokenType.EndObject))
+                {
+                    return null;
+                }
+            }
+            return Next(ref reader, JsonTokenType.EndObject) && !reader.Read()
+                ? new ServerMessage(messageKind, payload, markName, 0, null, null)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool Next(ref Utf8JsonReader reader, JsonTokenType token) => reader.Read() && reader.TokenType == token;
+
+    private static bool NextName(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
+        Next(ref reader, JsonTokenType.PropertyName) && !reader.ValueIsEscaped && reader.ValueTextEquals(name);
+
+    private static byte[]? Base64Value(ReadOnlySpan<byte> base64)
+    {
+        // The exact length when the base64 is whole (it always is): one array per message, no trimming copy.
+        var padding = base64.Length % 4 != 0 || base64.IsEmpty ? 0 : base64[^1] != '=' ? 0 : base64[^2] == '=' ? 2 : 1;
+        var length = base64.Length % 4 == 0 ? base64.Length / 4 * 3 - padding : System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        var bytes = new byte[length];
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(base64, bytes, out _, out var written) != System.Buffers.OperationStatus.Done)
+        {
+            return null;
+        }
+        return written == bytes.Length ? bytes : bytes[..written];
+    }
+
+    private static ServerMessage ParseDocument(ReadOnlyMemory<byte> utf8, string streamSid)
     {
         JsonDocument document;
         try
