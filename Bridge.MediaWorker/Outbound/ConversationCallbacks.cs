@@ -77,14 +77,14 @@ public sealed partial class ConversationCallbacks : IHostedService
         }
         if (_parameter.Open(sealedCallback, start.CallSid) is not { } callback)
         {
-            Count("unreadable");
             LogUnreadable(start.CallSid);
+            Count("unreadable");
             return null;
         }
         if (_secret.Length == 0)
         {
-            Count("no-secret");
             LogNoSecret(start.CallSid);
+            Count("no-secret");
             return null;
         }
         var transcript = _options.TranscriptCharacters > 0 ? new ConversationTranscript(_options.TranscriptCharacters, _time, startedAt) : null;
@@ -99,8 +99,8 @@ public sealed partial class ConversationCallbacks : IHostedService
         {
             if (_stopping)
             {
-                Count("abandoned");
                 LogAbandoned(conversation.Start.CallSid, conversation.Callback.Host);
+                Count("abandoned");
                 return;
             }
             var delivering = Task.Run(() => DeliverAsync(conversation, body));
@@ -157,23 +157,23 @@ public sealed partial class ConversationCallbacks : IHostedService
             switch (last.Result)
             {
                 case CallbackResult.Delivered:
-                    Count("delivered");
                     LogDelivered(callSid, host, last.Status ?? 0, attempts, body.Length);
+                    Count("delivered");
                     break;
                 case CallbackResult.Refused:
-                    Count("refused");
                     LogRefused(callSid, host, last.Detail);
+                    Count("refused");
                     break;
                 default:
-                    Count("failed");
                     LogGaveUp(callSid, host, attempts, last.Detail);
+                    Count("failed");
                     break;
             }
         }
         catch (OperationCanceledException)
         {
-            Count("abandoned");
             LogAbandoned(callSid, host);
+            Count("abandoned");
         }
     }
 
