@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Bridge.CallSimulator.Outbound;
 using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Outbound;
@@ -19,9 +16,6 @@ namespace Bridge.AppHost;
 /// </summary>
 internal static class OutboundTestCallCommand
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan ConversationWait = TimeSpan.FromSeconds(30);
-
     public static IResourceBuilder<ProjectResource> WithOutboundTestCallCommands(
         this IResourceBuilder<ProjectResource> api,
         OutboundExtensions.Settings outbound,
@@ -68,54 +62,27 @@ internal static class OutboundTestCallCommand
         await using var twilioApi = await TryServeAsync(twilioApiAddress, liveCalls, callee, logger, cancellationToken);
         await using var operatorSide = await OperatorEndpoint.StartAsync(secret, cancellationToken);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(api.Url), "/calls"))
+        var call = new OutboundTestCall.Call(to, OutboundExtensions.LocalCallerIds[0], "reminders",
+            new Dictionary<string, string> { ["patientName"] = "Ana", ["appointment"] = "on Tuesday at 3 pm" });
+        var (callSid, refusal) = await OutboundTestCall.PlaceAsync(http, new Uri(api.Url), key, call, operatorSide, cancellationToken);
+        if (callSid is null)
         {
-            Content = JsonContent.Create(new
-            {
-                to,
-                from = OutboundExtensions.LocalCallerIds[0],
-                agent = "reminders",
-                variables = new Dictionary<string, string> { ["patientName"] = "Ana", ["appointment"] = "on Tuesday at 3 pm" },
-                statusCallback = operatorSide.Url.ToString(),
-            }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var placed = await http.SendAsync(request, cancellationToken);
-        var answer = await placed.Content.ReadAsStringAsync(cancellationToken);
-        if (!placed.IsSuccessStatusCode)
-        {
-            return new ExecuteCommandResult { Success = false, Message = $"POST /calls answered {(int)placed.StatusCode}: {answer}" };
-        }
-        using var placedCall = JsonDocument.Parse(answer);
-        var callSid = placedCall.RootElement.GetProperty("callSid").GetString() ?? "";
-
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(Wait);
-        JsonElement outcome;
-        try
-        {
-            outcome = await operatorSide.ReceivedAsync(callSid, OperatorEndpoint.Completed, wait.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new ExecuteCommandResult { Success = false, Message = $"Placed ({answer}), but no outcome arrived within {Wait.TotalMinutes:0} minutes." };
+            return new ExecuteCommandResult { Success = false, Message = refusal };
         }
 
-        // The worker sends the conversation when its stream ends, about when Twilio's final status reaches the api.
-        var message = OperatorCallbackText.Outcome(outcome);
-        if (outcome.GetProperty("callStatus").GetString() == "completed")
+        var (outcome, conversation) = await OutboundTestCall.CallbacksAsync(operatorSide, callSid, cancellationToken);
+        if (outcome is not { } completed)
         {
-            using var conversationWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            conversationWait.CancelAfter(ConversationWait);
-            try
-            {
-                var conversation = await operatorSide.ReceivedAsync(callSid, OperatorEndpoint.Conversation, conversationWait.Token);
-                message += " " + OperatorCallbackText.Conversation(conversation, turns: true);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                message += $" No conversation callback came from the worker within {ConversationWait.TotalSeconds:0} s of the outcome.";
-            }
+            return new ExecuteCommandResult { Success = false, Message = $"Placed {callSid}, but no outcome arrived within {OutboundTestCall.OutcomeWait.TotalMinutes:0} minutes." };
+        }
+        var message = OperatorCallbackText.Outcome(completed);
+        if (conversation is { } said)
+        {
+            message += " " + OperatorCallbackText.Conversation(said, turns: true);
+        }
+        else if (completed.GetProperty("callStatus").GetString() == "completed")
+        {
+            message += $" No conversation callback came from the worker within {OutboundTestCall.ConversationWait.TotalSeconds:0} s of the outcome.";
         }
         return new ExecuteCommandResult { Success = true, Message = message };
     }

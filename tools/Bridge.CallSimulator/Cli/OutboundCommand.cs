@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Bridge.CallSimulator.Outbound;
 using Bridge.TwilioStandIn.Calls;
@@ -17,9 +15,6 @@ namespace Bridge.CallSimulator.Cli;
 /// </summary>
 public static class OutboundCommand
 {
-    private static readonly TimeSpan OutcomeWait = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan ConversationWait = TimeSpan.FromSeconds(30);
-
     public static Command Create()
     {
         var api = new Option<Uri>("--api")
@@ -85,41 +80,24 @@ public static class OutboundCommand
             await using var twilio = await CommonOptions.StartRestApiAsync(parse.GetValue(restApi)!, liveCalls, cancellationToken, callee);
             await using var operatorSide = await OperatorEndpoint.StartAsync(secret, cancellationToken);
 
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(parse.GetValue(api)!, "/calls"))
-            {
-                Content = JsonContent.Create(new
-                {
-                    to = parse.GetValue(to),
-                    from = parse.GetValue(from),
-                    agent = parse.GetValue(agent),
-                    variables = values,
-                    statusCallback = operatorSide.Url.ToString(),
-                }),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            HttpResponseMessage placed;
+            var call = new OutboundTestCall.Call(parse.GetValue(to)!, parse.GetValue(from)!, parse.GetValue(agent)!, values);
+            string? callSid, refusal;
             try
             {
-                placed = await http.SendAsync(request, cancellationToken);
+                (callSid, refusal) = await OutboundTestCall.PlaceAsync(http, parse.GetValue(api)!, key, call, operatorSide, cancellationToken);
             }
             catch (HttpRequestException e)
             {
                 Console.Error.WriteLine($"The api at {parse.GetValue(api)} cannot be reached ({e.Message}). Start it first: dotnet run --project Bridge.AppHost");
                 return 1;
             }
-            using (placed)
+            if (callSid is null)
             {
-                var answer = await placed.Content.ReadAsStringAsync(cancellationToken);
-                if (!placed.IsSuccessStatusCode)
-                {
-                    Console.Error.WriteLine($"POST /calls answered {(int)placed.StatusCode}: {answer}");
-                    return 1;
-                }
-                using var placedCall = JsonDocument.Parse(answer);
-                var callSid = placedCall.RootElement.GetProperty("callSid").GetString() ?? "";
-                Console.WriteLine($"Placed {callSid} to {parse.GetValue(to)}; waiting for the operator's callbacks at {operatorSide.Url}");
-                return await ShowCallbacksAsync(operatorSide, callSid, cancellationToken);
+                Console.Error.WriteLine(refusal);
+                return 1;
             }
+            Console.WriteLine($"Placed {callSid} to {call.To}; waiting for the operator's callbacks at {operatorSide.Url}");
+            return Show(await OutboundTestCall.CallbacksAsync(operatorSide, callSid, cancellationToken), operatorSide.Refused);
         });
         return command.WithExamples(
             "bridge-call outbound",
@@ -146,39 +124,25 @@ public static class OutboundCommand
     }
 
     /// <summary>Prints the outcome, then (for an answered call) the conversation with its turns; 0 when both came, verified.</summary>
-    private static async Task<int> ShowCallbacksAsync(OperatorEndpoint operatorSide, string callSid, CancellationToken cancellationToken)
+    private static int Show((JsonElement? Outcome, JsonElement? Conversation) callbacks, int refused)
     {
-        using var outcomeWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        outcomeWait.CancelAfter(OutcomeWait);
-        JsonElement outcome;
-        try
+        if (callbacks.Outcome is not { } outcome)
         {
-            outcome = await operatorSide.ReceivedAsync(callSid, OperatorEndpoint.Completed, outcomeWait.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"No outcome arrived within {OutcomeWait.TotalMinutes:0} minutes ({operatorSide.Refused} callbacks refused: their signature did not verify).");
+            Console.Error.WriteLine($"No outcome arrived within {OutboundTestCall.OutcomeWait.TotalMinutes:0} minutes ({refused} callbacks refused: their signature did not verify).");
             return 1;
         }
         Console.WriteLine("call.completed (signature verified): " + OperatorCallbackText.Outcome(outcome));
+        if (callbacks.Conversation is { } conversation)
+        {
+            Console.WriteLine("call.conversation (signature verified): " + OperatorCallbackText.Conversation(conversation, turns: true));
+            return 0;
+        }
         if (outcome.GetProperty("callStatus").GetString() != "completed")
         {
             return 0;
         }
-
-        using var conversationWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        conversationWait.CancelAfter(ConversationWait);
-        try
-        {
-            var conversation = await operatorSide.ReceivedAsync(callSid, OperatorEndpoint.Conversation, conversationWait.Token);
-            Console.WriteLine("call.conversation (signature verified): " + OperatorCallbackText.Conversation(conversation, turns: true));
-            return 0;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"No conversation arrived from the worker within {ConversationWait.TotalSeconds:0} s of the outcome " +
-                                    $"({operatorSide.Refused} callbacks refused: their signature did not verify). Is Outbound:CallbackSecret set on the worker?");
-            return 1;
-        }
+        Console.Error.WriteLine($"No conversation arrived from the worker within {OutboundTestCall.ConversationWait.TotalSeconds:0} s of the outcome " +
+                                $"({refused} callbacks refused: their signature did not verify). Is Outbound:CallbackSecret set on the worker?");
+        return 1;
     }
 }
