@@ -13,7 +13,10 @@ public sealed class ConversationCallbackParameter
 {
     public const string Name = "callback";
 
-    /// <summary>A callback URL is at most 300 characters: sealed, at most 440, under the ~500 Twilio allows a parameter.</summary>
+    /// <summary>
+    /// The longest value opened: a 300-character URL in UTF-8 at worst. The api accepts only URLs of at most 300
+    /// characters, which seal to 438 characters when ASCII, under the ~500 Twilio allows a parameter.
+    /// </summary>
     public static readonly int MaxSealedLength = PurposeSeal.SealedLength(300 * 4);
 
     private readonly PurposeSeal _seal;
