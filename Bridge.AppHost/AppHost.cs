@@ -67,8 +67,8 @@ else if (!builder.ExecutionContext.IsPublishMode)
 
 if (!builder.ExecutionContext.IsPublishMode)
 {
-    builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, publicBaseUrl, CallSimulatorRestApi(builder));
-    builder.AddSampleAgents(api, mediaWorker, outbound.CallbackSecret);
+    var softphone = builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, publicBaseUrl, CallSimulatorRestApi(builder));
+    builder.AddSampleAgents(api, mediaWorker, outbound.CallbackSecret, softphone);
 }
 
 mediaWorker.WithTransferTarget(builder, callsComeFromTheSimulator: publicBaseUrl is null);

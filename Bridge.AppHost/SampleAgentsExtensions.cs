@@ -25,7 +25,8 @@ internal static class SampleAgentsExtensions
         this IDistributedApplicationBuilder builder,
         IResourceBuilder<ProjectResource> api,
         IResourceBuilder<ProjectResource> worker,
-        IResourceBuilder<ParameterResource> outboundCallbackSecret)
+        IResourceBuilder<ParameterResource> outboundCallbackSecret,
+        IResourceBuilder<ProjectResource>? softphone = null)
     {
         foreach (var setting in builder.Configuration.GetSection("HttpTools").AsEnumerable(makePathsRelative: true))
         {
@@ -38,6 +39,7 @@ internal static class SampleAgentsExtensions
         {
             api.WithEnvironment("Agents__Source", source);
             worker.WithEnvironment("Agents__Source", source);
+            softphone?.WithEnvironment("Agents__Source", source);
             return;
         }
 
@@ -52,6 +54,8 @@ internal static class SampleAgentsExtensions
             .ExcludeFromManifest();
 
         api.WithEnvironment("Agents__Source", sample);
+        // The softphone offers the same agents, each with the number that reaches it.
+        softphone?.WithEnvironment("Agents__Source", sample);
         worker.WithEnvironment("Agents__Source", sample)
             .WithEnvironment($"HttpTools__{SampleTool}__Secret", secret)
             .WithEnvironment($"HttpTools__{SampleTool}__Url", ReferenceExpression.Create($"{backend.GetEndpoint("http")}/tools/order-status"))

@@ -68,7 +68,9 @@ public sealed class BridgedCall : ITwilioStreamListener
     /// Every model event taken has been handled (or the call waits for playback to make room) and nothing is left to
     /// send: for tests on fake time, the call has caught up with the clock.
     /// </summary>
-    internal bool IsIdle => (_model.IsWaitingForRoom || Volatile.Read(ref _modelEventsHandled) == _model.Returned) && _playout.IsIdle;
+    internal bool IsIdle =>
+        (_model.IsParkedWaitingForRoom || (Volatile.Read(ref _modelEventsHandled) == _model.Returned && _model.ReadAheadCount == 0))
+        && _playout.IsIdle;
 
     /// <summary>Runs the call until it ends; returns why it ended. Never throws for anything the call's peers do.</summary>
     public async Task<CallEndReason> RunAsync(CancellationToken endCallsRequested, CancellationToken aborted)

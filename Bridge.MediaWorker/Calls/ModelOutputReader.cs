@@ -24,30 +24,40 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
 
     private long _returned;
 
-    /// <summary>Events handed to the call so far.</summary>
+    /// <summary>
+    /// Events handed to the call so far. Counted before an event leaves a queue (and uncounted when none did), so that
+    /// another thread never sees an event neither queued nor counted.
+    /// </summary>
     internal long Returned => Volatile.Read(ref _returned);
 
-    /// <summary>The call is waiting for playback to make room (reading ahead meanwhile).</summary>
-    internal bool IsWaitingForRoom => Volatile.Read(ref _waitingForRoom);
+    /// <summary>Events read ahead and not yet handed to the call (read from another thread: tests on fake time).</summary>
+    internal int ReadAheadCount => Volatile.Read(ref _readAheadCount);
 
-    private bool _waitingForRoom;
+    /// <summary>Blocked waiting for playback to make room or for the model's next event, with nothing in hand.</summary>
+    internal bool IsParkedWaitingForRoom => Volatile.Read(ref _parked);
+
+    private int _readAheadCount;
+    private bool _parked;
 
     /// <summary>The next model event: one read ahead while the queue was full, else the next from the session; null once they end.</summary>
     public async ValueTask<NovaOutputEvent?> NextAsync(CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _returned);
         if (_readAhead.TryDequeue(out var output))
         {
+            Interlocked.Decrement(ref _readAheadCount);
             Taken(output);
-            Interlocked.Increment(ref _returned);
             return output;
         }
+        Interlocked.Decrement(ref _returned);
         while (await session.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            Interlocked.Increment(ref _returned);
             if (session.Events.TryRead(out output))
             {
-                Interlocked.Increment(ref _returned);
                 return output;
             }
+            Interlocked.Decrement(ref _returned);
         }
         return null;
     }
@@ -56,18 +66,8 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
     /// Waits for playback to make room in a full queue while reading the model's events ahead. Returns false when the
     /// model signalled a barge-in: the audio being queued, and any read ahead of the signal, is to be dropped.
     /// </summary>
-    public async Task<bool> WaitForRoomAsync(Playout playout, CancellationToken cancellationToken)
-    {
-        Volatile.Write(ref _waitingForRoom, true);
-        try
-        {
-            return await ReadAheadUntilRoomAsync(playout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref _waitingForRoom, false);
-        }
-    }
+    public Task<bool> WaitForRoomAsync(Playout playout, CancellationToken cancellationToken) =>
+        ReadAheadUntilRoomAsync(playout, cancellationToken);
 
     private async Task<bool> ReadAheadUntilRoomAsync(Playout playout, CancellationToken cancellationToken)
     {
@@ -77,7 +77,9 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var room = playout.RoomMadeAsync(waiting.Token);
             var more = canReadMore ? session.Events.WaitToReadAsync(waiting.Token).AsTask() : Task.FromResult(false);
+            Volatile.Write(ref _parked, true);
             await Task.WhenAny(room, canReadMore ? more : room).ConfigureAwait(false);
+            Volatile.Write(ref _parked, false);
             await waiting.CancelAsync().ConfigureAwait(false);
             var gotRoom = await Succeeded(room).ConfigureAwait(false);
             var events = canReadMore && await Succeeded(more).ConfigureAwait(false) && more.Result;
@@ -124,6 +126,7 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
             _otherBytes += SizeOf(output);
         }
         _readAhead.Enqueue(output);
+        Interlocked.Increment(ref _readAheadCount);
     }
 
     private void Taken(NovaOutputEvent output)
@@ -168,6 +171,7 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
         {
             _readAhead.Enqueue(output);
         }
+        Volatile.Write(ref _readAheadCount, _readAhead.Count);
     }
 
     /// <summary>What an event other than audio holds: its text; a little for the rest.</summary>

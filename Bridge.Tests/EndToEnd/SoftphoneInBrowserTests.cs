@@ -31,6 +31,14 @@ public sealed class SoftphoneInBrowserTests(AppHostFixture fixture)
         await page.GotoAsync(fixture.App.GetEndpoint("softphone", "http").ToString());
         await page.WaitForSelectorAsync("body[data-ready='true']");
 
+        // The AppHost's sample profiles, offered with the number that reaches each agent (the same document the api reads).
+        await page.WaitForSelectorAsync("body[data-agents]");
+        Assert.Equal("front-desk,orders,reminders", await Data(page, "agents"));
+        await page.SelectOptionAsync("#agent", new SelectOptionValue { Label = "orders (+15005550010, tiffany)" });
+        Assert.Equal("+15005550010", await page.InputValueAsync("#number"));
+        await page.SelectOptionAsync("#agent", new SelectOptionValue { Index = 0 });
+        Assert.Equal("+15005550006", await page.InputValueAsync("#number"));
+
         await page.ClickAsync("#call");
         await page.WaitForSelectorAsync("body[data-state='connected']");
 

@@ -90,7 +90,9 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallHost"] = "Debug",
             ["Logging:LogLevel:Bridge.MediaWorker.Calls.CallLimits"] = "Information",
         }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value), services);
-        factory.UseKestrel(0);
+        // Not UseKestrel(0): it rewrites the server's addresses after the app's own thread may have started Kestrel,
+        // which throws when Kestrel wins that race (dotnet/aspnetcore#67714). The port is chosen through the app's URLs.
+        factory.UseKestrel();
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal)))
@@ -114,6 +116,7 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
+            builder.UseUrls("http://127.0.0.1:0");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

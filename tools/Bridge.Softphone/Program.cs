@@ -12,5 +12,6 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
 app.MapSoftphone();
+app.MapAgents();
 
 return app.RunOrReportBadConfiguration();

@@ -1,3 +1,4 @@
+using Bridge.Agents;
 using Bridge.Softphone.Calls;
 using Bridge.TwilioStandIn.Twilio;
 
@@ -14,7 +15,13 @@ internal static class SoftphoneExtensions
         builder.Services.AddHostedService<RestApiHost>();
         builder.Services.AddTransient<BrowserCall>();
         builder.Services.AddSingleton<SoftphoneHttp>();
+        // The same profiles as the api and the worker (the AppHost gives all three Agents:Source): the page offers their agents.
+        builder.AddAgentProfiles();
     }
+
+    /// <summary><c>GET /agents</c>: the agents a call can reach, each with the number that reaches it (none: no profiles).</summary>
+    public static void MapAgents(this WebApplication app) =>
+        app.MapGet("/agents", (AgentProfiles profiles) => Results.Ok(AgentChoice.From(profiles.Catalog)));
 
     /// <summary><c>GET /call?to=+1…</c>: a WebSocket that is one phone call for as long as it is open.</summary>
     public static void MapSoftphone(this WebApplication app) =>

@@ -2,7 +2,11 @@ using System.Net.Sockets;
 using System.Text;
 using Bridge.Tests.Api;
 using Bridge.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.MediaWorker.PublicEdge;
 
@@ -29,10 +33,12 @@ public sealed class HealthPathTests
     [Fact]
     public async Task The_api_s_health_is_not_reached_through_a_public_prefix()
     {
-        using var api = new ApiFactory();
-        api.UseKestrel(0);
+        using var factory = new ApiFactory();
+        // A port of the app's URLs, not UseKestrel(0): see InProcessMediaWorker.
+        using var api = factory.WithWebHostBuilder(builder => builder.UseUrls("http://127.0.0.1:0"));
+        api.UseKestrel();
         api.StartServer();
-        var address = new Uri(api.ClientOptions.BaseAddress.ToString().Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        var address = new Uri(api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
         Assert.Equal("200", await StatusAsync(address, "/health/liveness"));
         Assert.Equal("404", await StatusAsync(address, "/webhook/%2e%2e/health/readiness"));

@@ -6,6 +6,7 @@ import { PhoneLine } from './phone-line.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
+  agentChoice: $('agent-choice'), agent: $('agent'),
   number: $('number'), call: $('call'), hangup: $('hangup'), status: $('status'),
   inputLevel: $('input-level'), outputLevel: $('output-level'),
   transcript: $('transcript'), transcriptNote: $('transcript-note'), steps: $('steps'),
@@ -20,7 +21,49 @@ function setState(state, text) {
   ui.call.disabled = inCall;
   ui.hangup.disabled = !inCall;
   ui.number.disabled = inCall;
+  ui.agent.disabled = inCall;
 }
+
+// The agents of the profiles the api and the worker read: choosing one puts its number in "Number called" (the
+// default agent answers any number no agent lists, so it keeps the number there unless that number is another's).
+async function loadAgents() {
+  let agents = [];
+  try {
+    const response = await fetch('agents');
+    agents = response.ok ? await response.json() : [];
+  } catch {
+    agents = [];
+  }
+  if (agents.length === 0) {
+    return;
+  }
+  const listed = new Set(agents.filter((a) => a.number).map((a) => a.number));
+  for (const agent of agents) {
+    const option = document.createElement('option');
+    option.value = agent.number ?? '';
+    option.textContent = agent.isDefault
+      ? `${agent.name} (default: any other number)`
+      : `${agent.name} (${agent.number}${agent.voice ? `, ${agent.voice}` : ''})`;
+    ui.agent.append(option);
+  }
+  ui.agent.addEventListener('change', () => {
+    const number = ui.agent.value;
+    if (number) {
+      ui.number.value = number;
+    } else if (listed.has(ui.number.value.trim())) {
+      ui.number.value = '+15005550006';
+    }
+  });
+  ui.number.addEventListener('input', () => {
+    const number = ui.number.value.trim();
+    ui.agent.value = listed.has(number) ? number : '';
+  });
+  ui.agent.value = listed.has(ui.number.value.trim()) ? ui.number.value.trim() : '';
+  ui.agentChoice.hidden = false;
+  document.body.dataset.agents = agents.map((a) => a.name).join(',');
+}
+
+loadAgents();
 
 function addLine(kind, who, text, extraClass) {
   const item = document.createElement('li');
