@@ -53,17 +53,10 @@ public sealed partial class ConversationCallbacks : IHostedService
             description: "Outbound calls' conversation callbacks, by result (delivered, refused, failed, abandoned, no-secret, unreadable).");
     }
 
+    private int _delivering;
+
     /// <summary>Callbacks being delivered now.</summary>
-    public int Pending
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pending.Count;
-            }
-        }
-    }
+    public int Pending => Volatile.Read(ref _delivering);
 
     /// <summary>
     /// The conversation to report, for an outbound call whose operator gave a callback (and whose stream token has been
@@ -103,6 +96,7 @@ public sealed partial class ConversationCallbacks : IHostedService
                 Count("abandoned");
                 return;
             }
+            Interlocked.Increment(ref _delivering);
             var delivering = Task.Run(() => DeliverAsync(conversation, body));
             _pending.Add(delivering);
             delivering.ContinueWith(done =>
@@ -174,6 +168,10 @@ public sealed partial class ConversationCallbacks : IHostedService
         {
             LogAbandoned(callSid, host);
             Count("abandoned");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _delivering);
         }
     }
 
