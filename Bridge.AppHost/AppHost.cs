@@ -46,6 +46,8 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .WithReference(mediaWorker)
     .WithTestCallCommand(twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
 var outbound = api.WithOutboundCalls(builder);
+// The worker signs the conversation callback of an outbound call with the same secret (docs/outbound.md).
+mediaWorker.WithEnvironment("Outbound__CallbackSecret", outbound.CallbackSecret);
 
 if (publicBaseUrl is not null)
 {

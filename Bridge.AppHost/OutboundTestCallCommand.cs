@@ -1,15 +1,7 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Bridge.HttpTools;
+using Bridge.CallSimulator.Outbound;
 using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Outbound;
 using Bridge.TwilioStandIn.Twilio;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,13 +10,12 @@ namespace Bridge.AppHost;
 /// <summary>
 /// Dashboard commands on the api that place an outbound call through the product's own <c>POST /calls</c> (with the
 /// local API key) to the call simulator's person or voicemail, and report the outcome the api sends to the operator's
-/// callback — received here on a loopback port, its signature checked with the callback secret. Twilio's REST API is
+/// callback and the conversation the worker sends it — received here on a loopback port, each signature checked with
+/// the callback secret (<see cref="OperatorEndpoint"/>). Twilio's REST API is
 /// the simulator's: whichever stand-in holds its address (the softphone, a <c>bridge-call</c>, or this command) places the call.
 /// </summary>
 internal static class OutboundTestCallCommand
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
-
     public static IResourceBuilder<ProjectResource> WithOutboundTestCallCommands(
         this IResourceBuilder<ProjectResource> api,
         OutboundExtensions.Settings outbound,
@@ -44,7 +35,7 @@ internal static class OutboundTestCallCommand
                 executeCommand: context => PlaceAsync(context, api.GetEndpoint("http"), outbound, authToken.Resource, accountSid.Resource, twilioApi, to),
                 commandOptions: new CommandOptions
                 {
-                    Description = $"POST /calls to {to} with the reminders agent, and reports the outcome the api calls back with.",
+                    Description = $"POST /calls to {to} with the reminders agent, and reports the outcome the api calls back with and the conversation the worker sends.",
                     IconName = "CallOutbound",
                     UpdateState = context => context.ResourceSnapshot.HealthStatus is Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
                         ? ResourceCommandState.Enabled
@@ -69,43 +60,31 @@ internal static class OutboundTestCallCommand
         var liveCalls = new LiveCalls();
         await using var callee = new OutboundCalls(account, token, http, liveCalls, TimeProvider.System, logger);
         await using var twilioApi = await TryServeAsync(twilioApiAddress, liveCalls, callee, logger, cancellationToken);
-        await using var callback = await CallbackReceiver.StartAsync(secret, cancellationToken);
+        await using var operatorSide = await OperatorEndpoint.StartAsync(secret, cancellationToken);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(api.Url), "/calls"))
+        var call = new OutboundTestCall.Call(to, OutboundExtensions.LocalCallerIds[0], "reminders",
+            new Dictionary<string, string> { ["patientName"] = "Ana", ["appointment"] = "on Tuesday at 3 pm" });
+        var (callSid, refusal) = await OutboundTestCall.PlaceAsync(http, new Uri(api.Url), key, call, operatorSide, cancellationToken);
+        if (callSid is null)
         {
-            Content = JsonContent.Create(new
-            {
-                to,
-                from = OutboundExtensions.LocalCallerIds[0],
-                agent = "reminders",
-                variables = new Dictionary<string, string> { ["patientName"] = "Ana", ["appointment"] = "on Tuesday at 3 pm" },
-                statusCallback = callback.Url.ToString(),
-            }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var placed = await http.SendAsync(request, cancellationToken);
-        var answer = await placed.Content.ReadAsStringAsync(cancellationToken);
-        if (!placed.IsSuccessStatusCode)
-        {
-            return new ExecuteCommandResult { Success = false, Message = $"POST /calls answered {(int)placed.StatusCode}: {answer}" };
+            return new ExecuteCommandResult { Success = false, Message = refusal };
         }
 
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(Wait);
-        try
+        var (outcome, conversation) = await OutboundTestCall.CallbacksAsync(operatorSide, callSid, cancellationToken);
+        if (outcome is not { } completed)
         {
-            using var outcome = JsonDocument.Parse(await callback.Received.WaitAsync(wait.Token));
-            var root = outcome.RootElement;
-            return new ExecuteCommandResult
-            {
-                Success = true,
-                Message = $"Call {root.GetProperty("callSid").GetString()}: {root.GetProperty("outcome").GetString()}. {root.GetProperty("summary").GetString()}",
-            };
+            return new ExecuteCommandResult { Success = false, Message = $"Placed {callSid}, but no outcome arrived within {OutboundTestCall.OutcomeWait.TotalMinutes:0} minutes." };
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        var message = OperatorCallbackText.Outcome(completed);
+        if (conversation is { } said)
         {
-            return new ExecuteCommandResult { Success = false, Message = $"Placed ({answer}), but no outcome arrived within {Wait.TotalMinutes:0} minutes." };
+            message += " " + OperatorCallbackText.Conversation(said, turns: true);
         }
+        else if (completed.GetProperty("callStatus").GetString() == "completed")
+        {
+            message += $" No conversation callback came from the worker within {OutboundTestCall.ConversationWait.TotalSeconds:0} s of the outcome.";
+        }
+        return new ExecuteCommandResult { Success = true, Message = message };
     }
 
     private static async Task<TwilioCallsApi?> TryServeAsync(Uri address, LiveCalls liveCalls, OutboundCalls callee, ILogger logger, CancellationToken cancellationToken)
@@ -119,45 +98,5 @@ internal static class OutboundTestCallCommand
             logger.LogWarning("Twilio's REST API cannot be served at {Address}: {Reason}", address, e.Message);
             return null;
         }
-    }
-
-    /// <summary>The operator's side: a loopback endpoint that takes one signed outcome.</summary>
-    private sealed class CallbackReceiver : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly TaskCompletionSource<string> _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private CallbackReceiver(WebApplication app) => _app = app;
-
-        public Uri Url { get; private set; } = null!;
-
-        public Task<string> Received => _received.Task;
-
-        public static async Task<CallbackReceiver> StartAsync(string secret, CancellationToken cancellationToken)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var receiver = new CallbackReceiver(app);
-            app.MapPost("/outcome", async (HttpRequest request) =>
-            {
-                using var buffer = new MemoryStream();
-                await request.Body.CopyToAsync(buffer);
-                var body = buffer.ToArray();
-                if (!ToolRequestSigner.Verify(System.Text.Encoding.UTF8.GetBytes(secret), request.Headers[ToolRequestSigner.TimestampHeader],
-                        request.Headers[ToolRequestSigner.SignatureHeader], body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)))
-                {
-                    return Results.Unauthorized();
-                }
-                receiver._received.TrySetResult(System.Text.Encoding.UTF8.GetString(body));
-                return Results.NoContent();
-            });
-            await app.StartAsync(cancellationToken);
-            receiver.Url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/outcome");
-            return receiver;
-        }
-
-        public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
 }

@@ -4,6 +4,7 @@ using Bridge.Agents.Prompts;
 using Bridge.Api.Outbound;
 using Bridge.Api.Twiml;
 using Bridge.Security;
+using Bridge.Security.Sealing;
 using Bridge.Security.RateLimits;
 using Bridge.TwilioRest;
 using Twilio.TwiML;
@@ -31,7 +32,8 @@ internal static partial class OutboundWebhooks
     }
 
     private static async Task<IResult> AnswerAsync(
-        HttpRequest request, OutboundContextCodec contexts, AgentProfiles profiles, StreamConnection connection, CancellationToken cancellationToken)
+        HttpRequest request, OutboundContextCodec contexts, ConversationCallbackParameter conversationCallback, AgentProfiles profiles,
+        StreamConnection connection, CancellationToken cancellationToken)
     {
         var form = request.HasFormContentType ? request.Form : FormCollection.Empty;
         var callSid = form["CallSid"].ToString();
@@ -51,6 +53,11 @@ internal static partial class OutboundWebhooks
             parameters[AgentStreamParameter.Name] = context.Agent;
         }
         OutboundVariables.AddTo(parameters, context.Variables);
+        // The worker sends the conversation's own callback when it ends (call.conversation): it learns where, sealed.
+        if (context.Callback is { } callback && Uri.TryCreate(callback, UriKind.Absolute, out var callbackUrl))
+        {
+            parameters[ConversationCallbackParameter.Name] = conversationCallback.Seal(callbackUrl, callSid);
+        }
         return await connection.ConnectAsync(request, parameters, cancellationToken);
     }
 

@@ -4,6 +4,7 @@ using Bridge.Api.Telemetry;
 using Bridge.Api.Twiml;
 using Bridge.Security;
 using Bridge.Security.RateLimits;
+using Bridge.Security.Sealing;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -39,6 +40,7 @@ internal static class Extensions
         builder.Services.AddSingleton<PlaceCallValidation>();
         builder.Services.AddSingleton<WorkerCapacity>();
         builder.Services.AddSingleton<OutboundContextCodec>();
+        builder.Services.AddSingleton<ConversationCallbackParameter>();
         builder.Services.AddSingleton<OutboundCallPlacement>();
         builder.Services.AddSingleton<OutboundMetrics>();
         builder.Services.AddSingleton<OperatorCallbacks>();

@@ -1,9 +1,7 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bridge.Security;
+using Bridge.Security.Sealing;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Api.Outbound;
@@ -22,10 +20,10 @@ public sealed record OutboundCallContext(
     [property: JsonPropertyName("b")] string? AnsweredBy = null);
 
 /// <summary>
-/// Encodes an <see cref="OutboundCallContext"/> as base64url of AES-256-GCM over its JSON (a 12-byte nonce, the
-/// ciphertext, the 16-byte tag), keyed from the Twilio auth token for this one purpose like the stream token (no second
-/// secret). The tag makes a context one this api wrote; the encryption keeps the operator's variables and callback URL out
-/// of the load balancer's access logs and Twilio's request logs, where the URLs Twilio calls are written.
+/// Encodes an <see cref="OutboundCallContext"/> as its JSON sealed (<see cref="PurposeSeal"/>: AES-256-GCM, base64url),
+/// keyed from the Twilio auth token for this one purpose like the stream token (no second secret). The tag makes a
+/// context one this api wrote; the encryption keeps the operator's variables and callback URL out of the load balancer's
+/// access logs and Twilio's request logs, where the URLs Twilio calls are written.
 /// </summary>
 public sealed class OutboundContextCodec(IOptions<TwilioOptions> twilio)
 {
@@ -34,42 +32,22 @@ public sealed class OutboundContextCodec(IOptions<TwilioOptions> twilio)
     /// <summary>Twilio documents 4,000 characters for a callback URL: the context keeps well under it.</summary>
     public const int MaxEncodedLength = 2_400;
 
-    private const int NonceBytes = 12;
-    private const int TagBytes = 16;
-    private static readonly byte[] KeyPurpose = "bridge/outbound-context/v1"u8.ToArray();
-    private readonly byte[] _key = HMACSHA256.HashData(Encoding.UTF8.GetBytes(twilio.Value.AuthToken), KeyPurpose);
+    private readonly PurposeSeal _seal = new(twilio.Value.AuthToken, "bridge/outbound-context/v1");
 
-    public string Encode(OutboundCallContext context)
-    {
-        var json = JsonSerializer.SerializeToUtf8Bytes(context);
-        var sealedContext = new byte[NonceBytes + json.Length + TagBytes];
-        var nonce = sealedContext.AsSpan(0, NonceBytes);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, TagBytes);
-        aes.Encrypt(nonce, json, sealedContext.AsSpan(NonceBytes, json.Length), sealedContext.AsSpan(NonceBytes + json.Length));
-        return Base64Url.EncodeToString(sealedContext);
-    }
+    public string Encode(OutboundCallContext context) => _seal.Seal(JsonSerializer.SerializeToUtf8Bytes(context));
 
     /// <summary>The context, or null when it is missing, malformed or not one this api wrote.</summary>
     public OutboundCallContext? Decode(string? encoded)
     {
-        if (string.IsNullOrEmpty(encoded) || encoded.Length > MaxEncodedLength)
+        if (_seal.Open(encoded, MaxEncodedLength) is not { } json)
         {
             return null;
         }
         try
         {
-            var sealedContext = Base64Url.DecodeFromChars(encoded);
-            if (sealedContext.Length < NonceBytes + TagBytes)
-            {
-                return null;
-            }
-            var json = new byte[sealedContext.Length - NonceBytes - TagBytes];
-            using var aes = new AesGcm(_key, TagBytes);
-            aes.Decrypt(sealedContext.AsSpan(0, NonceBytes), sealedContext.AsSpan(NonceBytes, json.Length), sealedContext.AsSpan(NonceBytes + json.Length), json);
             return JsonSerializer.Deserialize<OutboundCallContext>(json);
         }
-        catch (Exception e) when (e is FormatException or JsonException or AuthenticationTagMismatchException)
+        catch (JsonException)
         {
             return null;
         }

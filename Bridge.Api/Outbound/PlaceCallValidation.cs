@@ -1,5 +1,6 @@
 using Bridge.Agents;
 using Bridge.Agents.Profiles;
+using Bridge.HttpTools.Callbacks;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Api.Outbound;

@@ -29,6 +29,7 @@ public sealed class BridgedCall : ITwilioStreamListener
     private readonly Playout _playout;
     private readonly ModelOutputReader _model;
     private readonly HeardTurns _turns = new();
+    private readonly ConversationTranscript? _transcript;
     private readonly LocalBargeIn _localBargeIn;
     private readonly CallEnding _ending;
     private readonly CallToolRunner _tools;
@@ -39,7 +40,7 @@ public sealed class BridgedCall : ITwilioStreamListener
 
     internal BridgedCall(
         ITwilioMediaStream stream, TwilioStartInfo start, INovaConversation session, IEnumerable<ICallTool> tools, AudioOptions audio,
-        CallOptions options, CallLimits limits, CallTelemetry telemetry, TimeProvider time, ILogger logger)
+        CallOptions options, CallLimits limits, CallTelemetry telemetry, TimeProvider time, ILogger logger, ConversationTranscript? transcript = null)
     {
         _stream = stream;
         _session = session;
@@ -49,6 +50,7 @@ public sealed class BridgedCall : ITwilioStreamListener
         _logger = logger;
         _goodbyeAtMaxDuration = options.GoodbyeAtMaxDuration;
         _startedAt = time.GetTimestamp();
+        _transcript = transcript;
         _chunker = new InboundChunker(audio);
         _chunks = new short[_chunker.GetMaxOutputLength(4 * FrameBytes)];
         _playout = new Playout(stream, audio, options, session.Generation, () => session.IsModelSpeaking, session.ReportOutputPlaying,
@@ -242,6 +244,7 @@ public sealed class BridgedCall : ITwilioStreamListener
         _tools.CallerInterrupted();
         var (said, heard) = _turns.Cut(cut);
         _session.AssistantInterrupted(said, heard);
+        _transcript?.AgentCut(said, heard);
         if (!string.IsNullOrWhiteSpace(heard))
         {
             CallLog.AssistantInterrupted(_logger, heard);
@@ -254,6 +257,7 @@ public sealed class BridgedCall : ITwilioStreamListener
         {
             case { Role: NovaRole.User }:
                 _summary.CallerTurns++;
+                _transcript?.CalleeSaid(transcript.Text);
                 CallLog.CallerSaid(_logger, transcript.Text);
                 break;
             case { Role: NovaRole.Assistant, Stage: NovaGenerationStage.Speculative }:
@@ -262,6 +266,7 @@ public sealed class BridgedCall : ITwilioStreamListener
             case { Role: NovaRole.Assistant, Stage: NovaGenerationStage.Final }:
                 _summary.AssistantTurns++;
                 _turns.Said(transcript.Text);
+                _transcript?.AgentSaid(transcript.Text);
                 CallLog.AssistantSaid(_logger, transcript.Text);
                 break;
         }

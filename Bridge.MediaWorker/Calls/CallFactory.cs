@@ -20,10 +20,11 @@ public sealed class CallFactory(
     ILoggerFactory loggers)
 {
     /// <param name="startedAt">When Twilio's <c>start</c> arrived (a timestamp of the clock): the call's limits count from it.</param>
-    public BridgedCall Create(ITwilioMediaStream stream, TwilioStartInfo start, INovaConversation session, CallAgent agent, long startedAt)
+    /// <param name="transcript">Where what is said is recorded, for a call whose operator asked for it (an outbound call's conversation callback).</param>
+    internal BridgedCall Create(ITwilioMediaStream stream, TwilioStartInfo start, INovaConversation session, CallAgent agent, long startedAt, ConversationTranscript? transcript = null)
     {
         var logger = loggers.CreateLogger<BridgedCall>();
         var limits = new CallLimits(calls.Value, startedAt, time, token => twilio.HangUpAsync(start.CallSid, token), loggers.CreateLogger<CallLimits>(), agent.MaxDuration);
-        return new BridgedCall(stream, start, session, agent.Tools, audio.Value, calls.Value, limits, telemetry, time, logger);
+        return new BridgedCall(stream, start, session, agent.Tools, audio.Value, calls.Value, limits, telemetry, time, logger, transcript);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Bridge.Audio;
 using Bridge.Buffers;
 using Bridge.MediaWorker.Agents;
+using Bridge.MediaWorker.Outbound;
 using Bridge.Bedrock;
 using Bridge.NovaSonic;
 using Bridge.TwilioMedia;
@@ -30,6 +31,7 @@ public sealed partial class CallHost(
     NovaSonicSessionFactory models,
     AgentResolver agents,
     CallFactory calls,
+    ConversationCallbacks conversations,
     IOptions<TwilioStreamOptions> streamOptions,
     CallTelemetry telemetry,
     WorkerResourceGauges gauges,
@@ -124,7 +126,14 @@ public sealed partial class CallHost(
 
         LogCallStarted(start.CallSid);
         telemetry.CallStarted();
-        var reason = await calls.Create(stream, start, session, agent, startedAt).RunAsync(registry.EndCallsRequested, aborted);
+        var outbound = conversations.Begin(start, agent.Name, startedAt);
+        var bridged = calls.Create(stream, start, session, agent, startedAt, outbound?.Transcript);
+        var reason = await bridged.RunAsync(registry.EndCallsRequested, aborted);
+        if (outbound is not null)
+        {
+            // After the call, on its own: the call's end and its slot never wait for the operator.
+            conversations.Send(outbound, bridged.Summary);
+        }
         activity?.SetTag("call.end_reason", reason.Tag());
         if (reason.IsFailure())
         {

@@ -1,12 +1,15 @@
 using System.Globalization;
 using Bridge.Audio;
+using Bridge.HttpTools.Callbacks;
 using Bridge.MediaWorker.Agents;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.Calls.Tools;
+using Bridge.MediaWorker.Outbound;
 using Bridge.NovaSonic;
 using Bridge.TwilioMedia;
 using Bridge.Security;
 using Bridge.Security.RateLimits;
+using Bridge.Security.Sealing;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -47,7 +50,8 @@ internal static class Extensions
         var drainTimeout = TimeSpan.TryParse(builder.Configuration["Calls:DrainTimeout"], CultureInfo.InvariantCulture, out var configured)
             ? configured
             : new CallOptions().DrainTimeout;
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(15));
+        // Then conversation callbacks still under way get their own bounded wait.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + TimeSpan.FromSeconds(15) + ConversationCallbackDelivery.DefaultDrainWait);
 
         builder.AddCallEventFeed();
         builder.AddTwilioRest();
@@ -57,5 +61,18 @@ internal static class Extensions
         builder.AddAgentProfiles();
         builder.AddHttpTools();
         builder.Services.AddSingleton<AgentResolver>();
+        builder.AddConversationCallbacks();
+    }
+
+    /// <summary>The conversation callbacks of outbound calls (docs/outbound.md): signed like the api's, after the call.</summary>
+    private static void AddConversationCallbacks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<ConversationCallbackOptions>(builder.Configuration, ConversationCallbackOptions.SectionName);
+        builder.Services.AddSingleton<ConversationCallbackParameter>();
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddSingleton(_ => new ConversationCallbackDelivery(
+            new SignedCallbackClient(allowLoopback: development), new CallbackRetryPolicy(), ConversationCallbackDelivery.DefaultDrainWait));
+        builder.Services.AddSingleton<ConversationCallbacks>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConversationCallbacks>());
     }
 }

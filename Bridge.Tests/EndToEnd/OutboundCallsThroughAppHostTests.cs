@@ -66,6 +66,24 @@ public sealed class OutboundCallsThroughAppHostTests(AppHostFixture fixture) : I
         Assert.Equal("human", outcome.RootElement.GetProperty("answeredBy").GetString());
         Assert.Equal("Ana Lima", outcome.RootElement.GetProperty("variables").GetProperty("patientName").GetString());
         Assert.True(outcome.RootElement.GetProperty("durationSeconds").GetInt32() > 0);
+
+        // The worker's own callback: what was said, signed with the same secret.
+        var said = await _operator.ReceivedAsync(callSid, Wait, OperatorCallbackReceiver.Conversation);
+        Assert.True(ToolRequestSigner.Verify(Encoding.UTF8.GetBytes(AppHostFixture.OutboundCallbackSecret), said.Timestamp, said.Signature,
+            said.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), "the conversation callback's signature does not verify");
+        Assert.Equal("call.conversation", said.Event);
+        using var conversation = JsonDocument.Parse(said.Body);
+        var root = conversation.RootElement;
+        Assert.Equal("reminders", root.GetProperty("agent").GetString());
+        Assert.Equal(Callees.Person, root.GetProperty("to").GetString());
+        Assert.Equal("Ana Lima", root.GetProperty("variables").GetProperty("patientName").GetString());
+        var turns = root.GetProperty("turns").EnumerateArray().Select(t => (Speaker: t.GetProperty("speaker").GetString(), Text: t.GetProperty("text").GetString()!)).ToList();
+        // The agent spoke first (its greeting, with the call's variables), then the person answered (the emulator transcribes speech by its length).
+        Assert.Equal("agent", turns[0].Speaker);
+        Assert.Contains("Greet Ana Lima by name", turns[0].Text, StringComparison.Ordinal);
+        Assert.Contains(turns, t => t.Speaker == "callee" && t.Text.StartsWith("[caller spoke for ", StringComparison.Ordinal));
+        Assert.True(root.GetProperty("usage").GetProperty("inputTokens").GetInt64() > 0, Encoding.UTF8.GetString(said.Body));
+        Assert.Equal(1, _operator.Attempts(callSid, OperatorCallbackReceiver.Conversation));
     }
 
     [Fact]
@@ -111,6 +129,8 @@ public sealed class OutboundCallsThroughAppHostTests(AppHostFixture fixture) : I
 
         Assert.True(result.Success, result.Message);
         Assert.Contains(": voicemail-left. An answering machine answered; the agent's message was left after the beep", result.Message, StringComparison.Ordinal);
+        // Until the beep the agent talked to the greeting: the worker's conversation callback says so, verified too.
+        Assert.Contains("Conversation (agent reminders, ", result.Message, StringComparison.Ordinal);
     }
 
     private async Task<string> PlaceAsync(string to)

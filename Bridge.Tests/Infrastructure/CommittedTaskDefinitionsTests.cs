@@ -68,6 +68,22 @@ public partial class CommittedTaskDefinitionsTests
         }
     }
 
+    /// <summary>The worker signs outbound calls' conversation callbacks with the api's callback secret: from Secrets Manager too, and no API key.</summary>
+    [Fact]
+    public void The_worker_gets_the_callback_secret_from_Secrets_Manager_and_no_outbound_api_key()
+    {
+        foreach (var (_, definition) in Committed().Where(c => c.Path.EndsWith("/media-worker.json", StringComparison.Ordinal)))
+        {
+            var app = definition["containerDefinitions"]![0]!;
+            var secrets = TranslatorFixture.NameValues(app["secrets"], "valueFrom");
+            var environment = TranslatorFixture.NameValues(app["environment"], "value");
+
+            Assert.Equal("${outbound_callback_secret_arn}", secrets["Outbound__CallbackSecret"]);
+            Assert.DoesNotContain(secrets.Keys.Concat(environment.Keys), key => key.StartsWith("Outbound__ApiKeys", StringComparison.Ordinal));
+            Assert.DoesNotContain("Outbound__CallbackSecret", environment.Keys);
+        }
+    }
+
     [Fact]
     public void The_files_hold_no_value_that_looks_like_a_credential()
     {

@@ -18,8 +18,11 @@ public sealed class DirectStream(Uri mediaUrl, string authToken, string publicMe
 
     public Uri MediaUrl => mediaUrl;
 
-    /// <summary>What Twilio's start would carry for a new call: its SIDs and the signed parameters.</summary>
-    public StreamStart NewStart(TimeSpan? tokenLifetime = null)
+    /// <summary>
+    /// What Twilio's start would carry for a new call: its SIDs and the signed parameters (with <paramref name="extra"/>'s,
+    /// made for the call's SID, as the api adds an outbound call's).
+    /// </summary>
+    public StreamStart NewStart(TimeSpan? tokenLifetime = null, Func<string, IEnumerable<KeyValuePair<string, string>>>? extra = null)
     {
         var callSid = TwilioSid.NewCallSid();
         var parameters = new Dictionary<string, string>
@@ -28,6 +31,10 @@ public sealed class DirectStream(Uri mediaUrl, string authToken, string publicMe
             ["from"] = "+15555550100",
             ["to"] = "+15555550199",
         };
+        foreach (var (name, value) in extra?.Invoke(callSid) ?? [])
+        {
+            parameters[name] = value;
+        }
         var token = _tokens.Issue(parameters, tokenLifetime ?? TimeSpan.FromMinutes(5));
         return new StreamStart(AccountSid, callSid, TwilioSid.NewStreamSid(), [.. parameters, new(StreamToken.ParameterName, token)]);
     }

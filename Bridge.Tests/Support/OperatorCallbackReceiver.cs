@@ -6,19 +6,32 @@ using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Support;
 
-/// <summary>An operator's status callback endpoint on a loopback port: keeps each callback (headers and raw body) by CallSid.</summary>
+/// <summary>
+/// An operator's callback endpoint on a loopback port: keeps each callback (headers and raw body) by CallSid and event
+/// (<c>call.completed</c> from the api, <c>call.conversation</c> from the worker), counting attempts. It answers
+/// <c>status</c> (204 unless a test makes it fail), when <c>answer</c> lets it.
+/// </summary>
 public sealed class OperatorCallbackReceiver : IAsyncDisposable
 {
+    public const string Completed = "call.completed";
+    public const string Conversation = "call.conversation";
+
     public sealed record Callback(string? Timestamp, string? Signature, string? Event, byte[] Body);
 
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<Callback>> _byCall = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string CallSid, string Event), TaskCompletionSource<Callback>> _received = new();
+    private readonly ConcurrentDictionary<(string CallSid, string Event), int> _attempts = new();
+    private int _total;
 
     private OperatorCallbackReceiver(WebApplication app) => _app = app;
 
     public Uri Url => new(new Uri(_app.Urls.First()), "/outcome");
 
-    public static async Task<OperatorCallbackReceiver> StartAsync()
+    /// <summary>Every callback that arrived, whatever its call or event.</summary>
+    public int Total => Volatile.Read(ref _total);
+
+    /// <param name="answer">When given, each request is answered only once it completes (an operator that hangs).</param>
+    public static async Task<OperatorCallbackReceiver> StartAsync(int status = StatusCodes.Status204NoContent, Task? answer = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -31,19 +44,29 @@ public sealed class OperatorCallbackReceiver : IAsyncDisposable
             await request.Body.CopyToAsync(buffer);
             var body = buffer.ToArray();
             using var json = System.Text.Json.JsonDocument.Parse(body);
-            var callSid = json.RootElement.GetProperty("callSid").GetString()!;
-            receiver.For(callSid).TrySetResult(new Callback(
+            var key = (json.RootElement.GetProperty("callSid").GetString()!, request.Headers["X-Bridge-Event"].ToString());
+            Interlocked.Increment(ref receiver._total);
+            receiver._attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+            receiver.For(key).TrySetResult(new Callback(
                 request.Headers["X-Bridge-Timestamp"], request.Headers["X-Bridge-Signature"], request.Headers["X-Bridge-Event"], body));
-            return Results.NoContent();
+            if (answer is not null)
+            {
+                await answer;
+            }
+            return Results.StatusCode(status);
         });
         await app.StartAsync();
         return receiver;
     }
 
-    public Task<Callback> ReceivedAsync(string callSid, TimeSpan timeout) => For(callSid).Task.WaitAsync(timeout);
+    /// <summary>The first callback of <paramref name="eventName"/> for the call.</summary>
+    public Task<Callback> ReceivedAsync(string callSid, TimeSpan timeout, string eventName = Completed) => For((callSid, eventName)).Task.WaitAsync(timeout);
 
-    private TaskCompletionSource<Callback> For(string callSid) =>
-        _byCall.GetOrAdd(callSid, _ => new TaskCompletionSource<Callback>(TaskCreationOptions.RunContinuationsAsynchronously));
+    /// <summary>How many times the callback of <paramref name="eventName"/> for the call arrived.</summary>
+    public int Attempts(string callSid, string eventName) => _attempts.GetValueOrDefault((callSid, eventName));
+
+    private TaskCompletionSource<Callback> For((string, string) key) =>
+        _received.GetOrAdd(key, _ => new TaskCompletionSource<Callback>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

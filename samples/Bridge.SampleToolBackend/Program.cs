@@ -9,7 +9,7 @@ var secret = builder.Configuration["SampleToolBackend:Secret"] is { Length: >= 3
     ? configured
     : throw new InvalidOperationException("SampleToolBackend:Secret (32+ characters, the same as the worker's HttpTools:order_status:Secret) is required.");
 var delay = builder.Configuration.GetValue("SampleToolBackend:Delay", TimeSpan.FromMilliseconds(800));
-// The api's Outbound:CallbackSecret: outbound calls' outcomes are signed with it (docs/outbound.md). Optional here.
+// The Outbound:CallbackSecret of the api and the worker: outbound calls' callbacks are signed with it (docs/outbound.md). Optional here.
 var callbackSecret = builder.Configuration["SampleToolBackend:CallbackSecret"];
 
 var app = builder.Build();
@@ -46,7 +46,8 @@ app.MapPost("/tools/order-status", async (HttpRequest request, ILogger<Program> 
         : Results.NotFound(new { error = $"There is no order {orderNumber}." });
 });
 
-// An operator's status callback: the outcome of each outbound call placed with "statusCallback" pointing here.
+// An operator's status callback: the outcome of each outbound call placed with "statusCallback" pointing here (from the
+// api, "X-Bridge-Event: call.completed"), and what was said in it (from the worker, "call.conversation").
 app.MapPost("/outbound/callbacks", async (HttpRequest request, ILogger<Program> logger, CancellationToken cancellationToken) =>
 {
     using var buffer = new MemoryStream();
@@ -59,10 +60,23 @@ app.MapPost("/outbound/callbacks", async (HttpRequest request, ILogger<Program> 
         return Results.Unauthorized();
     }
     using var json = JsonDocument.Parse(body);
-    var outcome = json.RootElement;
+    var callback = json.RootElement;
+    if (request.Headers["X-Bridge-Event"] == "call.conversation")
+    {
+        // The worker's: what was said, once the conversation has ended.
+        var turns = callback.GetProperty("turns");
+        logger.LogInformation("Signed conversation callback verified: call {CallSid} to {To} with agent {Agent}, {EndReason} after {Duration} s: {Turns}",
+            callback.GetProperty("callSid").GetString(), callback.GetProperty("to").GetString(), callback.GetProperty("agent").GetString(),
+            callback.GetProperty("endReason").GetString(), callback.GetProperty("durationSeconds").GetDouble(),
+            turns.ValueKind == JsonValueKind.Array
+                ? string.Join(" | ", turns.EnumerateArray().Select(t => $"{t.GetProperty("speaker").GetString()}: {t.GetProperty("text").GetString()}"))
+                : "(no transcript)");
+        return Results.NoContent();
+    }
+    // The api's: how the call ended.
     logger.LogInformation("Signed outbound callback verified: call {CallSid} to {To}: {Outcome}. {Summary}",
-        outcome.GetProperty("callSid").GetString(), outcome.GetProperty("to").GetString(),
-        outcome.GetProperty("outcome").GetString(), outcome.GetProperty("summary").GetString());
+        callback.GetProperty("callSid").GetString(), callback.GetProperty("to").GetString(),
+        callback.GetProperty("outcome").GetString(), callback.GetProperty("summary").GetString());
     return Results.NoContent();
 });
 

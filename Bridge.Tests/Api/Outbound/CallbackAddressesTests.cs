@@ -1,5 +1,5 @@
 using System.Net;
-using Bridge.Api.Outbound;
+using Bridge.HttpTools.Callbacks;
 
 namespace Bridge.Tests.Api.Outbound;
 

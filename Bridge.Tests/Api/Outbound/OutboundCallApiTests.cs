@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Bridge.Security;
+using Bridge.Security.Sealing;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Api.Outbound;
@@ -254,6 +256,32 @@ public sealed class OutboundCallApiTests : IAsyncLifetime
         // The agent's maxDuration (5 minutes in the sample).
         Assert.Equal("300", create["TimeLimit"]);
         Assert.True(create["Url"].Length < 4000, "Twilio documents 4,000 characters for a URL");
+    }
+
+    /// <summary>
+    /// Once the person answers, the worker learns where the conversation goes: the operator's URL as a stream parameter
+    /// sealed for this call (signed by the stream token like the rest), never in clear in the TwiML.
+    /// </summary>
+    [Fact]
+    public async Task The_answered_calls_TwiML_gives_the_worker_the_operators_callback_sealed_for_this_call()
+    {
+        using var api = Api();
+        Assert.Equal(HttpStatusCode.Accepted, (await PlaceAsync(api.CreateClient(), ValidCall())).StatusCode);
+        var answerUrl = Assert.Single(_twilio.Creates)["Url"];
+        var path = answerUrl[ApiFactory.PublicBaseUrl.Length..];
+        var form = new Dictionary<string, string> { ["CallSid"] = ScriptedTwilio.CallSid, ["From"] = OurNumber, ["To"] = "+14155550100", ["CallStatus"] = "in-progress" };
+
+        var answered = await api.CreateClient().SendAsync(TwilioTestSigner.SignedFormPost(ApiFactory.AuthToken, answerUrl, path, form));
+        var twiml = await TwimlDocument.ReadAsync(answered);
+        var parameters = twiml.StreamParameters();
+
+        var seal = new ConversationCallbackParameter(ApiFactory.AuthToken);
+        var sealedCallback = parameters[ConversationCallbackParameter.Name];
+        Assert.Equal(new Uri("https://crm.example.com/calls/outcome"), seal.Open(sealedCallback, ScriptedTwilio.CallSid));
+        Assert.Null(seal.Open(sealedCallback, "CA00000000000000000000000000000000"));
+        Assert.DoesNotContain("crm.example.com", twiml.Root.ToString(), StringComparison.Ordinal);
+        Assert.True(sealedCallback.Length <= 440, "Twilio allows about 500 characters per parameter");
+        Assert.Equal(StreamTokenCheck.Valid, new StreamToken(ApiFactory.AuthToken, TimeProvider.System).Verify(parameters, ScriptedTwilio.CallSid));
     }
 
     [Theory]

@@ -31,7 +31,7 @@ variable "metrics_log_group_name" {
 }
 
 variable "secret_arns" {
-  description = "The secrets the execution role may read and no others: the Twilio auth token, the outbound API's key and callback secret, and the HTTP tools' secrets."
+  description = "The secrets the execution role (of every service) may read and no others: the Twilio auth token, the outbound API's key, the callback secret (the api's outcome and the worker's conversation callbacks), and the HTTP tools' secrets."
   type        = list(string)
 }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Bridge.Api.Outbound;
+namespace Bridge.HttpTools.Callbacks;
 
 /// <summary>
 /// Where an operator's callback may go: never to this network or this machine (no server-side request forgery through
@@ -91,7 +91,7 @@ public static class CallbackAddresses
             var allowed = addresses.Where(a => IsPublic(a) || (development && IPAddress.IsLoopback(a))).ToArray();
             if (allowed.Length == 0)
             {
-                throw new HttpRequestException($"{host} resolves to no public address; callbacks go to public addresses only");
+                throw new CallbackAddressRefusedException($"{host} resolves to no public address; callbacks go to public addresses only");
             }
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
@@ -106,3 +106,6 @@ public static class CallbackAddresses
             }
         };
 }
+
+/// <summary>A callback's host resolved to no address a callback may go to: retrying changes nothing.</summary>
+public sealed class CallbackAddressRefusedException(string message) : IOException(message);
