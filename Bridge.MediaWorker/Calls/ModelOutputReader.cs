@@ -44,14 +44,16 @@ internal sealed class ModelOutputReader(INovaConversation session, int outputSam
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<NovaOutputEvent?> NextAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _returned);
-        if (_readAhead.TryDequeue(out var output))
+        NovaOutputEvent? output;
+        // Only the pump touches the read-ahead, so a non-empty queue cannot be emptied before the dequeue.
+        if (_readAhead.Count > 0)
         {
+            Interlocked.Increment(ref _returned);
+            output = _readAhead.Dequeue();
             Interlocked.Decrement(ref _readAheadCount);
             Taken(output);
             return output;
         }
-        Interlocked.Decrement(ref _returned);
         while (await session.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _returned);
