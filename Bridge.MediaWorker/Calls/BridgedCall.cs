@@ -70,7 +70,7 @@ public sealed class BridgedCall : ITwilioStreamListener
     /// </summary>
     internal bool IsIdle =>
         (_model.IsParkedWaitingForRoom || (Volatile.Read(ref _modelEventsHandled) == _model.Returned && _model.ReadAheadCount == 0))
-        && _playout.IsIdle;
+        && _localBargeIn.IsIdle && _playout.IsIdle;
 
     /// <summary>Runs the call until it ends; returns why it ended. Never throws for anything the call's peers do.</summary>
     public async Task<CallEndReason> RunAsync(CancellationToken endCallsRequested, CancellationToken aborted)

@@ -10,12 +10,17 @@ namespace Bridge.MediaWorker.Calls;
 internal sealed class LocalBargeIn(Playout playout, INovaConversation session)
 {
     private readonly SemaphoreSlim _talkedOver = new(0);
+    private int _pending;
+
+    /// <summary>No barge-in signalled and not yet done (for tests on fake time: the call has caught up with the clock).</summary>
+    internal bool IsIdle => Volatile.Read(ref _pending) == 0;
 
     /// <summary>The caller started an utterance (on the receive loop): a barge-in follows if stale audio is playing.</summary>
     public void CallerStartedTalking()
     {
         if (playout.IsPlayingStaleAudio(session.IsHandingOff))
         {
+            Interlocked.Increment(ref _pending);
             _talkedOver.Release();
         }
     }
@@ -26,7 +31,14 @@ internal sealed class LocalBargeIn(Playout playout, INovaConversation session)
         while (true)
         {
             await _talkedOver.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await bargeIn(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await bargeIn(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
         }
     }
 }
