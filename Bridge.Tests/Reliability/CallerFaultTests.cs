@@ -31,6 +31,7 @@ public sealed class CallerFaultTests(WarmedUpWorker worker, ITestOutputHelper ou
     {
         var emulator = worker.Instance.Emulator;
         var times = new List<TimeSpan>();
+        using var stalls = new SchedulingStallProbe();
         for (var i = 0; i < Repeats; i++)
         {
             using var hangUp = new CancellationTokenSource();
@@ -54,7 +55,9 @@ public sealed class CallerFaultTests(WarmedUpWorker worker, ITestOutputHelper ou
         }
 
         output.WriteLine($"{departure}: model stream closed {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0} ms"))} after the caller left");
-        Assert.All(times, t => Assert.True(t < Limit, $"{departure}: the model stream stayed open {t.TotalMilliseconds:0} ms after the caller left"));
+        var allowed = stalls.Allow(Limit);
+        Assert.All(times, t => Assert.True(t < allowed,
+            $"{departure}: the model stream stayed open {t.TotalMilliseconds:0} ms after the caller left (allowed: {allowed.TotalMilliseconds:0} ms, the machine's longest stall included)"));
         await WorkerResourceAssert.BackToIdleAsync(worker.Instance, worker.Baseline, output);
     }
 

@@ -12,6 +12,16 @@ public sealed class ModelFaultTests(WarmedUpWorker worker, ITestOutputHelper out
 {
     private static readonly TimeSpan CallLength = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// The audio judged: sent after the fault (about 0.8 s in) and its recovery, and before the caller stops talking.
+    /// After a recovery the session replays the caller's unanswered utterance to the new stream (so the model hears
+    /// it whole); the loopback echoes it again, and the rest of the call comes back later by that much.
+    /// </summary>
+    private static readonly (TimeSpan From, TimeSpan To) Judged = (TimeSpan.FromSeconds(1.2), TimeSpan.FromSeconds(3));
+
+    /// <summary>How long the caller stays on for the judged audio to come back: a loss, not a speed, fails the call.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     /// <summary>The fault fires after this many input events: the start sequence (6) and about 0.8 s of caller audio.</summary>
     private const int FaultAfterEvents = 25;
 
@@ -40,14 +50,18 @@ public sealed class ModelFaultTests(WarmedUpWorker worker, ITestOutputHelper out
             emulator.Faults.InjectIntoNextStream(plan);
         }
 
-        var call = await LoopbackCall.StartAsync(worker.Instance.Streams, CallLength, CancellationToken.None, CancellationToken.None);
+        // The caller talks for the call's length, then stays on until the judged audio is back (on a busy machine a
+        // recovery takes longer, and the audio after it comes back later) or the worker has ended the call.
+        using var hangUp = new CancellationTokenSource();
+        var call = await LoopbackCall.StartAsync(worker.Instance.Streams, Patience + CallLength, hangUp.Token, CancellationToken.None);
+        await Task.WhenAny(Task.Delay(CallLength), call.Result);
+        await call.ReturnOfSentBeforeAsync(call.SentAtOffset(Judged.To), Patience);
+        await hangUp.CancelAsync();
         var result = await call.Result.WaitAsync(TimeSpan.FromSeconds(30));
         var streams = emulator.Counters.StreamsOpened - opened;
-        // After a recovery the session replays the caller's unanswered utterance to the new stream (so the model hears it
-        // whole); the loopback echoes it again, and the rest of the call comes back later by that much. So the flow is
-        // judged on audio sent after the fault and well before the end: from 40% to 75% of the call.
-        var flowing = call.ReturnedShareBetween(0.4, 0.75);
-        output.WriteLine($"{fault}: {CallOutcomes.Describe(result)}; {streams} model streams; {call.Frames.Sent} frames sent, {call.Frames.Returned} back, {call.Lost} lost; {flowing:P0} of the audio sent from 40% to 75% of the call came back");
+        var flowing = call.ReturnedShareOfSentBetween(Judged.From, Judged.To);
+        output.WriteLine($"{fault}: {CallOutcomes.Describe(result)}; {streams} model streams; {call.Frames.Sent} frames sent, {call.Frames.Returned} back; " +
+            $"{flowing:P0} of the audio sent from {Judged.From.TotalSeconds:0.0} s to {Judged.To.TotalSeconds:0.0} s came back");
 
         Assert.True(CallOutcomes.Of(result) == expected, $"{fault}: expected {expected}, the caller saw {CallOutcomes.Describe(result)}");
         Assert.Equal(0, emulator.Faults.Pending);

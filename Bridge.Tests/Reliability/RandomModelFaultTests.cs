@@ -48,7 +48,8 @@ public sealed class RandomModelFaultTests(ITestOutputHelper output)
         var replay = $"replay: FAULT_SEED={seed} FAULT_CALLS={calls} dotnet test Bridge.Tests --filter \"FullyQualifiedName~{nameof(RandomModelFaultTests)}\"";
         output.WriteLine(replay);
 
-        await using var worker = await InProcessMediaWorker.StartAsync();
+        // Every call sends its start at once; a starved machine must not turn a slow start into a refusal.
+        await using var worker = await InProcessMediaWorker.StartAsync(settings: new Dictionary<string, string?> { ["Twilio:MediaStream:StartTimeout"] = "00:00:30" });
         var baseline = await WorkerResourceAssert.WarmUpAsync(worker);
         var counters = worker.Emulator.Counters;
         var (exceptions, resets, refused) = (counters.ExceptionsSent, counters.StreamsReset, counters.RequestsRefused);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Bridge.CallSimulator.Load;
 using Bridge.TwilioStandIn.Media;
@@ -58,17 +59,6 @@ public sealed class LoopbackCall : IMediaStreamObserver
         }
     }
 
-    /// <summary>Frames lost among those sent in the first <paramref name="span"/> of the call.</summary>
-    public long LostInFirst(TimeSpan span)
-    {
-        long first;
-        lock (_gate)
-        {
-            first = _firstSentAt;
-        }
-        return Frames.LostBefore(first + (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency));
-    }
-
     /// <summary>The longest time between two media messages from the worker.</summary>
     public TimeSpan LongestSilence
     {
@@ -111,22 +101,41 @@ public sealed class LoopbackCall : IMediaStreamObserver
     }
 
     /// <summary>
-    /// Of the frames sent between two points of the call (fractions of its sending time, the grace period excluded),
-    /// the share that came back: did the audio keep flowing after a fault?
+    /// Of the frames sent between two points of the call (times after its first frame), the share that came back: did
+    /// the audio keep flowing after a fault?
     /// </summary>
-    public double ReturnedShareBetween(double from, double to)
+    public double ReturnedShareOfSentBetween(TimeSpan from, TimeSpan to)
+    {
+        var (start, end) = (SentAtOffset(from), SentAtOffset(to));
+        var sent = Frames.SentBefore(end) - Frames.SentBefore(start);
+        var lost = Frames.LostBefore(end) - Frames.LostBefore(start);
+        return sent <= 0 ? 0 : (double)(sent - lost) / sent;
+    }
+
+    /// <summary>The timestamp <paramref name="offset"/> after the call's first frame was sent.</summary>
+    public long SentAtOffset(TimeSpan offset)
     {
         long first;
         lock (_gate)
         {
             first = _firstSentAt;
         }
-        var last = Frames.LastSentAt - (long)(Grace.TotalSeconds * TimeProvider.System.TimestampFrequency);
-        var start = first + (long)((last - first) * from);
-        var end = first + (long)((last - first) * to);
-        var sent = Frames.SentBefore(end) - Frames.SentBefore(start);
-        var lost = Frames.LostBefore(end) - Frames.LostBefore(start);
-        return sent <= 0 ? 0 : (double)(sent - lost) / sent;
+        return first + (long)(offset.TotalSeconds * TimeProvider.System.TimestampFrequency);
+    }
+
+    /// <summary>
+    /// Waits until the frames sent at or before <paramref name="cutoff"/> (a timestamp) have had their chance to come
+    /// back: all of them have, or a frame sent after the cutoff has (the loopback returns audio in order), or the call
+    /// has ended, or <paramref name="patience"/> has passed. What was sent is judged by whether it returns, not by how
+    /// fast a busy machine returned it; the caller must go on talking past the cutoff.
+    /// </summary>
+    public async Task ReturnOfSentBeforeAsync(long cutoff, TimeSpan patience)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
+        while (Frames.LostBefore(cutoff) > 0 && Frames.LatestReturnedSentAt <= cutoff && !Result.IsCompleted && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20);
+        }
     }
 
     void IMediaStreamObserver.CallerFrameSent(long chunk, long timestamp)

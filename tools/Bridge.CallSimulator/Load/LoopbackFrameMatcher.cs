@@ -40,6 +40,21 @@ public sealed class LoopbackFrameMatcher(TimeProvider time, LatencyHistogram lat
         }
     }
 
+    /// <summary>
+    /// When the latest-sent frame that came back was sent (a timestamp), or 0: the loopback returns audio in order, so
+    /// a frame sent before it that has not come back is lost, not late.
+    /// </summary>
+    public long LatestReturnedSentAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastReturned < 0 ? 0 : _sentAt[_lastReturned];
+            }
+        }
+    }
+
     public long Sent
     {
         get
