@@ -45,13 +45,16 @@ public sealed class OutboundCallsThroughAppHostTests(AppHostFixture fixture) : I
     [Fact]
     public async Task A_person_answering_hears_the_agent_first_with_the_calls_variables_and_the_signed_outcome_reaches_the_operator()
     {
+        using var stalls = new SchedulingStallProbe();
         var callSid = await PlaceAsync(Callees.Person);
         var report = await Report(callSid).Task.WaitAsync(Wait);
 
         Assert.Equal("completed", report.FinalStatus);
         Assert.Equal("human", report.AnsweredBy);
-        // The person listens for 2 s before saying anything: the agent's greeting is heard before that.
-        Assert.True(report.Call?.Stream?.TimeToFirstAudio < TimeSpan.FromSeconds(2), report.Describe());
+        // The person listens for 2 s before saying anything: the agent's greeting is heard before that (on a machine
+        // that did not stall everything meanwhile; the turns below hold the order whatever the machine did).
+        Assert.True(report.Call?.Stream?.TimeToFirstAudio < stalls.Allow(TimeSpan.FromSeconds(2)),
+            $"{report.Describe()} (the machine's longest stall: {stalls.LongestStall.TotalMilliseconds:0} ms)");
         // The emulator speaks "in reply to" the greeting instruction (its first 60 characters): the agent's, with this call's variables.
         await ResourceLogs.LineAsync("media-worker", "Assistant: [speaking in reply to: Greet Ana Lima by name, say you are calling from");
 
