@@ -82,6 +82,13 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output)
                 $"{good[i].Frames.LostBefore(fuzzEnded)} lost of those sent during the fuzz, longest silence {good[i].LongestSilence.TotalMilliseconds:0} ms");
         }
         var allowedSilence = stalls.Allow(LongestAllowedSilence);
+        if (good.Any(c => c.Frames.LostBefore(fuzzEnded) > 0 || c.LongestSilence >= allowedSilence))
+        {
+            foreach (var line in good.SelectMany(c => CallLogLines.About(worker.Logs, c.Start.CallSid)))
+            {
+                output.WriteLine("worker: " + line);
+            }
+        }
         output.WriteLine($"longest stall of the process's timers: {stalls.LongestStall.TotalMilliseconds:0} ms");
 
         Assert.True(wrong.IsEmpty, $"{replay}\n{wrong.Count} of {inputs.Count} inputs were not answered as they should be:\n" + string.Join('\n', wrong.Take(15)));
