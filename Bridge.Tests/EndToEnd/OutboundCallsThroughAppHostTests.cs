@@ -54,7 +54,7 @@ public sealed class OutboundCallsThroughAppHostTests(AppHostFixture fixture) : I
         // The person listens for 2 s before saying anything: the agent's greeting is heard before that (on a machine
         // that did not stall everything meanwhile; the turns below hold the order whatever the machine did).
         Assert.True(report.Call?.Stream?.TimeToFirstAudio < stalls.Allow(TimeSpan.FromSeconds(2)),
-            $"{report.Describe()} (the machine's longest stall: {stalls.LongestStall.TotalMilliseconds:0} ms)");
+            $"{report.Describe()} ({stalls.Describe()})");
         // The emulator speaks "in reply to" the greeting instruction (its first 60 characters): the agent's, with this call's variables.
         await ResourceLogs.LineAsync("media-worker", "Assistant: [speaking in reply to: Greet Ana Lima by name, say you are calling from");
 

@@ -57,7 +57,7 @@ public sealed class CallerFaultTests(WarmedUpWorker worker, ITestOutputHelper ou
         output.WriteLine($"{departure}: model stream closed {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0} ms"))} after the caller left");
         var allowed = stalls.Allow(Limit);
         Assert.All(times, t => Assert.True(t < allowed,
-            $"{departure}: the model stream stayed open {t.TotalMilliseconds:0} ms after the caller left (allowed: {allowed.TotalMilliseconds:0} ms, the machine's longest stall included)"));
+            $"{departure}: the model stream stayed open {t.TotalMilliseconds:0} ms after the caller left (allowed: {allowed.TotalMilliseconds:0} ms; {stalls.Describe()})"));
         await WorkerResourceAssert.BackToIdleAsync(worker.Instance, worker.Baseline, output);
     }
 

@@ -47,7 +47,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         while ((readiness = await worker.ReadinessAsync(CancellationToken.None)) == HttpStatusCode.OK)
         {
             Assert.True(Stopwatch.GetElapsedTime(terminated) < stalls.Allow(ReadinessLimit),
-                $"readiness still said OK {stalls.Allow(ReadinessLimit).TotalMilliseconds:0} ms after SIGTERM (the machine's longest stall included)");
+                $"readiness still said OK {stalls.Allow(ReadinessLimit).TotalMilliseconds:0} ms after SIGTERM ({stalls.Describe()})");
             await Task.Delay(10);
         }
         // Not a refused connection: the load balancer must hear "not ready" from a worker that still serves its calls.
@@ -75,7 +75,7 @@ public sealed class DrainTests(ITestOutputHelper output)
             Assert.True(results[i].End == StreamEnd.MaxDuration,
                 $"call {i + 1} was cut: {results[i].End} {results[i].CloseStatus} \"{results[i].CloseDescription}\" after {results[i].Duration.TotalSeconds:0.0} s of its {(CallLength + TimeSpan.FromMilliseconds(40 * i)).TotalSeconds:0.0} s");
             Assert.True(live[i].LongestSilence < stalls.Allow(TimeSpan.FromSeconds(1)),
-                $"call {i + 1} went silent for {live[i].LongestSilence.TotalMilliseconds:0} ms (allowed: {stalls.Allow(TimeSpan.FromSeconds(1)).TotalMilliseconds:0} ms, the machine's longest stall included)");
+                $"call {i + 1} went silent for {live[i].LongestSilence.TotalMilliseconds:0} ms (allowed: {stalls.Allow(TimeSpan.FromSeconds(1)).TotalMilliseconds:0} ms; {stalls.Describe()})");
         }
         Assert.True(exitCode == 0, $"the worker {(exitCode is null ? "did not exit" : $"exited with {exitCode}")} after its calls ended");
     }

@@ -17,6 +17,7 @@ public sealed class SchedulingStallProbe : IDisposable
     private readonly ITimer _timer;
     private long _last;
     private TimeSpan _longest;
+    private (int Threads, long Queued) _poolAtLongest;
 
     public SchedulingStallProbe()
     {
@@ -37,6 +38,18 @@ public sealed class SchedulingStallProbe : IDisposable
         }
     }
 
+    /// <summary>
+    /// The longest stall and the thread pool when it ended: many queued items on few threads say the process starved its
+    /// own pool (something blocked its threads); few queued items say the machine's CPUs were busy elsewhere.
+    /// </summary>
+    public string Describe()
+    {
+        lock (_gate)
+        {
+            return $"the longest stall of the process's timers: {_longest.TotalMilliseconds:0} ms (thread pool then: {_poolAtLongest.Threads} threads, {_poolAtLongest.Queued} items queued)";
+        }
+    }
+
     /// <summary><paramref name="limit"/> plus the longest stall the machine imposed.</summary>
     public TimeSpan Allow(TimeSpan limit) => limit + LongestStall;
 
@@ -48,7 +61,11 @@ public sealed class SchedulingStallProbe : IDisposable
         lock (_gate)
         {
             var late = Stopwatch.GetElapsedTime(_last, now) - Period;
-            _longest = late > _longest ? late : _longest;
+            if (late > _longest)
+            {
+                _longest = late;
+                _poolAtLongest = (ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount);
+            }
             _last = now;
         }
     }
