@@ -48,15 +48,20 @@ internal static class HclCheck
             Assert.Fail("The HCL check took more than 60 s.");
         }
 
-        var files = output.Result
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonNode.Parse(line)!.AsObject())
+        // One line per file, then {"files": n}: without that last line, or with another count, the output was cut short.
+        var lines = output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+        var count = lines.Count > 0 ? lines[^1]["files"]?.GetValue<int>() : null;
+        var files = lines.Where(line => line.ContainsKey("file"))
             .Select(result => new FileResult(
                 Path.GetRelativePath(Root, result["file"]!.GetValue<string>()).Replace('\\', '/'),
                 result["ok"]!.GetValue<bool>(),
                 result["error"]?.GetValue<string>(),
                 result["body"] as JsonObject))
             .ToList();
+        if (count != files.Count)
+        {
+            Assert.Fail($"The HCL check's output is incomplete: {files.Count} files read, the tool counted {count?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"} (exit {process.ExitCode}). {error.Result}");
+        }
         return new Run(process.ExitCode, files, error.Result);
     }
 }
