@@ -21,6 +21,8 @@
 # Profiles of the worker over the steady window, for the optimisation work (docs/benchmarks.md):
 #   WORKER_PERF=artifacts/worker.perf.data  perf record -g at 999 Hz, with the runtime's perf map (DOTNET_PerfMapEnabled=1)
 #   WORKER_TRACE=artifacts/worker.nettrace   dotnet-trace of the GC and its allocation ticks (scripts/profile/allocations.cs reads it)
+#   WORKER_MEMORY=1  the worker's resident memory by kind (GC heap, JIT code, native, stacks, ...) idle and in the middle
+#                    of the window, and its growth per call (scripts/profile/memory-by-kind.cs)
 #
 # The services run as in production: a public https URL (which the simulator's --route maps to the local ports, as
 # the load balancer would), a 32-hex auth token, an account SID, and every call confirmed with the simulator's REST API.
@@ -89,6 +91,9 @@ done
 step "Building Release (a minute or two the first time, then seconds)..."
 dotnet build -c Release Bridge.sln -v quiet -nologo > /dev/null
 dotnet tool restore > /dev/null
+memory_by_kind() { taskset -c "$driver_set" dotnet run scripts/profile/memory-by-kind.cs -- "$1" --kb 2>/dev/null || true; }
+# Compiled once here, so that the readings below take half a second.
+[ -n "${WORKER_MEMORY:-}" ] && memory_by_kind $$ > /dev/null
 bin() { echo "$1/bin/Release/net10.0/$(basename "$1").dll"; }
 hz=$(getconf CLK_TCK)
 # CPU seconds (user + system) a live process has used so far.
@@ -158,6 +163,9 @@ pids+=($!)
 step "Sampling the idle worker for 7 s (the baseline of the memory per call)..."
 sleep 7
 idle_rss=$(rss_kb "$worker")
+memory_idle="" memory_steady=""
+[ -n "${WORKER_MEMORY:-}" ] && memory_idle=$(memory_by_kind "$worker")
+steady_middle=$(awk -v a="$steady_from" -v b="$steady_to" 'BEGIN { printf "%.3f", (a + b) / 2 }')
 
 launched=$(now)
 taskset -c "$driver_set" dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/bridge-call.dll load --url "$public/webhook" --auth-token "$token" --account-sid "$account" \
@@ -195,6 +203,9 @@ while kill -0 "$simulator" 2>/dev/null; do
   elif [ "$window" = open ] && awk -v e="$elapsed" -v t="$steady_to" 'BEGIN { exit !(e >= t) }'; then
     window=closed; window_to=$(now); load_to=$(load_average)
     for pid in "${!names[@]}"; do cpu_to[$pid]=$(cpu_seconds "$pid"); done
+  fi
+  if [ -n "${WORKER_MEMORY:-}" ] && [ "$window" = open ] && [ -z "$memory_steady" ] && awk -v e="$elapsed" -v m="$steady_middle" 'BEGIN { exit !(e >= m) }'; then
+    memory_steady=$(memory_by_kind "$worker")
   fi
   if [ "$window" = open ] && rss=$(rss_kb "$worker") && [ -n "$rss" ]; then
     rss_sum=$(( rss_sum + rss )); rss_samples=$(( rss_samples + 1 ))
@@ -258,6 +269,18 @@ awk -F, '$3 ~ /^bridge\.(latency|audio\.queue)/ {
 echo "  (latency: what the worker adds per direction; audio.queue: model audio waiting to play,"
 echo "  which in loopback never empties: the \"model\" speaks as long as the caller does)"
 scripts/worker-memory-per-call.sh "$counters" "$calls"
+if [ -n "$memory_idle" ] && [ -n "$memory_steady" ]; then
+  echo "The worker's resident memory by kind, idle and in the middle of the window (scripts/profile/memory-by-kind.cs):"
+  printf '%s\n' "$memory_idle" | awk -F'\t' -v calls="$calls" -v steady="$memory_steady" '
+    BEGIN { n = split(steady, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, "\t"); loaded[f[1]] = f[2]; order[i] = f[1] } }
+    { idle[$1] = $2 }
+    END {
+      for (i = 1; i <= n; i++) {
+        kind = order[i]; if (kind == "") continue
+        printf "  %-48s %7.1f -> %7.1f MB: %6.1f KB per call\n", kind, idle[kind] / 1024, loaded[kind] / 1024, (loaded[kind] - idle[kind]) / calls
+      }
+    }'
+fi
 [ -n "${WORKER_PERF:-}" ] && echo "perf profile of the steady window: $WORKER_PERF (perf report -i $WORKER_PERF --no-children)"
 [ -n "${WORKER_TRACE:-}" ] && echo "dotnet-trace of the steady window: $WORKER_TRACE"
 exit "$status"
