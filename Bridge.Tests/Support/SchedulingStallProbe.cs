@@ -32,8 +32,7 @@ public sealed class SchedulingStallProbe : IDisposable
         {
             lock (_gate)
             {
-                var sinceLast = Stopwatch.GetElapsedTime(_last) - Period;
-                return sinceLast > _longest ? sinceLast : _longest;
+                return LongestLocked();
             }
         }
     }
@@ -46,7 +45,7 @@ public sealed class SchedulingStallProbe : IDisposable
     {
         lock (_gate)
         {
-            return $"the longest stall of the process's timers: {_longest.TotalMilliseconds:0} ms (thread pool then: {_poolAtLongest.Threads} threads, {_poolAtLongest.Queued} items queued)";
+            return $"the longest stall of the process's timers: {LongestLocked().TotalMilliseconds:0} ms (thread pool at the longest that ended: {_poolAtLongest.Threads} threads, {_poolAtLongest.Queued} items queued)";
         }
     }
 
@@ -54,6 +53,13 @@ public sealed class SchedulingStallProbe : IDisposable
     public TimeSpan Allow(TimeSpan limit) => limit + LongestStall;
 
     public void Dispose() => _timer.Dispose();
+
+    /// <summary>The longest stall, the one still going (no tick since the last) included. Call under the lock.</summary>
+    private TimeSpan LongestLocked()
+    {
+        var sinceLast = Stopwatch.GetElapsedTime(_last) - Period;
+        return sinceLast > _longest ? sinceLast : _longest;
+    }
 
     private void Tick()
     {
