@@ -224,7 +224,8 @@ public sealed class BridgedCall : ITwilioStreamListener
 
     /// <summary>
     /// The caller spoke over the model: the queued audio and Twilio's buffer are dropped, the turn is recorded as cut
-    /// where the caller stopped hearing it, and pending tools that a barge-in cancels are cancelled. A local barge-in goes ahead only if stale audio is still playing by now.
+    /// where the caller stopped hearing it, and pending tools that a barge-in cancels are cancelled. A local barge-in
+    /// goes ahead only if stale audio is still playing by now.
     /// </summary>
     private async Task BargeInAsync(BargeInSource source, CancellationToken cancellationToken)
     {
