@@ -7,22 +7,31 @@ namespace Bridge.Buffers;
 /// frames, unchanged, leave in one write: one system call, one TCP segment and one wake-up of the peer instead of two
 /// or three. Writes that come while nothing is held (the handshake, a pong, a close) go straight through, in order:
 /// the WebSocket sends one frame at a time and a write here returns once it is written or held.
+/// The buffer that holds a batch is rented from the shared pool when the first write is held and returned once the
+/// batch is written: a connection keeps no buffer between batches (every call has one of these, and a batch lasts
+/// microseconds of its 20 ms tick).
 /// </summary>
 public sealed class CoalescingStream(Stream inner) : Stream
 {
+    private const int InitialBufferBytes = 4096;
+
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _writing = new(1, 1);
-    private byte[] _held = new byte[4096];
-    private byte[] _spare = new byte[4096];
+    private byte[]? _held;
     private int _heldCount;
     private bool _holding;
+    private bool _disposed;
+
+    /// <summary>Bytes of buffer rented now: 0 unless a batch is being held or written.</summary>
+    internal int RentedBytes { get; private set; }
 
     /// <summary>From now on writes are held until <see cref="ReleaseAsync"/>.</summary>
     public void Hold()
     {
         lock (_gate)
         {
-            _holding = true;
+            // Once disposed, nothing is held (it would never be released): writes fail on the inner stream instead.
+            _holding = !_disposed;
         }
     }
 
@@ -41,27 +50,32 @@ public sealed class CoalescingStream(Stream inner) : Stream
             lock (_gate)
             {
                 _holding = false;
-                _heldCount = 0;
+                ReturnBuffer(TakeHeld());
             }
             throw;
         }
+        byte[]? batch = null;
         try
         {
-            byte[] batch;
             int count;
             lock (_gate)
             {
                 _holding = false;
-                (batch, count) = (_held, _heldCount);
-                (_held, _spare, _heldCount) = (_spare, _held, 0);
+                count = _heldCount;
+                batch = TakeHeld();
             }
             if (count > 0)
             {
+                // Writes held meanwhile (the next tick's) go to a buffer of their own.
                 await inner.WriteAsync(batch.AsMemory(0, count), cancellationToken);
             }
         }
         finally
         {
+            lock (_gate)
+            {
+                ReturnBuffer(batch);
+            }
             _writing.Release();
         }
     }
@@ -72,11 +86,8 @@ public sealed class CoalescingStream(Stream inner) : Stream
         {
             if (_holding)
             {
-                if (_held.Length - _heldCount < buffer.Length)
-                {
-                    Array.Resize(ref _held, Math.Max(_held.Length * 2, _heldCount + buffer.Length));
-                }
-                buffer.Span.CopyTo(_held.AsSpan(_heldCount));
+                var held = Room(buffer.Length);
+                buffer.Span.CopyTo(held.AsSpan(_heldCount));
                 _heldCount += buffer.Length;
                 return;
             }
@@ -90,6 +101,43 @@ public sealed class CoalescingStream(Stream inner) : Stream
         {
             _writing.Release();
         }
+    }
+
+    /// <summary>The held buffer, rented or grown so that <paramref name="more"/> bytes fit. Under the gate.</summary>
+    private byte[] Room(int more)
+    {
+        var needed = _heldCount + more;
+        if (_held is { } held && held.Length >= needed)
+        {
+            return held;
+        }
+        var larger = RentedBuffers.Rent<byte>(Math.Max(needed, Math.Max(InitialBufferBytes, 2 * (_held?.Length ?? 0))));
+        RentedBytes += larger.Length;
+        if (_held is { } old)
+        {
+            old.AsSpan(0, _heldCount).CopyTo(larger);
+            ReturnBuffer(old);
+        }
+        return _held = larger;
+    }
+
+    /// <summary>The batch held so far (null when nothing was written), which the caller returns. Under the gate.</summary>
+    private byte[]? TakeHeld()
+    {
+        var held = _held;
+        (_held, _heldCount) = (null, 0);
+        return held;
+    }
+
+    /// <summary>Under the gate.</summary>
+    private void ReturnBuffer(byte[]? buffer)
+    {
+        if (buffer is null)
+        {
+            return;
+        }
+        RentedBytes -= buffer.Length;
+        RentedBuffers.Return(buffer);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -131,6 +179,7 @@ public sealed class CoalescingStream(Stream inner) : Stream
         if (disposing)
         {
             inner.Dispose();
+            DropHeld();
             _writing.Dispose();
         }
         base.Dispose(disposing);
@@ -139,7 +188,19 @@ public sealed class CoalescingStream(Stream inner) : Stream
     public override async ValueTask DisposeAsync()
     {
         await inner.DisposeAsync();
+        DropHeld();
         _writing.Dispose();
         await base.DisposeAsync();
+    }
+
+    /// <summary>A batch held and never released goes back to the pool with the connection.</summary>
+    private void DropHeld()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _holding = false;
+            ReturnBuffer(TakeHeld());
+        }
     }
 }

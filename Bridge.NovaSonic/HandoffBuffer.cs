@@ -1,13 +1,15 @@
 using System.Runtime.InteropServices;
+using Bridge.Audio;
 using Bridge.Buffers;
 
 namespace Bridge.NovaSonic;
 
 /// <summary>
 /// Holds the caller's audio while one stream hands over to the next, so nothing said in between is lost: first the
-/// utterance the old stream had not answered (taken over from the <see cref="UtteranceBuffer"/>), then what the caller
-/// says during the switch, as PCM in pooled segments. Bounded: past <see cref="MaxSamples"/> the newest audio is
-/// dropped (a handoff that long has failed anyway). Not thread-safe: its owner guards it.
+/// utterance the old stream had not answered (taken over from the <see cref="UtteranceBuffer"/>, µ-law, decoded as it
+/// is replayed), then what the caller says during the switch, as PCM in pooled segments. Bounded: past
+/// <see cref="MaxSamples"/> the newest audio is dropped (a handoff that long has failed anyway). Not thread-safe: its
+/// owner guards it.
 /// </summary>
 internal sealed class HandoffBuffer(int sampleRate)
 {
@@ -15,22 +17,24 @@ internal sealed class HandoffBuffer(int sampleRate)
 
     private readonly PooledByteQueue _held = new(sampleRate * MaxSeconds * sizeof(short), UtteranceBuffer.SegmentBytes);
     private readonly List<Action<INovaStream>> _pending = [];
-    private PooledByteQueue? _utterance;
+    private PooledByteQueue? _muLawUtterance;
 
     public int MaxSamples { get; } = sampleRate * MaxSeconds;
 
-    public int BufferedSamples => ((_utterance?.Count ?? 0) + _held.Count) / sizeof(short);
+    public int BufferedSamples => (_muLawUtterance?.Count ?? 0) + _held.Count / sizeof(short);
 
     public int DroppedSamples { get; private set; }
 
     /// <summary>Pooled segments rented now (the utterance taken over and the audio held).</summary>
-    internal int RentedSegments => (_utterance?.Segments ?? 0) + _held.Segments;
+    internal int RentedSegments => (_muLawUtterance?.Segments ?? 0) + _held.Segments;
 
-    /// <summary>The utterance to replay before anything held: its segments are this buffer's now.</summary>
-    public void TakeOver(PooledByteQueue utterance)
+    /// <summary>
+    /// The utterance to replay before anything held, µ-law, one byte a sample: its segments are this buffer's now.
+    /// </summary>
+    public void TakeOver(PooledByteQueue muLawUtterance)
     {
-        _utterance?.Dispose();
-        _utterance = utterance;
+        _muLawUtterance?.Dispose();
+        _muLawUtterance = muLawUtterance;
     }
 
     public void Append(ReadOnlySpan<short> samples)
@@ -50,9 +54,9 @@ internal sealed class HandoffBuffer(int sampleRate)
     public void ReplayInto(INovaStream stream)
     {
         Span<short> piece = stackalloc short[sampleRate * 32 / 1000];
-        if (_utterance is not null)
+        if (_muLawUtterance is not null)
         {
-            Replay(_utterance, stream, piece);
+            ReplayMuLaw(_muLawUtterance, stream, piece);
         }
         Replay(_held, stream, piece);
         foreach (var send in _pending)
@@ -60,6 +64,17 @@ internal sealed class HandoffBuffer(int sampleRate)
             send(stream);
         }
         Release();
+    }
+
+    private static void ReplayMuLaw(PooledByteQueue muLaw, INovaStream stream, Span<short> piece)
+    {
+        Span<byte> codes = stackalloc byte[piece.Length];
+        int read;
+        while ((read = muLaw.Dequeue(codes)) > 0)
+        {
+            MuLaw.Decode(codes[..read], piece);
+            stream.SendAudio(piece[..read]);
+        }
     }
 
     private static void Replay(PooledByteQueue audio, INovaStream stream, Span<short> piece)
@@ -74,7 +89,7 @@ internal sealed class HandoffBuffer(int sampleRate)
     /// <summary>Gives the pooled segments back (after the replay, or when the switch is abandoned).</summary>
     public void Release()
     {
-        _utterance?.Dispose();
+        _muLawUtterance?.Dispose();
         _held.Dispose();
     }
 }

@@ -20,6 +20,13 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
     /// <summary>20 ms at 8 kHz µ-law. Twilio's frames are this size; a payload buffer twice as large leaves room.</summary>
     public const int FrameBytes = TelephoneFrame.Samples;
 
+    /// <summary>
+    /// The receive buffer every stream keeps. Twilio's messages are about 0.4 KB (a media frame's 160 bytes in base64
+    /// and its JSON); a larger one (a <c>start</c> with many custom parameters) is assembled in a buffer rented up to
+    /// <see cref="TwilioStreamOptions.MaxMessageBytes"/> for that message only.
+    /// </summary>
+    internal const int ReceiveBufferBytes = 1024;
+
     private static readonly TimeSpan PeerCloseTimeout = TimeSpan.FromSeconds(1);
 
     private readonly WebSocket _socket;
@@ -27,6 +34,7 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
     private readonly TwilioStreamOptions _options;
     private readonly TwilioFrameParser _parser = new();
     private readonly byte[] _receiveBuffer;
+    private byte[]? _largeMessage;
     private readonly byte[] _payload = new byte[4 * FrameBytes];
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Lock _playbackLock = new();
@@ -41,11 +49,14 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
         _socket = socket;
         _connection = connection;
         _options = options;
-        _receiveBuffer = RentedBuffers.Rent<byte>(options.MaxMessageBytes);
+        _receiveBuffer = RentedBuffers.Rent<byte>(Math.Min(ReceiveBufferBytes, options.MaxMessageBytes));
         InboundTiming = new InboundTimingMonitor(options.LateFrameThreshold, time);
     }
 
     public TwilioStartInfo? Start { get; private set; }
+
+    /// <summary>Bytes of receive buffer the stream holds now: the small one, and a large message's while it is read.</summary>
+    internal int ReceiveBufferBytesHeld => _receiveBuffer.Length + (_largeMessage?.Length ?? 0);
 
     /// <summary>Gaps, loss, lateness and jitter of the caller's frames so far; read it once the stream has ended.</summary>
     public InboundTimingMonitor InboundTiming { get; }
@@ -246,6 +257,7 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
     {
         await (_closing ?? CompleteCloseAsync(WebSocketCloseStatus.NormalClosure, "the call ended"));
         RentedBuffers.Return(_receiveBuffer);
+        ReturnLargeMessage();
         _sendLock.Dispose();
         _socket.Dispose();
     }
@@ -284,32 +296,57 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
     private TwilioFrameWriter Writer() =>
         _writer ?? throw new InvalidOperationException("Nothing can be sent before Twilio's start.");
 
+    /// <summary>The message received last (in the receive buffer, or the larger one it needed, which goes back to the pool).</summary>
     private TwilioFrame Parse(int length)
     {
-        var error = _parser.Parse(_receiveBuffer.AsSpan(0, length), _payload, out var frame);
-        if (error != TwilioProtocolError.None)
+        try
         {
-            throw new TwilioStreamClosedException(error.CloseStatus(), error.Describe());
+            var error = _parser.Parse((_largeMessage ?? _receiveBuffer).AsSpan(0, length), _payload, out var frame);
+            if (error != TwilioProtocolError.None)
+            {
+                throw new TwilioStreamClosedException(error.CloseStatus(), error.Describe());
+            }
+            return frame;
         }
-        return frame;
+        finally
+        {
+            ReturnLargeMessage();
+        }
     }
 
-    /// <summary>One whole text message into the receive buffer; null when the peer closed.</summary>
+    private void ReturnLargeMessage()
+    {
+        if (_largeMessage is { } large)
+        {
+            _largeMessage = null;
+            RentedBuffers.Return(large);
+        }
+    }
+
+    /// <summary>
+    /// One whole text message into the receive buffer, or, when it is longer, into a buffer rented for it up to
+    /// <see cref="TwilioStreamOptions.MaxMessageBytes"/>; null when the peer closed.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int?> ReceiveMessageAsync(CancellationToken cancellationToken)
     {
+        var buffer = _receiveBuffer;
         var length = 0;
         while (true)
         {
-            if (length == _options.MaxMessageBytes)
+            if (length == Math.Min(buffer.Length, _options.MaxMessageBytes))
             {
-                // The buffer is full and the message goes on.
-                throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
+                if (length == _options.MaxMessageBytes)
+                {
+                    // The buffer is as large as allowed, full, and the message goes on.
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
+                }
+                buffer = LargeMessageBuffer(length);
             }
             ValueWebSocketReceiveResult result;
             try
             {
-                result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length, _options.MaxMessageBytes - length), cancellationToken);
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxMessageBytes) - length), cancellationToken);
             }
             catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted && e.InnerException is null)
             {
@@ -330,5 +367,14 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
                 return length;
             }
         }
+    }
+
+    /// <summary>A buffer of the largest size allowed holding the <paramref name="received"/> bytes of the message so far.</summary>
+    private byte[] LargeMessageBuffer(int received)
+    {
+        var large = RentedBuffers.Rent<byte>(_options.MaxMessageBytes);
+        _receiveBuffer.AsSpan(0, received).CopyTo(large);
+        _largeMessage = large;
+        return large;
     }
 }

@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Bridge.Audio;
 using Bridge.Emulator;
 using Bridge.Bedrock;
 using Bridge.NovaSonic;
@@ -45,6 +46,19 @@ internal static class EmulatedNova
             samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / InputRate));
         }
         return samples;
+    }
+
+    /// <summary>
+    /// <paramref name="samples"/> as a new stream hears them when they are replayed from the utterance kept for it:
+    /// G.711 µ-law and back (UtteranceBuffer keeps one byte a sample).
+    /// </summary>
+    public static short[] AsReplayed(short[] samples)
+    {
+        var codes = new byte[samples.Length];
+        MuLaw.Encode(samples, codes);
+        var decoded = new short[samples.Length];
+        MuLaw.Decode(codes, decoded);
+        return decoded;
     }
 
     public static short[] Silence(TimeSpan duration) => new short[(int)(InputRate * duration.TotalSeconds)];

@@ -58,7 +58,7 @@ public sealed class NovaSonicSessionReplayTests
 
         Assert.Equal([new NovaTurn(NovaRole.User, "Hello?")], next.History);
         Assert.Equal(more.Length, renewed.BufferedSamples);
-        Assert.Equal(more, next.Audio);
+        Assert.Equal(AsReplayed(more), next.Audio);
     }
 
     [Fact]
@@ -74,6 +74,6 @@ public sealed class NovaSonicSessionReplayTests
         await NextAsync<NovaStreamRenewed>(session, _seen);
 
         Assert.Empty(next.History);
-        Assert.Equal(said, next.Audio);
+        Assert.Equal(AsReplayed(said), next.Audio);
     }
 }

@@ -1,4 +1,6 @@
+using Bridge.Audio;
 using Bridge.NovaSonic;
+using static Bridge.Tests.NovaSonic.EmulatedNova;
 
 namespace Bridge.Tests.NovaSonic;
 
@@ -18,7 +20,7 @@ public sealed class UtteranceBufferTests
         }
 
         Assert.Equal(said.Length, buffer.Count);
-        Assert.Equal(said, Replayed(buffer));
+        Assert.Equal(AsReplayed(said), Replayed(buffer));
     }
 
     [Fact]
@@ -31,11 +33,11 @@ public sealed class UtteranceBufferTests
         foreach (var piece in said.Chunk(320))
         {
             buffer.Append(piece);
-            Assert.True(buffer.RentedSegments <= capacity * 2 / UtteranceBuffer.SegmentBytes + 2, $"{buffer.RentedSegments} segments rented");
+            Assert.True(buffer.RentedSegments <= capacity / UtteranceBuffer.SegmentBytes + 2, $"{buffer.RentedSegments} segments rented");
         }
 
         Assert.Equal(capacity, buffer.Count);
-        Assert.Equal(said[^capacity..], Replayed(buffer));
+        Assert.Equal(AsReplayed(said[^capacity..]), Replayed(buffer));
     }
 
     [Fact]
@@ -43,8 +45,8 @@ public sealed class UtteranceBufferTests
     {
         var buffer = new UtteranceBuffer(SampleRate, TimeSpan.FromSeconds(3));
         buffer.Append(RandomSamples(SampleRate, seed: 3));
-        // One second is 32,000 bytes of PCM: 7 full segments of 4,096 and one started.
-        Assert.Equal(SampleRate * 2 / UtteranceBuffer.SegmentBytes + 1, buffer.RentedSegments);
+        // One second is 16,000 bytes of µ-law (half its PCM): 3 full segments of 4,096 and one started.
+        Assert.Equal(4, buffer.RentedSegments);
 
         buffer.Clear();
 
@@ -53,7 +55,7 @@ public sealed class UtteranceBufferTests
         Assert.Empty(Replayed(buffer));
         var next = RandomSamples(800, seed: 4);
         buffer.Append(next);
-        Assert.Equal(next, Replayed(buffer));
+        Assert.Equal(AsReplayed(next), Replayed(buffer));
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class UtteranceBufferTests
         }
 
         Assert.Equal(800, buffer.Count);
-        Assert.Equal(said[^800..], Replayed(buffer));
+        Assert.Equal(AsReplayed(said[^800..]), Replayed(buffer));
     }
 
     [Fact]
@@ -88,7 +90,8 @@ public sealed class UtteranceBufferTests
         var next = new ScriptedNovaStream(2, []);
         handoff.ReplayInto(next);
 
-        Assert.Equal([.. said, .. meanwhile], next.Audio);
+        // The utterance was kept as µ-law; what the caller said during the switch is held as the PCM it was.
+        Assert.Equal([.. AsReplayed(said), .. meanwhile], next.Audio);
         Assert.Equal(["The caller pressed 5."], next.Texts);
         Assert.Equal(0, handoff.RentedSegments);
         Assert.Equal(0, utterance.RentedSegments);
@@ -111,6 +114,53 @@ public sealed class UtteranceBufferTests
         Assert.Equal(0, handoff.RentedSegments);
     }
 
+    [Theory]
+    [InlineData(-6)]
+    [InlineData(-20)]
+    [InlineData(-40)]
+    public void A_phone_callers_replayed_utterance_is_within_the_noise_of_a_second_mu_law_quantisation(double levelDbfs)
+    {
+        // What the model hears from a caller: their voice, µ-law on the phone line, decoded and resampled to 16 kHz.
+        var onTheLine = PhoneCaller(levelDbfs, seconds: 2);
+        var buffer = new UtteranceBuffer(SampleRate, TimeSpan.FromSeconds(3));
+        buffer.Append(onTheLine);
+
+        var replayed = Replayed(buffer);
+
+        // G.711 keeps a signal-to-noise ratio of about 38 dB over its range; the replay adds one more quantisation of it.
+        Assert.InRange(SignalToNoiseDb(onTheLine, replayed), 33, 60);
+    }
+
+    private static short[] PhoneCaller(double levelDbfs, int seconds)
+    {
+        var amplitude = short.MaxValue * Math.Pow(10, levelDbfs / 20);
+        var line = new byte[8_000 * seconds];
+        for (var i = 0; i < line.Length; i++)
+        {
+            var t = i / 8_000.0;
+            var voice = 0.6 * Math.Sin(2 * Math.PI * 180 * t) + 0.3 * Math.Sin(2 * Math.PI * 720 * t) + 0.1 * Math.Sin(2 * Math.PI * 2_300 * t);
+            line[i] = MuLaw.Encode((short)(amplitude * voice));
+        }
+        var pcm8k = new short[line.Length];
+        MuLaw.Decode(line, pcm8k);
+        var resampler = Resampler.Create(8_000, SampleRate);
+        var pcm16k = new short[pcm8k.Length * 2];
+        var written = resampler.Process(pcm8k, pcm16k);
+        return pcm16k[..written];
+    }
+
+    private static double SignalToNoiseDb(short[] signal, short[] received)
+    {
+        Assert.Equal(signal.Length, received.Length);
+        double power = 0, noise = 0;
+        for (var i = 0; i < signal.Length; i++)
+        {
+            power += (double)signal[i] * signal[i];
+            noise += (double)(received[i] - signal[i]) * (received[i] - signal[i]);
+        }
+        return 10 * Math.Log10(power / noise);
+    }
+
     private static short[] Replayed(UtteranceBuffer buffer)
     {
         var handoff = new HandoffBuffer(SampleRate);
@@ -120,7 +170,7 @@ public sealed class UtteranceBufferTests
         return stream.Audio;
     }
 
-    /// <summary>Any 16-bit values, not only those µ-law can carry: the model's input is PCM and is kept as such.</summary>
+    /// <summary>Any 16-bit values, not only those µ-law can carry: the model's input is PCM, kept as µ-law for a replay.</summary>
     private static short[] RandomSamples(int count, int seed)
     {
         var random = new Random(seed);
