@@ -19,8 +19,9 @@ public sealed class CallPlayoutTests
         call.Model.EndsTurn("A two-second answer.");
         await call.SettleAsync();
 
-        // Nothing has played yet: the lead (300 ms) went out at once, the rest waits in the queue.
-        Assert.Equal(300 * BytesPerMs, call.Twilio.SentBytes);
+        // Nothing has played yet: the lead (300 ms) went out at once, but for less than a message (100 ms) that waits
+        // to leave whole once a mark comes back; the rest waits in the queue.
+        Assert.InRange(call.Twilio.SentBytes, 200 * BytesPerMs + 1, 300 * BytesPerMs);
         await call.StepAsync(TimeSpan.FromSeconds(2.2));
 
         Assert.Equal(TimeSpan.FromSeconds(2), call.Twilio.Heard);
@@ -30,6 +31,52 @@ public sealed class CallPlayoutTests
         Assert.Equal("0", call.Summary("Underruns"));
         Assert.Equal("100", call.Summary("FramesOut"));
     }
+
+    [Fact]
+    public async Task Audio_said_ahead_of_playback_leaves_in_messages_of_a_third_of_the_lead_each_with_one_mark()
+    {
+        await using var call = FakeCall.Start();
+        call.Model.Speaks(TimeSpan.FromSeconds(2));
+        call.Model.EndsTurn("A two-second answer.");
+        await call.StepAsync(TimeSpan.FromSeconds(2.2));
+
+        // The default 300 ms lead in 100 ms messages: 20 writes and 20 mark echoes for the 2 s (50 in 40 ms ones), and
+        // a few more when the sender woke before a whole message was queued (the first pieces leave at once).
+        Assert.InRange(call.Twilio.AudioMessages, 20, 24);
+        Assert.Equal(100 * BytesPerMs, call.Twilio.LargestAudioMessageBytes);
+        Assert.Equal(TimeSpan.FromSeconds(2), call.Twilio.Heard);
+        await call.HangUpAsync();
+        Assert.Equal("0", call.Summary("Underruns"));
+    }
+
+    [Fact]
+    public async Task Audio_said_as_fast_as_it_plays_leaves_one_message_per_piece_the_model_sent()
+    {
+        await using var call = FakeCall.Start();
+        call.Model.IsModelSpeaking = true;
+        // 80 ms pieces every 80 ms (the model's chunks at 80 ms input chunks in loopback): each leaves whole.
+        for (var piece = 0; piece < 10; piece++)
+        {
+            call.Model.Speaks(TimeSpan.FromMilliseconds(80), piece: TimeSpan.FromMilliseconds(80));
+            await call.StepAsync(TimeSpan.FromMilliseconds(80));
+        }
+        call.Model.IsModelSpeaking = false;
+        call.Model.EndsTurn("In step.");
+        await call.StepAsync(TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(10, call.Twilio.AudioMessages);
+        Assert.Equal(80 * BytesPerMs, call.Twilio.LargestAudioMessageBytes);
+        Assert.Equal(TimeSpan.FromMilliseconds(800), call.Twilio.Heard);
+    }
+
+    [Theory]
+    [InlineData(60, 40)]
+    [InlineData(150, 40)]
+    [InlineData(200, 60)]
+    [InlineData(300, 100)]
+    [InlineData(5_000, 100)]
+    public void A_message_is_a_third_of_the_lead_in_whole_frames_from_40_to_100_ms(int leadMs, int messageMs) =>
+        Assert.Equal(messageMs * BytesPerMs, Playout.MessageBytes(leadMs * BytesPerMs));
 
     [Fact]
     public async Task A_model_slower_than_playback_leaves_underruns_each_as_long_as_the_caller_waited()
