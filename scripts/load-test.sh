@@ -173,6 +173,7 @@ taskset -c "$driver_set" dotnet tools/Bridge.CallSimulator/bin/Release/net10.0/b
   --rest-api "http://127.0.0.1:$twilio_api_port" \
   --calls "$calls" --ramp "$ramp" --duration "$duration" --worker-pid "$worker" --json "$json" "$@" &
 simulator=$!
+pids+=($simulator)
 simulator_cpu=""
 
 # The steady window: every process's CPU time read at its start and its end, the worker's RSS every second in it.

@@ -17,14 +17,7 @@ public sealed class AgentsDeploymentTests
     /// <summary>The fixture with the real worker's project name, which alone gets the tools' secrets.</summary>
     private void WithAgents(string agents)
     {
-        var worker = _fixture.Resource("worker").DeepClone();
-        _fixture.Manifest["resources"]!.AsObject().Remove("worker");
-        worker["env"]!["HTTP_PORTS"] = "{media-worker.bindings.http.targetPort}";
-        _fixture.Manifest["resources"]!["media-worker"] = worker;
-        _fixture.Resource("front")["env"]!["WORKER_URL"] = "{media-worker.bindings.https.url}";
-        var sizing = _fixture.Environment["services"]!["worker"]!.DeepClone();
-        _fixture.Environment["services"]!.AsObject().Remove("worker");
-        _fixture.Environment["services"]!["media-worker"] = sizing;
+        _fixture.UseTheMediaWorkerName();
         _fixture.Environment["agents"] = JsonNode.Parse(agents);
     }
 

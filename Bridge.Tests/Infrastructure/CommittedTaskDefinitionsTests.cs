@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bridge.Deploy.TaskDefinitions.Fargate;
@@ -110,7 +111,11 @@ public partial class CommittedTaskDefinitionsTests
     {
         foreach (var (path, definition) in Committed().Where(c => c.Path.EndsWith("/media-worker.json", StringComparison.Ordinal)))
         {
-            Assert.Equal(120, definition["containerDefinitions"]![0]!["stopTimeout"]!.GetValue<int>());
+            var app = definition["containerDefinitions"]![0]!;
+            Assert.Equal(120, app["stopTimeout"]!.GetValue<int>());
+            // The drain, then 15 s of goodbyes and 15 s for callbacks, must end before ECS's SIGKILL.
+            var drain = TimeSpan.Parse(TranslatorFixture.NameValues(app["environment"], "value")["Calls__DrainTimeout"], CultureInfo.InvariantCulture);
+            Assert.True(drain + TimeSpan.FromSeconds(30) < TimeSpan.FromSeconds(120), $"{path}: Calls__DrainTimeout {drain} leaves no time for the goodbyes.");
         }
     }
 

@@ -303,6 +303,27 @@ public class TaskDefinitionTranslatorTests
         Assert.Equal(30, fixture.App("front")["stopTimeout"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData(120, "00:01:25")]
+    [InlineData(35, "00:00:00")]
+    public void The_media_workers_drain_ends_in_time_for_its_goodbyes_before_ECS_kills_it(int stopTimeout, string drain)
+    {
+        fixture.UseTheMediaWorkerName();
+        fixture.Environment["services"]!["media-worker"]!["stopTimeout"] = stopTimeout;
+
+        Assert.Equal(drain, TranslatorFixture.NameValues(fixture.App("media-worker")["environment"], "value")["Calls__DrainTimeout"]);
+        Assert.DoesNotContain("Calls__DrainTimeout", TranslatorFixture.NameValues(fixture.App("front")["environment"], "value").Keys);
+    }
+
+    [Fact]
+    public void A_stop_timeout_too_short_for_the_media_workers_shutdown_is_refused()
+    {
+        fixture.UseTheMediaWorkerName();
+        fixture.Environment["services"]!["media-worker"]!["stopTimeout"] = 34;
+
+        Assert.Contains("field 'services.media-worker.stopTimeout'", fixture.TranslationError());
+    }
+
     [Fact]
     public void The_app_sends_OTLP_to_a_collector_sidecar_it_starts_after()
     {

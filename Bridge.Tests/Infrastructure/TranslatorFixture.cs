@@ -70,6 +70,19 @@ internal sealed class TranslatorFixture
 
     public JsonObject Resource(string name) => Manifest["resources"]![name]!.AsObject();
 
+    /// <summary>Renames the fixture's "worker" to the real worker's project name, which alone gets the worker's deployment settings.</summary>
+    public void UseTheMediaWorkerName()
+    {
+        var worker = Resource("worker").DeepClone();
+        Manifest["resources"]!.AsObject().Remove("worker");
+        worker["env"]!["HTTP_PORTS"] = "{media-worker.bindings.http.targetPort}";
+        Manifest["resources"]!["media-worker"] = worker;
+        Resource("front")["env"]!["WORKER_URL"] = "{media-worker.bindings.https.url}";
+        var sizing = Environment["services"]!["worker"]!.DeepClone();
+        Environment["services"]!.AsObject().Remove("worker");
+        Environment["services"]!["media-worker"] = sizing;
+    }
+
     public IReadOnlyList<GeneratedTaskDefinition> Translate() =>
         TaskDefinitionTranslator.Translate(
             AspireManifest.Parse(Manifest.ToJsonString()),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bridge.Deploy.TaskDefinitions.Environments;
@@ -68,7 +69,29 @@ internal static class ContainerEnvironment
             // Every worker task under its Cloud Map name (infrastructure/modules/bridge: <name>.internal), asked for a free slot.
             yield return ("Outbound__Workers", $"http://{WorkerProject}.bridge-{environment.Name}.internal:{port}");
         }
+        if (project == WorkerProject)
+        {
+            yield return ("Calls__DrainTimeout", WorkerDrainTimeout(environment).ToString("c", CultureInfo.InvariantCulture));
+        }
     }
+
+    /// <summary>
+    /// ECS kills the task <c>stopTimeout</c> after SIGTERM. The worker's shutdown is its drain, then up to 15 s for the
+    /// model's goodbyes and 15 s for conversation callbacks still under way (Bridge.MediaWorker's host set-up), so
+    /// the drain gets what is left of the stop timeout after those and a few seconds to exit.
+    /// </summary>
+    private static TimeSpan WorkerDrainTimeout(DeploymentEnvironment environment)
+    {
+        var stopTimeout = EnvironmentConsistency.SizingFor(WorkerProject, environment).StopTimeout;
+        if (stopTimeout < WorkerShutdownAfterDrainSeconds)
+        {
+            throw environment.Error($"services.{WorkerProject}.stopTimeout",
+                $"is {stopTimeout}; the media worker needs at least {WorkerShutdownAfterDrainSeconds} s after SIGTERM (15 s for goodbyes, 15 s for callbacks, 5 s to exit).");
+        }
+        return TimeSpan.FromSeconds(stopTimeout - WorkerShutdownAfterDrainSeconds);
+    }
+
+    private const int WorkerShutdownAfterDrainSeconds = 35;
 
     private const string WorkerProject = "media-worker";
 
