@@ -137,8 +137,9 @@ internal sealed class Playout : IDisposable
                 // A replaced stream's last words, read after the switch.
                 _staleAudioEnd = _queuedPosition + length;
             }
-            if (_queue.Count == 0 && _stream.Playback.LeadBytes < _leadBytes)
+            if (_queue.Count == 0 && SendableBytes(length) > 0)
             {
+                // It leaves at once, or soon after in part: not audio that waits behind what Twilio still holds.
                 _arrivals.Enqueue((_queuedPosition, arrivedAt));
             }
             return _framed.AsMemory(0, length);
@@ -299,10 +300,12 @@ internal sealed class Playout : IDisposable
     /// echo comes while it still holds one, so the caller hears no gap, and the pieces travel as one message instead
     /// of keeping the lead cut into small ones. Under the lock.
     /// </summary>
-    private int SendableBytes()
+    private int SendableBytes() => SendableBytes(_queue.Count);
+
+    private int SendableBytes(int queued)
     {
         var lead = (int)_stream.Playback.LeadBytes;
-        var length = Math.Min(Math.Min(_leadBytes - lead, _sendBuffer.Length), _queue.Count) / FrameBytes * FrameBytes;
+        var length = Math.Min(Math.Min(_leadBytes - lead, _sendBuffer.Length), queued) / FrameBytes * FrameBytes;
         return length < _sendBuffer.Length && lead >= 2 * _sendBuffer.Length ? 0 : Math.Max(length, 0);
     }
 

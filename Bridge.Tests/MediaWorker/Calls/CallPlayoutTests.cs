@@ -69,6 +69,33 @@ public sealed class CallPlayoutTests
         Assert.Equal(TimeSpan.FromMilliseconds(800), call.Twilio.Heard);
     }
 
+    [Fact]
+    public async Task Audio_that_waits_behind_two_messages_still_at_Twilio_is_not_counted_as_latency_the_bridge_added()
+    {
+        await using var call = FakeCall.Start();
+        using var latency = call.Metric<double>("bridge.latency.outbound");
+        call.Model.IsModelSpeaking = true;
+        // 240 ms ahead, then 40 ms pieces in step with playback: a piece that finds Twilio holding 200 ms or more
+        // waits for the next to travel in one 100 ms message, which the caller hears no later than had it left alone.
+        call.Model.Speaks(TimeSpan.FromMilliseconds(240));
+        await call.SettleAsync();
+        for (var piece = 0; piece < 10; piece++)
+        {
+            call.Model.Speaks(TimeSpan.FromMilliseconds(40));
+            await call.StepAsync(TimeSpan.FromMilliseconds(40));
+        }
+        call.Model.IsModelSpeaking = false;
+        call.Model.EndsTurn("Ahead, then in step.");
+        await call.StepAsync(TimeSpan.FromMilliseconds(500));
+
+        // On fake time what leaves at once took 0 ms; a wait behind Twilio's buffer would show as 20-80 ms.
+        Assert.All(latency.GetMeasurementSnapshot(), m => Assert.Equal(0, m.Value));
+        Assert.NotEmpty(latency.GetMeasurementSnapshot());
+        Assert.Equal(TimeSpan.FromMilliseconds(640), call.Twilio.Heard);
+        await call.HangUpAsync();
+        Assert.Equal("0", call.Summary("Underruns"));
+    }
+
     [Theory]
     [InlineData(60, 40)]
     [InlineData(150, 40)]
