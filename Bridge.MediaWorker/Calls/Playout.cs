@@ -137,9 +137,8 @@ internal sealed class Playout : IDisposable
                 // A replaced stream's last words, read after the switch.
                 _staleAudioEnd = _queuedPosition + length;
             }
-            if (_queue.Count == 0 && SendableBytes(length) > 0)
+            if (_queue.Count == 0 && _stream.Playback.LeadBytes < _leadBytes)
             {
-                // It leaves at once, or soon after in part: not audio that waits behind what Twilio still holds.
                 _arrivals.Enqueue((_queuedPosition, arrivedAt));
             }
             return _framed.AsMemory(0, length);
@@ -295,18 +294,16 @@ internal sealed class Playout : IDisposable
     }
 
     /// <summary>
-    /// What may be sent now, in whole frames: at most a message, no further ahead than the lead. Less than a whole
-    /// message (the lead or the queue short of one) waits while Twilio holds two messages or more: the next mark's
-    /// echo comes while it still holds one, so the caller hears no gap, and the pieces travel as one message instead
-    /// of keeping the lead cut into small ones. Under the lock.
+    /// What may be sent now, in whole frames: as much as is queued, at most a message, no further ahead than the lead.
+    /// A piece shorter than a message leaves at once rather than waiting for more to fill one: while Twilio holds
+    /// enough that the caller would not hear the wait, the load test's round trip still rose from 6 to 41 ms at p50
+    /// for 16 % fewer messages (docs/benchmarks.md, round 4), and a late mark echo would eat into the margin. Under
+    /// the lock.
     /// </summary>
-    private int SendableBytes() => SendableBytes(_queue.Count);
-
-    private int SendableBytes(int queued)
+    private int SendableBytes()
     {
-        var lead = (int)_stream.Playback.LeadBytes;
-        var length = Math.Min(Math.Min(_leadBytes - lead, _sendBuffer.Length), queued) / FrameBytes * FrameBytes;
-        return length < _sendBuffer.Length && lead >= 2 * _sendBuffer.Length ? 0 : Math.Max(length, 0);
+        var room = _leadBytes - (int)_stream.Playback.LeadBytes;
+        return Math.Max(Math.Min(Math.Min(room, _sendBuffer.Length), _queue.Count) / FrameBytes * FrameBytes, 0);
     }
 
     /// <summary>How far, in queued bytes, the caller has heard: every byte heard or flushed by Twilio, and those dropped from the queue by clears.</summary>

@@ -19,9 +19,8 @@ public sealed class CallPlayoutTests
         call.Model.EndsTurn("A two-second answer.");
         await call.SettleAsync();
 
-        // Nothing has played yet: the lead (300 ms) went out at once, but for less than a message (100 ms) that waits
-        // to leave whole once a mark comes back; the rest waits in the queue.
-        Assert.InRange(call.Twilio.SentBytes, 200 * BytesPerMs + 1, 300 * BytesPerMs);
+        // Nothing has played yet: the lead (300 ms) went out at once, the rest waits in the queue.
+        Assert.Equal(300 * BytesPerMs, call.Twilio.SentBytes);
         await call.StepAsync(TimeSpan.FromSeconds(2.2));
 
         Assert.Equal(TimeSpan.FromSeconds(2), call.Twilio.Heard);
@@ -36,13 +35,13 @@ public sealed class CallPlayoutTests
     public async Task Audio_said_ahead_of_playback_leaves_in_messages_of_a_third_of_the_lead_each_with_one_mark()
     {
         await using var call = FakeCall.Start();
-        call.Model.Speaks(TimeSpan.FromSeconds(2));
+        // 2 s in one piece, queued before the sender wakes.
+        call.Model.Speaks(TimeSpan.FromSeconds(2), piece: TimeSpan.FromSeconds(2));
         call.Model.EndsTurn("A two-second answer.");
         await call.StepAsync(TimeSpan.FromSeconds(2.2));
 
-        // The default 300 ms lead in 100 ms messages: 20 writes and 20 mark echoes for the 2 s (50 in 40 ms ones), and
-        // a few more when the sender woke before a whole message was queued (the first pieces leave at once).
-        Assert.InRange(call.Twilio.AudioMessages, 20, 24);
+        // The default 300 ms lead in 100 ms messages: 20 writes and 20 mark echoes for the 2 s (50 in 40 ms ones).
+        Assert.Equal(20, call.Twilio.AudioMessages);
         Assert.Equal(100 * BytesPerMs, call.Twilio.LargestAudioMessageBytes);
         Assert.Equal(TimeSpan.FromSeconds(2), call.Twilio.Heard);
         await call.HangUpAsync();
@@ -70,13 +69,13 @@ public sealed class CallPlayoutTests
     }
 
     [Fact]
-    public async Task Audio_that_waits_behind_two_messages_still_at_Twilio_is_not_counted_as_latency_the_bridge_added()
+    public async Task Audio_in_step_with_playback_leaves_at_once_even_while_Twilio_holds_most_of_the_lead()
     {
         await using var call = FakeCall.Start();
         using var latency = call.Metric<double>("bridge.latency.outbound");
         call.Model.IsModelSpeaking = true;
-        // 240 ms ahead, then 40 ms pieces in step with playback: a piece that finds Twilio holding 200 ms or more
-        // waits for the next to travel in one 100 ms message, which the caller hears no later than had it left alone.
+        // 240 ms ahead, then 40 ms pieces in step with playback: each finds Twilio holding 200 ms or more, and leaves
+        // alone at once instead of waiting for the next to fill a 100 ms message.
         call.Model.Speaks(TimeSpan.FromMilliseconds(240));
         await call.SettleAsync();
         for (var piece = 0; piece < 10; piece++)
@@ -88,9 +87,9 @@ public sealed class CallPlayoutTests
         call.Model.EndsTurn("Ahead, then in step.");
         await call.StepAsync(TimeSpan.FromMilliseconds(500));
 
-        // On fake time what leaves at once took 0 ms; a wait behind Twilio's buffer would show as 20-80 ms.
-        Assert.All(latency.GetMeasurementSnapshot(), m => Assert.Equal(0, m.Value));
+        // On fake time what leaves at once took 0 ms; a piece held back for the next would show 40-80 ms.
         Assert.NotEmpty(latency.GetMeasurementSnapshot());
+        Assert.All(latency.GetMeasurementSnapshot(), m => Assert.Equal(0, m.Value));
         Assert.Equal(TimeSpan.FromMilliseconds(640), call.Twilio.Heard);
         await call.HangUpAsync();
         Assert.Equal("0", call.Summary("Underruns"));
