@@ -7,16 +7,18 @@ namespace Bridge.MediaWorker.Calls;
 
 /// <summary>
 /// The model's speech on its way to the caller: framed as 8 kHz µ-law, queued (at most <c>Calls:MaxQueuedAudio</c>),
-/// and sent no further ahead of what the caller has heard than <c>Calls:PlaybackLead</c>, two frames and a mark at a
-/// time; a barge-in drops the queue and clears Twilio's buffer. Positions count µ-law bytes since the call started in
-/// the queue's terms (bytes queued), so that what the caller heard can be set against what the model said: every
-/// byte queued is sent, or dropped by a clear. Knows which audio came from a model stream that no longer hears the
-/// caller (stale audio, after a stream switch). Thread-safe: its state is under one lock, sends and clears take turns.
+/// and sent no further ahead of what the caller has heard than <c>Calls:PlaybackLead</c>, in media messages of up to
+/// a third of the lead (40–100 ms) each followed by a mark; a barge-in drops the queue and clears Twilio's buffer.
+/// Positions count µ-law bytes since the call started in the queue's terms (bytes queued), so that what the caller
+/// heard can be set against what the model said: every byte queued is sent, or dropped by a clear. Knows which audio
+/// came from a model stream that no longer hears the caller (stale audio, after a stream switch). Thread-safe: its
+/// state is under one lock, sends and clears take turns.
 /// </summary>
 internal sealed class Playout : IDisposable
 {
     private const int FrameBytes = TwilioMediaStream.FrameBytes;
-    private const int FramesPerMessage = 2;
+    private const int MinFramesPerMessage = 2;
+    private const int MaxFramesPerMessage = 5;
 
     private readonly ITwilioMediaStream _stream;
     private readonly Func<bool> _modelSpeaking;
@@ -33,7 +35,7 @@ internal sealed class Playout : IDisposable
     private readonly OutboundFramer _framer;
     private readonly PlaybackUnderrunMonitor _underruns;
     private readonly Queue<(long Position, long ArrivedAt)> _arrivals = new();
-    private readonly byte[] _sendBuffer = new byte[FramesPerMessage * FrameBytes];
+    private readonly byte[] _sendBuffer;
     private byte[] _framed = new byte[4 * 1024];
 
     private long _queuedPosition;
@@ -59,6 +61,7 @@ internal sealed class Playout : IDisposable
         // In one-second segments of µ-law.
         _queue = new PooledByteQueue((int)(options.MaxQueuedAudio.TotalMilliseconds * PlaybackPosition.BytesPerMillisecond), TelephoneFrame.SampleRate);
         _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackPosition.BytesPerMillisecond) / FrameBytes * FrameBytes;
+        _sendBuffer = new byte[MessageBytes(_leadBytes)];
         _underruns = new PlaybackUnderrunMonitor(time);
     }
 
@@ -98,14 +101,21 @@ internal sealed class Playout : IDisposable
         {
             lock (_gate)
             {
-                var room = _leadBytes - (int)_stream.Playback.LeadBytes;
-                var sendable = Math.Min(room, _queue.Count) >= FrameBytes;
-                return _sendTurn.CurrentCount == 1 && !_wake.IsSet && !sendable;
+                return _sendTurn.CurrentCount == 1 && !_wake.IsSet && SendableBytes() == 0;
             }
         }
     }
 
     public TimeSpan UnderrunTime => _underruns.Total;
+
+    /// <summary>
+    /// The most audio sent in one media message and its mark: a third of the lead, so that Twilio still holds two
+    /// thirds of it when a mark's echo lets the next message go, within 2–5 frames (40–100 ms). Each message costs a
+    /// write, a flush and a mark echo, so fewer larger ones cost less CPU per call-second; what the caller heard is
+    /// known to one message's length (a barge-in's cut and the transcript's heard text are that precise).
+    /// </summary>
+    internal static int MessageBytes(int leadBytes) =>
+        Math.Clamp(leadBytes / 3 / FrameBytes, MinFramesPerMessage, MaxFramesPerMessage) * FrameBytes;
 
     /// <summary>
     /// Frames model speech as µ-law (valid until the next call); notes whether it came from a replaced stream, and when
@@ -283,6 +293,19 @@ internal sealed class Playout : IDisposable
         return pending && (handingOff || HeardPosition(playback) < _staleAudioEnd);
     }
 
+    /// <summary>
+    /// What may be sent now, in whole frames: as much as is queued, at most a message, no further ahead than the lead.
+    /// A piece shorter than a message leaves at once rather than waiting for more to fill one: while Twilio holds
+    /// enough that the caller would not hear the wait, the load test's round trip still rose from 6 to 41 ms at p50
+    /// for 16 % fewer messages (docs/benchmarks.md, round 4), and a late mark echo would eat into the margin. Under
+    /// the lock.
+    /// </summary>
+    private int SendableBytes()
+    {
+        var room = _leadBytes - (int)_stream.Playback.LeadBytes;
+        return Math.Max(Math.Min(Math.Min(room, _sendBuffer.Length), _queue.Count) / FrameBytes * FrameBytes, 0);
+    }
+
     /// <summary>How far, in queued bytes, the caller has heard: every byte heard or flushed by Twilio, and those dropped from the queue by clears.</summary>
     private long HeardPosition(PlaybackPosition playback) => playback.HeardBytes + playback.FlushedBytes + _droppedBytes;
 
@@ -299,8 +322,7 @@ internal sealed class Playout : IDisposable
                 TimeSpan? underrun;
                 lock (_gate)
                 {
-                    var room = _leadBytes - (int)_stream.Playback.LeadBytes;
-                    length = Math.Min(Math.Min(room, _sendBuffer.Length), _queue.Count) / FrameBytes * FrameBytes;
+                    length = SendableBytes();
                     if (length <= 0)
                     {
                         return;

@@ -15,7 +15,7 @@ public sealed class AudioOptionsTests
 
         Assert.Equal(8000, options.ModelInputRate);
         Assert.Equal(8000, options.ModelOutputRate);
-        Assert.Equal(40, options.ModelInputChunkMilliseconds);
+        Assert.Equal(80, options.ModelInputChunkMilliseconds);
         Assert.Empty(Validate(options));
     }
 

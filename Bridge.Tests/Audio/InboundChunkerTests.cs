@@ -19,7 +19,7 @@ public sealed class InboundChunkerTests
     {
         var decode = G711Vectors.DecodeTable();
         var ulaw = Enumerable.Range(0, 320).Select(i => (byte)(i * 7)).ToArray();
-        var chunker = new InboundChunker(new AudioOptions());
+        var chunker = new InboundChunker(new AudioOptions { ModelInputChunkMilliseconds = 40 });
         var chunk = new short[320];
 
         Assert.Equal(0, chunker.Write(ulaw.AsSpan(0, 160), chunk));

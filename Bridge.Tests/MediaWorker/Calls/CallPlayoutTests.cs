@@ -32,6 +32,79 @@ public sealed class CallPlayoutTests
     }
 
     [Fact]
+    public async Task Audio_said_ahead_of_playback_leaves_in_messages_of_a_third_of_the_lead_each_with_one_mark()
+    {
+        await using var call = FakeCall.Start();
+        // 2 s in one piece, queued before the sender wakes.
+        call.Model.Speaks(TimeSpan.FromSeconds(2), piece: TimeSpan.FromSeconds(2));
+        call.Model.EndsTurn("A two-second answer.");
+        await call.StepAsync(TimeSpan.FromSeconds(2.2));
+
+        // The default 300 ms lead in 100 ms messages: 20 writes and 20 mark echoes for the 2 s (50 in 40 ms ones).
+        Assert.Equal(20, call.Twilio.AudioMessages);
+        Assert.Equal(100 * BytesPerMs, call.Twilio.LargestAudioMessageBytes);
+        Assert.Equal(TimeSpan.FromSeconds(2), call.Twilio.Heard);
+        await call.HangUpAsync();
+        Assert.Equal("0", call.Summary("Underruns"));
+    }
+
+    [Fact]
+    public async Task Audio_said_as_fast_as_it_plays_leaves_one_message_per_piece_the_model_sent()
+    {
+        await using var call = FakeCall.Start();
+        call.Model.IsModelSpeaking = true;
+        // 80 ms pieces every 80 ms (the model's chunks at 80 ms input chunks in loopback): each leaves whole.
+        for (var piece = 0; piece < 10; piece++)
+        {
+            call.Model.Speaks(TimeSpan.FromMilliseconds(80), piece: TimeSpan.FromMilliseconds(80));
+            await call.StepAsync(TimeSpan.FromMilliseconds(80));
+        }
+        call.Model.IsModelSpeaking = false;
+        call.Model.EndsTurn("In step.");
+        await call.StepAsync(TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(10, call.Twilio.AudioMessages);
+        Assert.Equal(80 * BytesPerMs, call.Twilio.LargestAudioMessageBytes);
+        Assert.Equal(TimeSpan.FromMilliseconds(800), call.Twilio.Heard);
+    }
+
+    [Fact]
+    public async Task Audio_in_step_with_playback_leaves_at_once_even_while_Twilio_holds_most_of_the_lead()
+    {
+        await using var call = FakeCall.Start();
+        using var latency = call.Metric<double>("bridge.latency.outbound");
+        call.Model.IsModelSpeaking = true;
+        // 240 ms ahead, then 40 ms pieces in step with playback: each finds Twilio holding 200 ms or more, and leaves
+        // alone at once instead of waiting for the next to fill a 100 ms message.
+        call.Model.Speaks(TimeSpan.FromMilliseconds(240));
+        await call.SettleAsync();
+        for (var piece = 0; piece < 10; piece++)
+        {
+            call.Model.Speaks(TimeSpan.FromMilliseconds(40));
+            await call.StepAsync(TimeSpan.FromMilliseconds(40));
+        }
+        call.Model.IsModelSpeaking = false;
+        call.Model.EndsTurn("Ahead, then in step.");
+        await call.StepAsync(TimeSpan.FromMilliseconds(500));
+
+        // On fake time what leaves at once took 0 ms; a piece held back for the next would show 40-80 ms.
+        Assert.NotEmpty(latency.GetMeasurementSnapshot());
+        Assert.All(latency.GetMeasurementSnapshot(), m => Assert.Equal(0, m.Value));
+        Assert.Equal(TimeSpan.FromMilliseconds(640), call.Twilio.Heard);
+        await call.HangUpAsync();
+        Assert.Equal("0", call.Summary("Underruns"));
+    }
+
+    [Theory]
+    [InlineData(60, 40)]
+    [InlineData(150, 40)]
+    [InlineData(200, 60)]
+    [InlineData(300, 100)]
+    [InlineData(5_000, 100)]
+    public void A_message_is_a_third_of_the_lead_in_whole_frames_from_40_to_100_ms(int leadMs, int messageMs) =>
+        Assert.Equal(messageMs * BytesPerMs, Playout.MessageBytes(leadMs * BytesPerMs));
+
+    [Fact]
     public async Task A_model_slower_than_playback_leaves_underruns_each_as_long_as_the_caller_waited()
     {
         await using var call = FakeCall.Start();

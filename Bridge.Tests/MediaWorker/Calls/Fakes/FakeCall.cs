@@ -43,7 +43,8 @@ internal sealed class FakeCall : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(StartedAt);
 
-    public AudioOptions Audio { get; } = new() { ModelInputRate = 8_000, ModelOutputRate = FakeConversation.OutputRate };
+    /// <summary>The calls' figures on fake time are in 40 ms chunks to the model (the default until issue 18's round 4).</summary>
+    public AudioOptions Audio { get; } = new() { ModelInputRate = 8_000, ModelOutputRate = FakeConversation.OutputRate, ModelInputChunkMilliseconds = 40 };
 
     public CallOptions Options { get; }
 

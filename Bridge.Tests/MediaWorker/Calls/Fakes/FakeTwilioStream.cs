@@ -53,6 +53,11 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
 
     public int Clears { get; private set; }
 
+    /// <summary>Media messages sent (each followed by a mark), and the largest.</summary>
+    public int AudioMessages { get; private set; }
+
+    public int LargestAudioMessageBytes { get; private set; }
+
     /// <summary>The most audio sent ahead of what had played, in all the call.</summary>
     public long MostLeadBytes { get; private set; }
 
@@ -139,6 +144,8 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
         {
             var mark = _tracker.AudioSent(mulaw.Length);
             _buffer.Enqueue((mulaw.Length, mark));
+            AudioMessages++;
+            LargestAudioMessageBytes = Math.Max(LargestAudioMessageBytes, mulaw.Length);
             MostLeadBytes = Math.Max(MostLeadBytes, _tracker.LeadBytes);
         }
         return ValueTask.CompletedTask;
