@@ -230,12 +230,14 @@ public sealed class HttpToolRunnerTests : IAsyncLifetime
         ActivitySource.AddActivityListener(listener);
         using var durations = new MetricCollector<double>(_meters.MeterFactory(), HttpToolTelemetry.Name, "bridge.tools.duration");
 
-        await Runner().RunAsync(Tool(), "tooluse-1", """{"orderNumber":"1042"}""", Call, CancellationToken.None);
+        // Other tests' spans reach this listener too: this run's is told apart by its own tool-use id.
+        var toolUseId = "tooluse-" + Guid.NewGuid().ToString("N");
+        await Runner().RunAsync(Tool(), toolUseId, """{"orderNumber":"1042"}""", Call, CancellationToken.None);
 
         Activity tool, http;
         lock (spans)
         {
-            tool = spans.Single(s => s.Source.Name == HttpToolTelemetry.Name);
+            tool = spans.Single(s => s.Source.Name == HttpToolTelemetry.Name && Equals(s.GetTagItem("tool.use_id"), toolUseId));
             http = spans.Single(s => s.Source.Name == "System.Net.Http" && s.TraceId == tool.TraceId);
         }
         Assert.Equal("tool order_status", tool.DisplayName);

@@ -97,6 +97,8 @@ public sealed class CallToolBargeInTests
         };
         using var meters = TestTelemetry.NewMeters();
         using var durations = new MetricCollector<double>(meters.MeterFactory(), HttpToolTelemetry.Name, "bridge.tools.duration");
+        // The listener hears every test's tool spans in this process: this call's are told apart by its own call SID.
+        var callSid = "CA" + Guid.NewGuid().ToString("N");
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -107,7 +109,7 @@ public sealed class CallToolBargeInTests
         ActivitySource.AddActivityListener(listener);
         var runner = new HttpToolRunner(new HttpToolClient(), Options.Create(new HttpToolsOptions { ["order_status"] = new() { Secret = ToolBackend.Secret } }),
             new HttpToolTelemetry(meters.MeterFactory()), TimeProvider.System, NullLogger<HttpToolRunner>.Instance);
-        var tool = new HttpCallTool(OrderStatus(backend), runner, new ToolCallContext("CA0123456789abcdef0123456789abcdef", "orders", "+14155550100", "+15005550010"));
+        var tool = new HttpCallTool(OrderStatus(backend), runner, new ToolCallContext(callSid, "orders", "+14155550100", "+15005550010"));
         await using var call = FakeCall.Start(tools: [tool]);
 
         call.Model.AsksForTool("order_status", "tooluse-1", """{"orderNumber":"1042"}""");
@@ -128,7 +130,7 @@ public sealed class CallToolBargeInTests
         lock (spans)
         {
             // One span for the tool (the HTTP runner's), not one inside another.
-            var span = Assert.Single(spans, s => s.OperationName == "tool order_status");
+            var span = Assert.Single(spans, s => s.OperationName == "tool order_status" && Equals(s.GetTagItem("twilio.call_sid"), callSid));
             Assert.Equal(HttpToolTelemetry.Name, span.Source.Name);
             Assert.Equal("cancelled", span.GetTagItem("tool.outcome"));
             Assert.NotEqual(ActivityStatusCode.Error, span.Status);

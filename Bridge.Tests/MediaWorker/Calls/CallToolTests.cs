@@ -108,14 +108,15 @@ public sealed class CallToolTests
         {
             lock (spans)
             {
-                return spans.Any(s => s.OperationName == "tool lookup_order");
+                return spans.Any(s => s.OperationName == "tool lookup_order" && s.TraceId == callSpan!.TraceId);
             }
         }, "the tool's span");
 
         Activity span;
         lock (spans)
         {
-            span = Assert.Single(spans, s => s.OperationName == "tool lookup_order");
+            // Other tests' spans reach this listener too: this call's are in its own trace.
+            span = Assert.Single(spans, s => s.OperationName == "tool lookup_order" && s.TraceId == callSpan!.TraceId);
         }
         Assert.Equal(callSpan!.SpanId, span.ParentSpanId);
         Assert.Equal("tooluse-9", span.GetTagItem("tool.use_id"));
