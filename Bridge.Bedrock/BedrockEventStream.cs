@@ -38,6 +38,7 @@ public sealed class BedrockEventStream : IAsyncDisposable
     private bool _disposed;
     private long _waitingSince;
     private int _queued;
+    private int _readBufferHeld;
     private BedrockTransientException? _stalled;
     private Task _run = Task.CompletedTask;
 
@@ -58,6 +59,9 @@ public sealed class BedrockEventStream : IAsyncDisposable
 
     /// <summary>Completes when the response has ended (normally or not) and the stream is finished.</summary>
     public Task Completion => _run;
+
+    /// <summary>Whether a buffer is rented to read the response now: only while what came is being read.</summary>
+    internal bool HoldsReadBuffer => Volatile.Read(ref _readBufferHeld) == 1;
 
     public bool IsInputOpen
     {
@@ -217,29 +221,32 @@ public sealed class BedrockEventStream : IAsyncDisposable
 
     private async Task ReadResponseAsync(Stream body)
     {
-        // Held for the whole call, so small: the decoder takes a message in as many pieces as it comes.
-        var buffer = RentedBuffers.Rent<byte>(ResponseReadBytes);
         var decoded = new List<BedrockChunk>();
-        try
+        using var decoder = new EventStreamResponseDecoder(decoded.Add);
+        while (true)
         {
-            using var decoder = new EventStreamResponseDecoder(decoded.Add);
-            int read;
-            while ((read = await body.ReadAsync(buffer, _abort.Token).ConfigureAwait(false)) > 0)
+            // The call waits for the model's next event most of its life: it waits without a buffer (HttpClient's
+            // response streams complete a zero-byte read when data has come), and rents one only to read what came.
+            // The decoder takes a message in as many pieces as it comes, so the buffer is small.
+            await body.ReadAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
+            var buffer = RentedBuffers.Rent<byte>(ResponseReadBytes);
+            Volatile.Write(ref _readBufferHeld, 1);
+            try
             {
-                try
+                var read = await body.ReadAsync(buffer, _abort.Token).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    decoder.Process(buffer, read);
+                    return;
                 }
-                finally
-                {
-                    // Chunks decoded before an exception message still reach the reader, in order, before the failure.
-                    await HandOverAsync(decoded).ConfigureAwait(false);
-                }
+                decoder.Process(buffer, read);
             }
-        }
-        finally
-        {
-            RentedBuffers.Return(buffer);
+            finally
+            {
+                Volatile.Write(ref _readBufferHeld, 0);
+                RentedBuffers.Return(buffer);
+                // Chunks decoded before an exception message still reach the reader, in order, before the failure.
+                await HandOverAsync(decoded).ConfigureAwait(false);
+            }
         }
     }
 

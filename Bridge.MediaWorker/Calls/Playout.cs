@@ -36,7 +36,8 @@ internal sealed class Playout : IDisposable
     private readonly PlaybackUnderrunMonitor _underruns;
     private readonly Queue<(long Position, long ArrivedAt)> _arrivals = new();
     private readonly byte[] _sendBuffer;
-    private byte[] _framed = new byte[4 * 1024];
+    // Grown to the largest model event framed: µ-law at 8 kHz is a few hundred bytes an event, kept by every call.
+    private byte[] _framed = [];
 
     private long _queuedPosition;
     private long _dequeuedPosition;

@@ -76,6 +76,29 @@ public sealed class BedrockEventStreamClientTests
         await inputEnded.Task.WaitAsync(Wait);
     }
 
+    [Fact]
+    public async Task While_the_model_is_silent_the_stream_holds_no_read_buffer()
+    {
+        await using var server = await ScriptedHttp2Server.StartAsync(async context =>
+        {
+            await context.Response.StartAsync();
+            await context.Response.Body.WriteAsync(ScriptedHttp2Server.ChunkFrame("""{"event":{"completionStart":{}}}"""));
+            await context.Response.Body.FlushAsync();
+            await foreach (var _ in ScriptedHttp2Server.ReadMessagesAsync(context.Request.Body))
+            {
+            }
+        });
+        await using var stream = await Client(server).OpenAsync("amazon.nova-2-sonic-v1:0", CancellationToken.None);
+
+        await stream.Chunks.ReadAsync().AsTask().WaitAsync(Wait);
+        // The response is open and nothing more comes: the read waits with a zero-byte read, not in a rented buffer
+        // (a stream that could not wait so would be back in a buffer by now).
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        Assert.False(stream.HoldsReadBuffer);
+        stream.CompleteInput();
+    }
+
     [Theory]
     [InlineData(403, "AccessDeniedException", false)]
     [InlineData(400, "ValidationException", false)]
