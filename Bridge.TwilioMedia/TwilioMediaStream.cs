@@ -331,22 +331,24 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
     private async ValueTask<int?> ReceiveMessageAsync(CancellationToken cancellationToken)
     {
         var buffer = _receiveBuffer;
+        var limit = Math.Min(buffer.Length, _options.MaxMessageBytes);
         var length = 0;
         while (true)
         {
-            if (length == Math.Min(buffer.Length, _options.MaxMessageBytes))
+            if (length == limit)
             {
-                if (length == _options.MaxMessageBytes)
+                if (limit == _options.MaxMessageBytes)
                 {
                     // The buffer is as large as allowed, full, and the message goes on.
                     throw new TwilioStreamClosedException(WebSocketCloseStatus.MessageTooBig, $"a message over {_options.MaxMessageBytes} bytes");
                 }
                 buffer = LargeMessageBuffer(length);
+                limit = _options.MaxMessageBytes;
             }
             ValueWebSocketReceiveResult result;
             try
             {
-                result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxMessageBytes) - length), cancellationToken);
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length, limit - length), cancellationToken);
             }
             catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted && e.InnerException is null)
             {
