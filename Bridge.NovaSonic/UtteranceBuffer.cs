@@ -17,7 +17,11 @@ namespace Bridge.NovaSonic;
 /// </summary>
 internal sealed class UtteranceBuffer
 {
-    internal const int SegmentBytes = 4096;
+    /// <summary>
+    /// A kilobyte, so that what a call rents follows what it keeps to within one: a full utterance is 24 KB at 8 kHz,
+    /// and 4 KB segments left 2–3 KB of each call's unused (docs/benchmarks.md, issue 18 round 5).
+    /// </summary>
+    internal const int SegmentBytes = 1024;
 
     /// <summary>Samples encoded at a time on the stack (a 40 ms chunk at 16 kHz is 640).</summary>
     private const int EncodeBlock = 1024;

@@ -45,8 +45,8 @@ public sealed class UtteranceBufferTests
     {
         var buffer = new UtteranceBuffer(SampleRate, TimeSpan.FromSeconds(3));
         buffer.Append(RandomSamples(SampleRate, seed: 3));
-        // One second is 16,000 bytes of µ-law (half its PCM): 3 full segments of 4,096 and one started.
-        Assert.Equal(4, buffer.RentedSegments);
+        // One second is 16,000 bytes of µ-law (half its PCM): 15 full segments of 1,024 and one started.
+        Assert.Equal(16, buffer.RentedSegments);
 
         buffer.Clear();
 
