@@ -102,6 +102,7 @@ public sealed class TwilioFrameParser
             {
                 hasBody = true;
                 frame.Start = TwilioStartReader.Read(ref reader);
+                error = frame.Start is null ? TwilioProtocolError.TooManyParameters : TwilioProtocolError.None;
             }
             else
             {

@@ -15,6 +15,7 @@ public enum TwilioProtocolError
     PayloadTooLarge,
     BadNumber,
     MalformedSid,
+    TooManyParameters,
 }
 
 public static class TwilioProtocolErrorExtensions
@@ -22,7 +23,8 @@ public static class TwilioProtocolErrorExtensions
     /// <summary>The WebSocket close status a call ends with when Twilio sent this.</summary>
     public static WebSocketCloseStatus CloseStatus(this TwilioProtocolError error) => error switch
     {
-        TwilioProtocolError.WrongStreamSid or TwilioProtocolError.MalformedSid => WebSocketCloseStatus.PolicyViolation,
+        TwilioProtocolError.WrongStreamSid or TwilioProtocolError.MalformedSid or TwilioProtocolError.TooManyParameters
+            => WebSocketCloseStatus.PolicyViolation,
         TwilioProtocolError.PayloadTooLarge => WebSocketCloseStatus.MessageTooBig,
         TwilioProtocolError.UnknownEvent or TwilioProtocolError.MissingField => WebSocketCloseStatus.ProtocolError,
         _ => WebSocketCloseStatus.InvalidPayloadData,
@@ -39,6 +41,7 @@ public static class TwilioProtocolErrorExtensions
         TwilioProtocolError.PayloadTooLarge => "the media payload is larger than any Twilio frame",
         TwilioProtocolError.BadNumber => "a numeric field is not a number",
         TwilioProtocolError.MalformedSid => "start carries an account, call or stream SID that is not in Twilio's form (two letters and 32 hex digits)",
+        TwilioProtocolError.TooManyParameters => $"start carries more than {TwilioStartReader.MaxCustomParameters} custom parameters",
         _ => "no error",
     };
 }

@@ -5,9 +5,11 @@ namespace Bridge.TwilioMedia;
 /// <summary>Reads the <c>start</c> object: once per call, so it may allocate.</summary>
 internal static class TwilioStartReader
 {
-    private const int MaxCustomParameters = 32;
+    /// <summary>More than the TwiML of any call the api answers carries; a start with more is refused.</summary>
+    public const int MaxCustomParameters = 32;
 
-    public static TwilioStartInfo Read(ref Utf8JsonReader reader)
+    /// <summary>The start, or null when it carries more than <see cref="MaxCustomParameters"/> custom parameters.</summary>
+    public static TwilioStartInfo? Read(ref Utf8JsonReader reader)
     {
         Expect(ref reader, JsonTokenType.StartObject);
         string streamSid = "", callSid = "", accountSid = "", encoding = "";
@@ -21,7 +23,10 @@ internal static class TwilioStartReader
             else if (reader.ValueTextEquals("callSid"u8)) callSid = NextString(ref reader);
             else if (reader.ValueTextEquals("accountSid"u8)) accountSid = NextString(ref reader);
             else if (reader.ValueTextEquals("tracks"u8)) ReadStrings(ref reader, tracks);
-            else if (reader.ValueTextEquals("customParameters"u8)) ReadParameters(ref reader, parameters);
+            else if (reader.ValueTextEquals("customParameters"u8))
+            {
+                if (!ReadParameters(ref reader, parameters)) return null;
+            }
             else if (reader.ValueTextEquals("mediaFormat"u8)) ReadMediaFormat(ref reader, ref encoding, ref sampleRate, ref channels);
             else reader.Skip();
         }
@@ -40,7 +45,7 @@ internal static class TwilioStartReader
         }
     }
 
-    private static void ReadParameters(ref Utf8JsonReader reader, Dictionary<string, string> parameters)
+    private static bool ReadParameters(ref Utf8JsonReader reader, Dictionary<string, string> parameters)
     {
         Expect(ref reader, JsonTokenType.StartObject);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -48,10 +53,11 @@ internal static class TwilioStartReader
             var name = reader.GetString()!;
             if (parameters.Count >= MaxCustomParameters)
             {
-                throw new JsonException("too many custom parameters");
+                return false;
             }
             parameters[name] = NextString(ref reader);
         }
+        return true;
     }
 
     private static void ReadStrings(ref Utf8JsonReader reader, List<string> values)

@@ -55,6 +55,22 @@ public sealed class TwilioFrameParserTests
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, TwilioProtocolError.MalformedSid.CloseStatus());
     }
 
+    [Theory]
+    [InlineData(30, TwilioProtocolError.None)]
+    [InlineData(31, TwilioProtocolError.TooManyParameters)]
+    public void A_start_with_more_custom_parameters_than_any_call_carries_is_refused_with_that_reason(int added, TwilioProtocolError expected)
+    {
+        // The frame carries two already (callSid and token): 32 in all are read, 33 are refused.
+        var many = string.Join(",", Enumerable.Range(0, added).Select(i => $"\"p{i}\":\"v{i}\""));
+        var json = StartFrame.Replace("\"token\":\"v1.1.x\"}", $"\"token\":\"v1.1.x\",{many}}}", StringComparison.Ordinal);
+        Assert.NotEqual(StartFrame, json);
+
+        Assert.Equal(expected, Parse(json, out _));
+        Assert.Equal(expected == TwilioProtocolError.None, _parser.StreamSid is not null);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, TwilioProtocolError.TooManyParameters.CloseStatus());
+        Assert.Equal("start carries more than 32 custom parameters", TwilioProtocolError.TooManyParameters.Describe());
+    }
+
     [Fact]
     public void Media_audio_is_decoded_into_the_callers_buffer_with_its_timing()
     {
