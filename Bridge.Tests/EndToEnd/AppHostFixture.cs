@@ -89,15 +89,6 @@ public sealed class AppHostFixture : IAsyncLifetime
         // A call nobody answers rings this long before Twilio (here the stand-in) reports no-answer.
         builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment("Outbound__RingTimeout", "00:00:05");
 
-        // The receiver above runs in this test process, which a busy CI machine can stall for seconds. An export that
-        // waits longer than the SDK's 10 s is dropped (the AppHost turns the SDK's retry off locally, which
-        // LocalRunSettingsTests holds), and the tests that read the trace then wait for spans that never come (CI,
-        // 2026-12-07: nothing from any resource for 40 s). Here an export waits up to 30 s.
-        foreach (var resource in builder.Resources.OfType<IResourceWithEnvironment>().ToList())
-        {
-            builder.CreateResourceBuilder(resource).WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "30000");
-        }
-
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         ResourceLogs.WriteToFiles(_app, ["api", "media-worker", "nova-emulator", "softphone", "sample-tool-backend"], _stopping.Token);

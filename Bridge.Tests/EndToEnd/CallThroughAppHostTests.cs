@@ -14,7 +14,7 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class CallThroughAppHostTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(30);
 
     private async Task<Bridge.TwilioStandIn.Calls.CallSummary> CallAsync(MediaStreamOptions media)
     {

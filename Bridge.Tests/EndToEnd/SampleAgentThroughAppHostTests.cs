@@ -13,7 +13,7 @@ namespace Bridge.Tests.EndToEnd;
 public sealed class SampleAgentThroughAppHostTests(AppHostFixture fixture)
 {
     private const string OrderDesk = "+15005550010";
-    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task The_order_desk_looks_an_order_up_at_the_sample_backend_and_the_model_gets_the_answer()
