@@ -24,6 +24,7 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Span> _spans = new();
     private readonly SemaphoreSlim _arrived = new(0);
+    private readonly ConcurrentQueue<string> _requests = new();
 
     private OtlpTraceReceiver(WebApplication app) => _app = app;
 
@@ -61,7 +62,9 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 var seen = string.Join("\n", _spans.TakeLast(30).Select(s => $"{s.Service} {s.Name} trace {s.TraceId} parent {s.ParentSpanId ?? "-"}"));
-                throw new TimeoutException($"No matching span within {timeout}; the last of {_spans.Count} received:\n{seen}");
+                var requests = string.Join("\n", _requests.TakeLast(20));
+                throw new TimeoutException($"No matching span within {timeout}; the last of {_spans.Count} received:\n{seen}\n" +
+                    $"the last of {_requests.Count} requests:\n{requests}");
             }
         }
     }
@@ -69,17 +72,32 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
     /// <summary>A unary gRPC call: a 5-byte prefix (compressed flag, length) and the message; answered with an empty message and grpc-status 0.</summary>
     private async Task ExportAsync(HttpContext context, string method)
     {
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body);
-        var bytes = body.ToArray();
-        if ("/" + method == TraceExportPath && bytes.Length >= 5 && bytes[0] == 0)
+        // What came and when, for the timeout's message: a test once waited 40–60 s with no span arriving from any
+        // resource while its call worked (CI, 2026-12-07), and this tells the next failure's reader whether the
+        // exports stopped coming or came and were not read.
+        var started = DateTime.UtcNow;
+        try
         {
-            var length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1, 4));
-            foreach (var span in TraceRequest.Read(ByteString.CopyFrom(bytes, 5, length)))
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            var bytes = body.ToArray();
+            var read = 0;
+            if ("/" + method == TraceExportPath && bytes.Length >= 5 && bytes[0] == 0)
             {
-                _spans.Enqueue(span);
+                var length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1, 4));
+                foreach (var span in TraceRequest.Read(ByteString.CopyFrom(bytes, 5, length)))
+                {
+                    _spans.Enqueue(span);
+                    read++;
+                }
+                _arrived.Release();
             }
-            _arrived.Release();
+            _requests.Enqueue($"{started:HH:mm:ss.fff} {method}: {bytes.Length} bytes, {read} spans");
+        }
+        catch (Exception exception)
+        {
+            _requests.Enqueue($"{started:HH:mm:ss.fff} {method}: failed, {exception.GetType().Name}: {exception.Message}");
+            throw;
         }
 
         context.Response.ContentType = "application/grpc";
