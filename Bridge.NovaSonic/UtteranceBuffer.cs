@@ -23,7 +23,7 @@ internal sealed class UtteranceBuffer
     /// </summary>
     internal const int SegmentBytes = 1024;
 
-    /// <summary>Samples encoded at a time on the stack (a 40 ms chunk at 16 kHz is 640).</summary>
+    /// <summary>Samples encoded at a time on the stack (an 80 ms chunk is 640 at 8 kHz, 1,280 at 16 kHz: two blocks).</summary>
     private const int EncodeBlock = 1024;
 
     private readonly int _capacity;
