@@ -77,9 +77,10 @@ public sealed class BridgedCall : ITwilioStreamListener
     {
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var background = new List<Task>();
+        // The sender first: it gives the playout the call's token before any mark echo can send with it.
+        var sender = _playout.RunSenderAsync(lifetime.Token);
         var receive = _stream.RunAsync(this, lifetime.Token);
         var modelOutput = PumpModelOutputAsync(lifetime.Token);
-        var sender = _playout.RunSenderAsync(lifetime.Token);
         var localBargeIns = _localBargeIn.RunAsync(token => BargeInAsync(BargeInSource.Local, token), lifetime.Token);
         var limit = _limits.WatchAsync(() => _session.SendText(_goodbyeAtMaxDuration), lifetime.Token);
         await using var drain = endCallsRequested.Register(() =>
@@ -209,12 +210,16 @@ public sealed class BridgedCall : ITwilioStreamListener
         return _playout.Frame(audio, arrivedAt);
     }
 
-    /// <summary>Queues µ-law frames; when the queue is full, waits for playback to make room (reading the model ahead meanwhile).</summary>
+    /// <summary>
+    /// Queues µ-law frames and sends what playback allows; when the queue is full, waits for playback to make room
+    /// (reading the model ahead meanwhile).
+    /// </summary>
     private async Task QueueAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken)
     {
         while (!frames.IsEmpty)
         {
             frames = frames[_playout.Enqueue(frames.Span)..];
+            await _playout.SendQueuedAsync(cancellationToken).ConfigureAwait(false);
             if (!frames.IsEmpty && !await _model.WaitForRoomAsync(_playout, cancellationToken).ConfigureAwait(false))
             {
                 return;

@@ -45,6 +45,8 @@ internal sealed class Playout : IDisposable
     private long _staleAudioEnd;
     private int _modelGeneration;
     private bool _isPlaying;
+    private bool _sendFailed;
+    private CancellationToken _callEnding;
 
     /// <param name="modelSpeaking">Whether the model is still speaking (audio owed to the caller, for underruns).</param>
     /// <param name="playing">Told when the caller starts and stops hearing model audio.</param>
@@ -155,40 +157,83 @@ internal sealed class Playout : IDisposable
         }
     }
 
-    /// <summary>Queues as much of <paramref name="frames"/> as fits; returns how much did. The sender is woken.</summary>
+    /// <summary>Queues as much of <paramref name="frames"/> as fits; returns how much did. <see cref="SendQueuedAsync"/> sends it.</summary>
     public int Enqueue(ReadOnlySpan<byte> frames)
     {
-        int accepted;
         lock (_gate)
         {
-            accepted = _queue.Enqueue(frames);
+            var accepted = _queue.Enqueue(frames);
             _queuedPosition += accepted;
             var queued = (double)_queue.Count / PlaybackPosition.BytesPerMillisecond;
             _summary.MaxQueuedMilliseconds = Math.Max(_summary.MaxQueuedMilliseconds, queued);
             _telemetry.QueueDepth(TimeSpan.FromMilliseconds(queued));
+            return accepted;
         }
-        _wake.Set();
-        return accepted;
+    }
+
+    /// <summary>
+    /// Sends what playback allows of the queue on the caller's own thread, unless a send is under way (the sender is
+    /// then woken, and looks again once it is done). The model pump calls it after queueing, and a mark echo when it
+    /// made room: waking the sender instead cost a thread-pool hop each (docs/benchmarks.md, issue 18 round 6). A send
+    /// that fails here fails neither the model's side nor the receive loop: the stream is broken, nothing more is sent
+    /// but by the sender, and the stream's receive side ends the call, as when the sender's own send fails.
+    /// </summary>
+    public async Task SendQueuedAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _sendFailed) || !_sendTurn.Wait(0))
+        {
+            _wake.Set();
+            return;
+        }
+        try
+        {
+            await SendWhilePlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Volatile.Write(ref _sendFailed, true);
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
     }
 
     /// <summary>Completes when playback has made room in the queue (or dropped it).</summary>
     public Task RoomMadeAsync(CancellationToken cancellationToken) => _room.WaitAsync(cancellationToken);
 
-    /// <summary>Sends what playback allows whenever it may have changed, until cancelled.</summary>
+    /// <summary>
+    /// Sends what playback allows whenever a send could not be made where it became possible (one was under way
+    /// already), until cancelled; then waits for a send under way elsewhere to end, so that none outlives the sender.
+    /// Started before anything else of the call: mark echoes send with its token.
+    /// </summary>
     public async Task RunSenderAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        _callEnding = cancellationToken;
+        try
         {
-            await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await SendWhatPlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await SendWhatPlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Kept: nothing is sent once the sender has stopped.
+            await _sendTurn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Twilio echoed a mark: playback ran dry (an underrun if audio is still owed), or it finished; the sender may go on.</summary>
+    /// <summary>
+    /// Twilio echoed a mark: playback ran dry (an underrun if audio is still owed), or it finished; what it made room
+    /// for is sent at once, on the receive loop's thread (see <see cref="SendQueuedAsync"/>).
+    /// </summary>
     public void OnPlayback(PlaybackPosition playback, bool advanced)
     {
         var modelSpeaking = _modelSpeaking();
         bool finished;
+        bool sendable;
         lock (_gate)
         {
             if (advanced && playback.LeadBytes == 0)
@@ -197,12 +242,18 @@ internal sealed class Playout : IDisposable
             }
             finished = _isPlaying && _queue.Count == 0 && playback.LeadBytes == 0;
             _isPlaying &= !finished;
+            sendable = SendableBytes() > 0;
         }
         if (finished)
         {
             _playing(false);
         }
-        _wake.Set();
+        if (sendable)
+        {
+            // Not awaited: the receive loop goes on once the send has to wait (it rarely does), and the send holds
+            // the send turn until it ends. Its failures are handled inside.
+            _ = SendQueuedAsync(_callEnding);
+        }
     }
 
     /// <summary>
@@ -315,53 +366,59 @@ internal sealed class Playout : IDisposable
         await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (true)
-            {
-                int length;
-                long oldestArrival = 0;
-                bool startedPlaying;
-                TimeSpan? underrun;
-                lock (_gate)
-                {
-                    length = SendableBytes();
-                    if (length <= 0)
-                    {
-                        return;
-                    }
-                    _queue.Dequeue(_sendBuffer.AsSpan(0, length));
-                    _dequeuedPosition += length;
-                    startedPlaying = !_isPlaying;
-                    _isPlaying = true;
-                    underrun = _underruns.AudioSent();
-                    while (_arrivals.TryPeek(out var arrival) && arrival.Position < _dequeuedPosition)
-                    {
-                        _arrivals.Dequeue();
-                        oldestArrival = oldestArrival == 0 ? arrival.ArrivedAt : oldestArrival;
-                    }
-                }
-                // Counted as sent by the stream before the task returns: playback's lead includes it from here on.
-                var sending = _stream.SendAudioAsync(_sendBuffer.AsMemory(0, length), cancellationToken);
-                SignalRoom();
-                if (startedPlaying)
-                {
-                    _playing(true);
-                }
-                await sending.ConfigureAwait(false);
-                if (oldestArrival != 0)
-                {
-                    _telemetry.OutboundLatency(_time.GetElapsedTime(oldestArrival));
-                }
-                if (underrun is { } hole)
-                {
-                    _telemetry.Underrun(hole);
-                }
-                _summary.FramesOut += length / FrameBytes;
-                _telemetry.FramesOut(length / FrameBytes);
-            }
+            await SendWhilePlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _sendTurn.Release();
+        }
+    }
+
+    /// <summary>Sends message after message while playback allows; the caller holds the send turn.</summary>
+    private async Task SendWhilePlaybackAllowsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            int length;
+            long oldestArrival = 0;
+            bool startedPlaying;
+            TimeSpan? underrun;
+            lock (_gate)
+            {
+                length = SendableBytes();
+                if (length <= 0)
+                {
+                    return;
+                }
+                _queue.Dequeue(_sendBuffer.AsSpan(0, length));
+                _dequeuedPosition += length;
+                startedPlaying = !_isPlaying;
+                _isPlaying = true;
+                underrun = _underruns.AudioSent();
+                while (_arrivals.TryPeek(out var arrival) && arrival.Position < _dequeuedPosition)
+                {
+                    _arrivals.Dequeue();
+                    oldestArrival = oldestArrival == 0 ? arrival.ArrivedAt : oldestArrival;
+                }
+            }
+            // Counted as sent by the stream before the task returns: playback's lead includes it from here on.
+            var sending = _stream.SendAudioAsync(_sendBuffer.AsMemory(0, length), cancellationToken);
+            SignalRoom();
+            if (startedPlaying)
+            {
+                _playing(true);
+            }
+            await sending.ConfigureAwait(false);
+            if (oldestArrival != 0)
+            {
+                _telemetry.OutboundLatency(_time.GetElapsedTime(oldestArrival));
+            }
+            if (underrun is { } hole)
+            {
+                _telemetry.Underrun(hole);
+            }
+            _summary.FramesOut += length / FrameBytes;
+            _telemetry.FramesOut(length / FrameBytes);
         }
     }
 

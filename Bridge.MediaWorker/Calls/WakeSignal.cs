@@ -5,7 +5,7 @@ namespace Bridge.MediaWorker.Calls;
 /// <summary>
 /// Wakes one waiting loop: <see cref="Set"/> any number of times, and the wait under way (or the next one) completes
 /// once. Every wait reuses the one completion source, so a wait that has to wait allocates nothing (a
-/// <see cref="SemaphoreSlim"/>'s allocated a task and its node each time: the playout sender waits 25 times a second
+/// <see cref="SemaphoreSlim"/>'s allocated a task and its node each time: the playout sender used to wait 25 times a second
 /// per call). One waiter at a time; continuations run on the thread pool, never inside <see cref="Set"/>.
 /// </summary>
 internal sealed class WakeSignal : IValueTaskSource

@@ -60,6 +60,23 @@ public sealed class CallEndingTests
     }
 
     [Fact]
+    public async Task A_send_that_finds_the_connection_dropped_is_no_model_failure_the_call_ends_as_the_socket_lost()
+    {
+        await using var call = FakeCall.Start();
+        using var errors = call.Metric<long>("bridge.errors");
+        await call.StepAsync(TimeSpan.FromMilliseconds(100));
+        call.Twilio.ConnectionDrops();
+        // Sent at once by the model's pump, which finds the connection dropped before the receive side does.
+        call.Model.Speaks(TimeSpan.FromMilliseconds(80), piece: TimeSpan.FromMilliseconds(80));
+        await call.SettleAsync();
+        Assert.Equal(1, call.Twilio.FailedSends);
+        await call.StepAsync(TimeSpan.FromMilliseconds(20));
+
+        Assert.Equal(CallEndReason.SocketLost, await call.EndedAsync());
+        Assert.DoesNotContain(errors.GetMeasurementSnapshot(), m => Equals(m.Tags["kind"], "model"));
+    }
+
+    [Fact]
     public async Task An_agent_limit_shorter_than_the_workers_ends_the_call_there_after_a_goodbye()
     {
         var hungUp = false;

@@ -23,6 +23,7 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
     private readonly ITimer _clock;
     private readonly TimeProvider _time;
     private int _handling;
+    private bool _dropped;
     private long _ticks;
 
     public FakeTwilioStream(TimeProvider time)
@@ -85,6 +86,21 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
     /// <summary>The caller hangs up: Twilio sends <c>stop</c>.</summary>
     public void HangsUp() => _inbound.Writer.TryWrite(new Inbound(InboundKind.Stop));
 
+    /// <summary>
+    /// The connection drops: every send fails from now on, and the receive side fails at the next frame due (after
+    /// the sends that found it broken first).
+    /// </summary>
+    public void ConnectionDrops()
+    {
+        lock (_lock)
+        {
+            _dropped = true;
+        }
+    }
+
+    /// <summary>Sends that failed on the dropped connection.</summary>
+    public int FailedSends { get; private set; }
+
     /// <summary>Twilio sends something the stream cannot accept.</summary>
     public void SendsMalformed(WebSocketCloseStatus status, string reason) =>
         _inbound.Writer.TryWrite(new Inbound(InboundKind.Malformed, Status: status, Reason: reason));
@@ -127,6 +143,8 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
                             return false;
                         case InboundKind.Malformed:
                             throw new TwilioStreamClosedException(item.Status, item.Reason!);
+                        case InboundKind.Dropped:
+                            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
                     }
                 }
                 finally
@@ -142,6 +160,11 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
     {
         lock (_lock)
         {
+            if (_dropped)
+            {
+                FailedSends++;
+                return ValueTask.FromException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely));
+            }
             var mark = _tracker.AudioSent(mulaw.Length);
             _buffer.Enqueue((mulaw.Length, mark));
             AudioMessages++;
@@ -191,7 +214,11 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
             {
                 frame[i] = _callerScript.TryDequeue(out var b) ? b : MuLawSilence;
             }
-            if (Closed is null)
+            if (_dropped)
+            {
+                _inbound.Writer.TryWrite(new Inbound(InboundKind.Dropped));
+            }
+            else if (Closed is null)
             {
                 _inbound.Writer.TryWrite(new Inbound(InboundKind.Media, Audio: frame, Timestamp: (_ticks - 1) * 20));
             }
@@ -220,6 +247,7 @@ internal sealed class FakeTwilioStream : ITwilioMediaStream, IDisposable
         Stop,
         Close,
         Malformed,
+        Dropped,
     }
 
     private sealed record Inbound(
