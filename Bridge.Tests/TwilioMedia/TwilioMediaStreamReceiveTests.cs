@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
+using Bridge.Tests.Support;
 using Bridge.TwilioMedia;
 
 namespace Bridge.Tests.TwilioMedia;
@@ -95,8 +96,8 @@ public sealed class TwilioMediaStreamReceiveTests
         {
             var toServer = new Pipe();
             var toClient = new Pipe();
-            _client = WebSocket.CreateFromStream(new RecordingDuplex(toClient.Reader, toServer.Writer), new WebSocketCreationOptions { IsServer = false });
-            var server = WebSocket.CreateFromStream(new RecordingDuplex(toServer.Reader, toClient.Writer), new WebSocketCreationOptions { IsServer = true });
+            _client = WebSocket.CreateFromStream(new PipeDuplexStream(toClient.Reader, toServer.Writer), new WebSocketCreationOptions { IsServer = false });
+            var server = WebSocket.CreateFromStream(new PipeDuplexStream(toServer.Reader, toClient.Writer), new WebSocketCreationOptions { IsServer = true });
             Stream = new TwilioMediaStream(server, options, TimeProvider.System);
         }
 

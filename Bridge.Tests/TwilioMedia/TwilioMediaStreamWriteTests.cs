@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
 using Bridge.Buffers;
+using Bridge.Tests.Support;
 using Bridge.TwilioMedia;
 
 namespace Bridge.Tests.TwilioMedia;
@@ -40,8 +41,8 @@ public sealed class TwilioMediaStreamWriteTests
     {
         var toServer = new Pipe();
         var toClient = new Pipe();
-        using var client = WebSocket.CreateFromStream(new RecordingDuplex(toClient.Reader, toServer.Writer), new WebSocketCreationOptions { IsServer = false });
-        var wire = new RecordingDuplex(toServer.Reader, toClient.Writer);
+        using var client = WebSocket.CreateFromStream(new PipeDuplexStream(toClient.Reader, toServer.Writer), new WebSocketCreationOptions { IsServer = false });
+        var wire = new PipeDuplexStream(toServer.Reader, toClient.Writer, recordWrites: true);
         var connection = coalescing ? new CoalescingStream(wire) : null;
         var server = WebSocket.CreateFromStream((Stream?)connection ?? wire, new WebSocketCreationOptions { IsServer = true });
         await using var stream = new TwilioMediaStream(server, new TwilioStreamOptions(), TimeProvider.System, connection);
