@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Bridge.CallSimulator.Audio;
 using Bridge.TwilioStandIn.Calls;
 using Bridge.TwilioStandIn.Media;
+using Bridge.TwilioStandIn.Tracing;
 using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -36,6 +38,24 @@ public sealed partial class CallSimulationTests : IAsyncLifetime
         Assert.Equal(form["From"], form["Caller"]);
         Assert.Equal("+15005550006", form["To"]);
         Assert.Equal(form["To"], form["Called"]);
+    }
+
+    [Fact]
+    public async Task The_call_goes_as_a_sampled_trace_even_when_another_tracer_in_the_process_samples_its_span_out()
+    {
+        // What a host with trace sampling at 0 does to the simulator's source when both run in one process.
+        using var samplingOut = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == CallTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+        };
+        ActivitySource.AddActivityListener(samplingOut);
+
+        await CallAsync();
+
+        // The webhook, the stream's upgrade and its status callbacks: the bridge would record nothing under a "-00".
+        Assert.NotEmpty(_bridge.Traceparents);
+        Assert.All(_bridge.Traceparents, traceparent => Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", traceparent));
     }
 
     [Fact]

@@ -49,6 +49,9 @@ internal sealed class FakeBridge : IAsyncDisposable
 
     public ConcurrentQueue<FakeMediaServer> Streams { get; } = new();
 
+    /// <summary>The <c>traceparent</c> of every request Twilio made (the webhooks and the stream's upgrade), in order.</summary>
+    public ConcurrentQueue<string> Traceparents { get; } = new();
+
     /// <summary>Called for every frame a stream receives (e.g. to echo audio back like a loopback model).</summary>
     public Func<FakeMediaServer, JsonElement, Task>? OnMessage { get; set; }
 
@@ -99,6 +102,7 @@ internal sealed class FakeBridge : IAsyncDisposable
 
     private async Task<bool> CheckAndRecordAsync(HttpContext context)
     {
+        Traceparents.Enqueue(context.Request.Headers["traceparent"].ToString());
         var form = await context.Request.ReadFormAsync();
         var url = BaseUrl + context.Request.Path;
         var check = _validator.ValidateForm(url, form, context.Request.Headers[TwilioSignatureValidator.HeaderName]);
@@ -113,6 +117,7 @@ internal sealed class FakeBridge : IAsyncDisposable
 
     private async Task MediaAsync(HttpContext context)
     {
+        Traceparents.Enqueue(context.Request.Headers["traceparent"].ToString());
         var check = _validator.ValidateWebSocketUpgrade(MediaUrl, context.Request.Headers["x-twilio-signature"]);
         if (!context.WebSockets.IsWebSocketRequest || !check.IsValid || RefuseUpgrade)
         {
