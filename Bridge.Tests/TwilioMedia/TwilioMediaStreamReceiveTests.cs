@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
 using Bridge.Tests.Support;
@@ -89,42 +88,37 @@ public sealed class TwilioMediaStreamReceiveTests
     /// <summary>Twilio's end (a client WebSocket) and the worker's stream over an in-memory connection.</summary>
     private sealed class SocketPair : IAsyncDisposable
     {
-        private readonly WebSocket _client;
+        private readonly InMemoryWebSocketPair _sockets = new();
         private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
 
-        public SocketPair(TwilioStreamOptions options)
-        {
-            var toServer = new Pipe();
-            var toClient = new Pipe();
-            _client = WebSocket.CreateFromStream(new PipeDuplexStream(toClient.Reader, toServer.Writer), new WebSocketCreationOptions { IsServer = false });
-            var server = WebSocket.CreateFromStream(new PipeDuplexStream(toServer.Reader, toClient.Writer), new WebSocketCreationOptions { IsServer = true });
-            Stream = new TwilioMediaStream(server, options, TimeProvider.System);
-        }
+        public SocketPair(TwilioStreamOptions options) => Stream = new TwilioMediaStream(_sockets.Server, options, TimeProvider.System);
+
+        private WebSocket Client => _sockets.Client;
 
         public TwilioMediaStream Stream { get; }
 
         public CancellationToken Timeout => _timeout.Token;
 
         public Task SendAsync(string message) =>
-            _client.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, Timeout);
+            Client.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, Timeout);
 
         public async Task<(WebSocketCloseStatus? Status, string? Description)> ReceiveCloseAsync()
         {
             var buffer = new byte[1024];
-            while ((await _client.ReceiveAsync(buffer, Timeout)).MessageType != WebSocketMessageType.Close)
+            while ((await Client.ReceiveAsync(buffer, Timeout)).MessageType != WebSocketMessageType.Close)
             {
             }
-            return (_client.CloseStatus, _client.CloseStatusDescription);
+            return (Client.CloseStatus, Client.CloseStatusDescription);
         }
 
         public async ValueTask DisposeAsync()
         {
-            if (_client.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (Client.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await _client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", Timeout);
+                await Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", Timeout);
             }
             await Stream.DisposeAsync();
-            _client.Dispose();
+            _sockets.Dispose();
             _timeout.Dispose();
         }
     }

@@ -3,7 +3,7 @@ using Bridge.Emulator;
 using Bridge.MediaWorker.Calls;
 using Bridge.NovaSonic;
 using Bridge.Tests.NovaSonic;
-using Bridge.Tests.Tools.TwilioStandIn;
+using Bridge.Tests.Support;
 using Bridge.TwilioMedia;
 using Bridge.TwilioStandIn.Media;
 using Microsoft.Extensions.DependencyInjection;

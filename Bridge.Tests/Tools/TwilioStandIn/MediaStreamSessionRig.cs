@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using Bridge.Tests.Support;
 using Bridge.TwilioStandIn.Media;
 using Bridge.TwilioStandIn.Twilio;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,8 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
-using Bridge.Tests.Support;
 
-namespace Bridge.Tests.Tools.TwilioStandIn;
+namespace Bridge.Tests.Support;
 
 /// <summary>Two real WebSocket endpoints joined by in-memory pipes: the protocol without the network.</summary>
 internal sealed class InMemoryWebSocketPair : IDisposable
@@ -15,10 +14,10 @@ internal sealed class InMemoryWebSocketPair : IDisposable
         Server = WebSocket.CreateFromStream(new PipeDuplexStream(toServer.Reader, toClient.Writer), new WebSocketCreationOptions { IsServer = true });
     }
 
-    /// <summary>Twilio's end (the simulator).</summary>
+    /// <summary>Twilio's end (the simulator, or a test speaking as Twilio).</summary>
     public WebSocket Client { get; }
 
-    /// <summary>The media worker's end (the test).</summary>
+    /// <summary>The media worker's end.</summary>
     public WebSocket Server { get; }
 
     public void Dispose()
