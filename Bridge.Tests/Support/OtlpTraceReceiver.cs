@@ -72,9 +72,9 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
     /// <summary>A unary gRPC call: a 5-byte prefix (compressed flag, length) and the message; answered with an empty message and grpc-status 0.</summary>
     private async Task ExportAsync(HttpContext context, string method)
     {
-        // What came and when, for the timeout's message: a test once waited 40–60 s with no span arriving from any
-        // resource while its call worked (CI, 2026-12-07), and this tells the next failure's reader whether the
-        // exports stopped coming or came and were not read.
+        // What came and when, for the timeout's message: whether the exports stopped coming or came without the
+        // spans waited for. It showed a call whose spans never came while every resource kept exporting (CI,
+        // 2026-12-07): the call's trace had gone out unsampled (CallTracing).
         var started = DateTime.UtcNow;
         try
         {

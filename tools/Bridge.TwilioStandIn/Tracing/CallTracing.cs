@@ -31,9 +31,9 @@ public static class CallTracing
     {
         Activity.Current = null;
         var activity = Source.StartActivity(CallSpanName, ActivityKind.Client, parentContext: default) ?? StartUnexported();
-        // Another tracer in this process that listens to this source (a host with a lower sampling ratio, in the
-        // tests' process) may have decided not to record it: sampled all the same, or the services, which follow the
-        // parent's decision, would record nothing of the call.
+        // Sampled whoever started it: our own span, or one that another tracer in this process listening to this
+        // source (a host with a lower sampling ratio, in the tests' process) decided not to record. The services
+        // follow the parent's decision and would otherwise record nothing of the call.
         activity.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
         activity.SetTag("twilio.call_sid", call.CallSid);
         activity.SetTag("twilio.from", call.From);
@@ -41,13 +41,8 @@ public static class CallTracing
         return activity;
     }
 
-    /// <summary>With no exporter listening, a span of our own, marked sampled: the services still export theirs.</summary>
-    private static Activity StartUnexported()
-    {
-        var activity = new Activity(CallSpanName).SetIdFormat(ActivityIdFormat.W3C);
-        activity.ActivityTraceFlags = ActivityTraceFlags.Recorded;
-        return activity.Start();
-    }
+    /// <summary>With no exporter listening, a span of our own (marked sampled by <see cref="StartCall"/>): the services still export theirs.</summary>
+    private static Activity StartUnexported() => new Activity(CallSpanName).SetIdFormat(ActivityIdFormat.W3C).Start();
 
     /// <summary>Sets the span's status from how the call ended, and ends it.</summary>
     public static void Complete(Activity activity, string outcome, bool succeeded)
