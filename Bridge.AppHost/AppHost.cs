@@ -43,8 +43,7 @@ var api = builder.AddProject<Projects.Bridge_Api>("api")
     .AsLocalService()
     .WithEnvironment("Twilio__AuthToken", twilioAuthToken)
     .WithEnvironment("Twilio__AccountSid", twilioAccountSid)
-    .WithReference(mediaWorker)
-    .WithTestCallCommand(twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
+    .WithReference(mediaWorker);
 var outbound = api.WithOutboundCalls(builder);
 // The worker signs the conversation callback of an outbound call with the same secret (docs/outbound.md).
 mediaWorker.WithEnvironment("Outbound__CallbackSecret", outbound.CallbackSecret);
@@ -53,6 +52,12 @@ if (publicBaseUrl is not null)
 {
     mediaWorker.WithEnvironment("Bridge__PublicBaseUrl", publicBaseUrl);
     api.WithEnvironment("Bridge__PublicBaseUrl", publicBaseUrl);
+    if (!builder.ExecutionContext.IsPublishMode)
+    {
+        // The worker confirms every stream with the real Twilio, which knows only real calls: the softphone's and the
+        // dashboard's test calls would be refused, so a real phone is the way in and neither is offered.
+        builder.AddSampleAgents(api, mediaWorker, outbound.CallbackSecret);
+    }
 }
 else if (!builder.ExecutionContext.IsPublishMode)
 {
@@ -62,12 +67,9 @@ else if (!builder.ExecutionContext.IsPublishMode)
         .WithEnvironment("Twilio__Rest__ConfirmCalls", "true");
     // The api places outbound calls there too: the simulator answers them as a person or a voicemail.
     api.WithEnvironment("Twilio__Rest__BaseAddress", CallSimulatorRestApi(builder).ToString())
+        .WithTestCallCommand(twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder))
         .WithOutboundTestCallCommands(outbound, twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
-}
-
-if (!builder.ExecutionContext.IsPublishMode)
-{
-    var softphone = builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, publicBaseUrl, CallSimulatorRestApi(builder));
+    var softphone = builder.AddSoftphone(api, mediaWorker, twilioAuthToken, twilioAccountSid, CallSimulatorRestApi(builder));
     builder.AddSampleAgents(api, mediaWorker, outbound.CallbackSecret, softphone);
 }
 

@@ -17,13 +17,9 @@ internal static class SoftphoneExtensions
         IResourceBuilder<ProjectResource> worker,
         IResourceBuilder<ParameterResource> authToken,
         IResourceBuilder<ParameterResource> accountSid,
-        IResourceBuilder<ParameterResource>? publicBaseUrl,
         Uri restApi)
     {
-        // Behind a public URL the api checks signatures against it, so the softphone calls through it, as Twilio does.
-        var webhook = publicBaseUrl is null
-            ? ReferenceExpression.Create($"{api.GetEndpoint("http")}/webhook")
-            : ReferenceExpression.Create($"{publicBaseUrl}/webhook");
+        var webhook = ReferenceExpression.Create($"{api.GetEndpoint("http")}/webhook");
 
         // What the caller says and hears of the call stays on this machine: the feed exists only in Development.
         worker.WithEnvironment("Development__CallEvents", "true");
