@@ -1,8 +1,8 @@
 namespace Bridge.Emulator;
 
 /// <summary>
-/// The credentials and region the emulator accepts unless configured otherwise. Public constants so the AppHost
-/// can hand the same values to the media worker. They grant nothing anywhere but here.
+/// The credentials and region the emulator accepts unless configured otherwise. Public constants so a client started
+/// by hand (a test, an SDK sample) can use them. They grant nothing anywhere but here.
 /// </summary>
 public static class EmulatorDefaults
 {
