@@ -35,7 +35,7 @@ public static class CallCommand
         {
             Description = "Run the call N times faster than real time (sending, playback, marks and timers alike).",
             DefaultValueFactory = _ => 1,
-            Validators = { r => { if (r.GetValueOrDefault<double>() is <= 0 or > 100) { r.AddError("--speed must be above 0 and at most 100."); } } },
+            CustomParser = r => Numbers.Parse<double>(r, value => value is > 0 and <= 100, "--speed must be a number above 0 and at most 100"),
         };
         var dtmf = new Option<string[]>("--dtmf")
         {

@@ -16,17 +16,20 @@ public static class CommonOptions
     {
         Description = "The voice webhook Twilio would call (the api's /webhook; the default is the api's local launch profile).",
         DefaultValueFactory = _ => new Uri(DefaultWebhookUrl),
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            {
-                return uri;
-            }
-            result.AddError($"--url must be an absolute http(s) URL, not '{text}'.");
-            return null;
-        },
+        CustomParser = result => HttpUrl(result, "--url"),
     };
+
+    /// <summary>An absolute http(s) URL (System.CommandLine has no converter for <see cref="Uri"/>: every Uri option needs this).</summary>
+    public static Uri? HttpUrl(ArgumentResult result, string option)
+    {
+        var text = result.Tokens.Single().Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+        result.AddError($"{option} must be an absolute http(s) URL, not '{text}'.");
+        return null;
+    }
 
     public static Option<string?> AuthToken() => new("--auth-token")
     {

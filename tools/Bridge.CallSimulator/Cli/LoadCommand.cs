@@ -23,7 +23,7 @@ public static class LoadCommand
         {
             Description = $"How many calls in all (1 to {LoadOptions.MaxCalls}); once the ramp is over they are all up together.",
             DefaultValueFactory = _ => 10,
-            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > LoadOptions.MaxCalls) { r.AddError($"--calls must be between 1 and {LoadOptions.MaxCalls}."); } } },
+            CustomParser = r => Numbers.Parse<int>(r, value => value is >= 1 and <= LoadOptions.MaxCalls, $"--calls must be a whole number from 1 to {LoadOptions.MaxCalls}"),
         };
         var ramp = CommonOptions.Duration("--ramp", "The calls start evenly spread over this time.", TimeSpan.FromSeconds(5), LoadOptions.MaxDuration);
         var duration = CommonOptions.Duration("--duration",

@@ -21,6 +21,7 @@ public static class OutboundCommand
         {
             Description = "The api's address (POST /calls).",
             DefaultValueFactory = _ => new Uri("http://localhost:5080"),
+            CustomParser = result => CommonOptions.HttpUrl(result, "--api"),
         };
         var to = new Option<string>("--to")
         {
