@@ -215,6 +215,10 @@ while kill -0 "$simulator" 2>/dev/null; do
 done
 status=0
 wait "$simulator" || status=$?
+if [ "$status" = 2 ]; then
+  echo "bridge-call load refused its options (exit 2, the error above): nothing was measured." >&2
+  exit 2
+fi
 
 step "Waiting 6 s for the worker's last metrics sample..."
 sleep 6
