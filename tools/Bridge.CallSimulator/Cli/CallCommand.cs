@@ -91,7 +91,7 @@ public static class CallCommand
             if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token ||
                 CommonOptions.ResolveAccountSid(parse, accountSid, Console.Error) is not { } account)
             {
-                return 2;
+                return ExitCodes.BadArguments;
             }
 
             CallerAudio callerAudio;
@@ -107,7 +107,7 @@ public static class CallCommand
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"--audio: {e.Message}");
-                return 2;
+                return ExitCodes.BadArguments;
             }
 
             var options = new CallSimulationOptions

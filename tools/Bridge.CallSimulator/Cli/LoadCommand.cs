@@ -67,7 +67,7 @@ public static class LoadCommand
             if (CommonOptions.ResolveAuthToken(parse, authToken, Console.Error) is not { } token ||
                 CommonOptions.ResolveAccountSid(parse, accountSid, Console.Error) is not { } account)
             {
-                return 2;
+                return ExitCodes.BadArguments;
             }
             var options = new LoadOptions
             {
@@ -87,7 +87,7 @@ public static class LoadCommand
             if (options.Problem() is { } problem)
             {
                 Console.Error.WriteLine(problem);
-                return 2;
+                return ExitCodes.BadArguments;
             }
 
             LoadResult result;

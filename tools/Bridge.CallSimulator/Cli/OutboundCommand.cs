@@ -65,7 +65,7 @@ public static class OutboundCommand
                 Resolve(parse.GetValue(apiKey), "--api-key", ApiKeyVariable, ApiKeySecret, secrets) is not { } key ||
                 Resolve(parse.GetValue(callbackSecret), "--callback-secret", CallbackSecretVariable, CallbackSecretKey, secrets) is not { } secret)
             {
-                return 2;
+                return ExitCodes.BadArguments;
             }
             var given = parse.GetValue(variables) ?? [];
             var values = given.Length == 0
