@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Bridge.Agents.Profiles;
 using Bridge.Agents.Sources;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,12 @@ public sealed partial class AgentCatalogLoader(IHostEnvironment environment, Age
     {
         if (string.IsNullOrWhiteSpace(settings.Source))
         {
+            return new AgentCatalogRead(null, []);
+        }
+        if (!Validator.TryValidateObject(settings, new ValidationContext(settings), null, validateAllProperties: true))
+        {
+            // Reading with them could fail in ways that name no key (a negative Agents:LoadTimeout throws); their own
+            // rules report them, each in one line, and the service stops before it needs the profiles.
             return new AgentCatalogRead(null, []);
         }
         if (AgentsSourceLocation.TryParse(settings.Source) is not { } location)

@@ -14,9 +14,7 @@ public static class AgentProfilesExtensions
     /// </summary>
     public static TBuilder AddAgentProfiles<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<AgentsOptions>()
-            .Bind(builder.Configuration.GetSection(AgentsOptions.SectionName))
-            .ValidateOnStart();
+        builder.Services.AddOptions<AgentsOptions>().BindValidated(builder.Configuration.GetSection(AgentsOptions.SectionName));
         builder.Services.AddSingleton<IValidateOptions<AgentsOptions>, AgentProfilesValidation>();
         builder.Services.TryAddSingleton<AgentsDocumentSources>();
         builder.Services.TryAddSingleton<AgentCatalogLoader>();

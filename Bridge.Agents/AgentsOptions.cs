@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Bridge.Agents;
 
 /// <summary>Where the agent profiles come from. Section <c>Agents</c>.</summary>
@@ -12,5 +14,6 @@ public sealed class AgentsOptions
     public string? Source { get; set; }
 
     /// <summary>How long reading the document at start may take (an SSM or S3 read).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Agents:LoadTimeout must be between 1 second and 5 minutes.")]
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

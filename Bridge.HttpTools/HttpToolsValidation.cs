@@ -11,8 +11,10 @@ internal sealed class HttpToolsValidation(AgentCatalogLoader profiles, IConfigur
 {
     public ValidateOptionsResult Validate(string? name, HttpToolsOptions options)
     {
-        // The profiles as read, not through their validated options: a bad profile is reported once, by its own validation.
-        var agents = configuration.GetSection(AgentsOptions.SectionName).Get<AgentsOptions>() ?? new AgentsOptions();
+        // The profiles as read, not through their validated options: a bad profile or setting is reported once, by
+        // their own validation (so a value that does not convert is left out here, not thrown).
+        var agents = new AgentsOptions();
+        ConvertibleBinding.Bind(configuration.GetSection(AgentsOptions.SectionName), agents);
         if (profiles.Load(agents).Catalog is not { } catalog)
         {
             return ValidateOptionsResult.Success;

@@ -52,6 +52,43 @@ public sealed class ProfileConfigurationTests : IDisposable
         Assert.StartsWith("Configuration error: HttpTools:order_status:Secret is required", line, StringComparison.Ordinal);
     }
 
+    /// <summary>A document that is good on both services (no HTTP tool, so the worker needs no secret).</summary>
+    private const string OneAgent = """{ "agents": [ { "name": "front-desk", "default": true } ] }""";
+
+    [Theory]
+    [InlineData("Bridge.Api", "-00:00:01")]
+    [InlineData("Bridge.Api", "00:00:00")]
+    [InlineData("Bridge.MediaWorker", "-00:00:01")]
+    [InlineData("Bridge.MediaWorker", "100000.00:00:00")]
+    [InlineData("Bridge.MediaWorker", "00:00:00.500")]
+    public async Task A_load_timeout_out_of_range_stops_the_service_with_one_line_naming_it(string service, string timeout)
+    {
+        var environment = Environment("file:" + _documents.Write(OneAgent));
+        environment["Agents__LoadTimeout"] = timeout;
+
+        var exit = await ServiceProcess.RunUntilExitAsync(service, environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
+        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("Configuration error: Agents:LoadTimeout must be between 1 second and 5 minutes", line);
+    }
+
+    [Fact]
+    public async Task A_load_timeout_that_is_no_duration_is_named_beside_the_other_bad_settings()
+    {
+        var environment = Environment("file:" + _documents.Write(OneAgent));
+        environment["Agents__LoadTimeout"] = "soon";
+        environment["Calls__MaxConcurrent"] = "abc";
+
+        var exit = await ServiceProcess.RunUntilExitAsync("Bridge.MediaWorker", environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
+        var lines = exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("Configuration error: Agents:LoadTimeout is 'soon', which is not a duration written as [d.]hh:mm:ss[.fff] (such as 00:01:30).", lines);
+        Assert.Contains("Configuration error: Calls:MaxConcurrent is 'abc', which is not a whole number.", lines);
+    }
+
     [Theory]
     [InlineData("file:no-such-agents.json", "Agents:Source file:no-such-agents.json: there is no file")]
     [InlineData("agents.json", "Agents:Source 'agents.json' must be file:<path>, ssm:<parameter name> or s3://<bucket>/<key>")]
