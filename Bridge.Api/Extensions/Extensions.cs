@@ -5,6 +5,7 @@ using Bridge.Api.Twiml;
 using Bridge.Security;
 using Bridge.Security.RateLimits;
 using Bridge.Security.Sealing;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -35,6 +36,7 @@ internal static class Extensions
         builder.AddClientRateLimit(OutboundLimits.Addresses);
         builder.AddClientRateLimit(OutboundLimits.PerKey);
         builder.Services.AddValidatedOptions<OutboundOptions>(builder.Configuration, OutboundOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(new OutboundAccountRequired(builder.Configuration));
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<ApiKeyRateLimits>();
         builder.Services.AddSingleton<PlaceCallValidation>();

@@ -100,6 +100,9 @@ public sealed class ConfigurationTests
         Assert.DoesNotContain(GoodToken, exit.StandardError + exit.StandardOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>An outbound API key and the secret its callbacks are signed with, both good.</summary>
+    private const string OutboundKeys = "Outbound__ApiKeys__crm=crm-key-0123456789abcdefghijklmnopqrstuv;Outbound__CallbackSecret=callback-secret-0123456789abcdefghijklmnop";
+
     /// <summary>Settings as NAME=value separated by ';', and the keys that must each get their own line.</summary>
     public static TheoryData<string, string, string[]> SeveralBadSettings() => new()
     {
@@ -110,8 +113,15 @@ public sealed class ConfigurationTests
         { "Bridge.Api", "Bridge__PublicBaseUrl=https://voice.example.com;Bridge__StreamTokenLifetime=abc;Bridge__FallbackNumber=555;RateLimits__Webhooks__PermitsPerSecond=x",
             ["Twilio:AuthToken", "Bridge:StreamTokenLifetime", "Bridge:FallbackNumber", "RateLimits:Webhooks:PermitsPerSecond"] },
         // An API key too short to be a secret, and with keys, no secret to sign the operators' callbacks.
-        { "Bridge.Api", $"Twilio__AuthToken={GoodToken};Bridge__PublicBaseUrl=https://voice.example.com;Outbound__ApiKeys__crm=short",
+        { "Bridge.Api", $"Twilio__AuthToken={GoodToken};Twilio__AccountSid=AC0123456789abcdef0123456789abcdef;Bridge__PublicBaseUrl=https://voice.example.com;Outbound__ApiKeys__crm=short",
             ["Outbound:ApiKeys:crm", "Outbound:CallbackSecret"] },
+        // With keys, calls are placed as the account: it is required (in Development too), and must be well formed.
+        { "Bridge.Api", $"Twilio__AuthToken={GoodToken};Bridge__PublicBaseUrl=https://voice.example.com;{OutboundKeys}",
+            ["Twilio:AccountSid"] },
+        { "Bridge.Api", $"ASPNETCORE_ENVIRONMENT=Development;DOTNET_ENVIRONMENT=Development;Twilio__AuthToken={GoodToken};{OutboundKeys}",
+            ["Twilio:AccountSid"] },
+        { "Bridge.Api", $"Twilio__AuthToken={GoodToken};Twilio__AccountSid=AC123;Bridge__PublicBaseUrl=https://voice.example.com;{OutboundKeys}",
+            ["Twilio:AccountSid"] },
         { "Bridge.Emulator", "Emulator__Port=abc;Emulator__Mode=fast;Emulator__SpeechThreshold=0;Telemetry__TraceSampleRatio=2",
             ["Emulator:Port", "Emulator:Mode", "Emulator:SpeechThreshold", "Telemetry:TraceSampleRatio"] },
     };
