@@ -28,13 +28,12 @@ internal sealed class Playout : IDisposable
     private readonly TimeProvider _time;
     private readonly int _leadBytes;
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _sendTurn = new(1, 1);
-    private readonly WakeSignal _wake = new();
+    private readonly SendTurns _sendTurns;
     private readonly SemaphoreSlim _room = new(0);
     private readonly PooledByteQueue _queue;
     private readonly OutboundFramer _framer;
     private readonly PlaybackUnderrunMonitor _underruns;
-    private readonly Queue<(long Position, long ArrivedAt)> _arrivals = new();
+    private readonly OutboundArrivals _arrivals = new();
     private readonly byte[] _sendBuffer;
     // Grown to the largest model event framed: µ-law at 8 kHz is a few hundred bytes an event, kept by every call.
     private byte[] _framed = [];
@@ -45,8 +44,6 @@ internal sealed class Playout : IDisposable
     private long _staleAudioEnd;
     private int _modelGeneration;
     private bool _isPlaying;
-    private bool _sendFailed;
-    private CancellationToken _callEnding;
 
     /// <param name="modelSpeaking">Whether the model is still speaking (audio owed to the caller, for underruns).</param>
     /// <param name="playing">Told when the caller starts and stops hearing model audio.</param>
@@ -66,6 +63,7 @@ internal sealed class Playout : IDisposable
         _leadBytes = (int)(options.PlaybackLead.TotalMilliseconds * PlaybackPosition.BytesPerMillisecond) / FrameBytes * FrameBytes;
         _sendBuffer = new byte[MessageBytes(_leadBytes)];
         _underruns = new PlaybackUnderrunMonitor(time);
+        _sendTurns = new SendTurns(SendWhilePlaybackAllowsAsync);
     }
 
     /// <summary>Bytes the queue holds at most.</summary>
@@ -104,7 +102,7 @@ internal sealed class Playout : IDisposable
         {
             lock (_gate)
             {
-                return _sendTurn.CurrentCount == 1 && !_wake.IsSet && SendableBytes() == 0;
+                return _sendTurns.AreIdle && SendableBytes() == 0;
             }
         }
     }
@@ -142,7 +140,7 @@ internal sealed class Playout : IDisposable
             }
             if (_queue.Count == 0 && _stream.Playback.LeadBytes < _leadBytes)
             {
-                _arrivals.Enqueue((_queuedPosition, arrivedAt));
+                _arrivals.Arrived(_queuedPosition, arrivedAt);
             }
             return _framed.AsMemory(0, length);
         }
@@ -172,58 +170,19 @@ internal sealed class Playout : IDisposable
     }
 
     /// <summary>
-    /// Sends what playback allows of the queue on the caller's own thread, unless a send is under way (the sender is
-    /// then woken, and looks again once it is done). The model pump calls it after queueing, and a mark echo when it
-    /// made room: waking the sender instead cost a thread-pool hop each (docs/benchmarks.md, issue 18 round 6). A send
-    /// that fails here fails neither the model's side nor the receive loop: the stream is broken, nothing more is sent
-    /// but by the sender, and the stream's receive side ends the call, as when the sender's own send fails.
+    /// Sends what playback allows of the queue on the caller's own thread, unless a send is under way (see
+    /// <see cref="SendTurns"/>). The model pump calls it after queueing, and a mark echo when it made room.
     /// </summary>
-    public async Task SendQueuedAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _sendFailed) || !_sendTurn.Wait(0))
-        {
-            _wake.Set();
-            return;
-        }
-        try
-        {
-            await SendWhilePlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Volatile.Write(ref _sendFailed, true);
-        }
-        finally
-        {
-            _sendTurn.Release();
-        }
-    }
+    public Task SendQueuedAsync(CancellationToken cancellationToken) => _sendTurns.SendHereOrWakeSenderAsync(cancellationToken);
 
     /// <summary>Completes when playback has made room in the queue (or dropped it).</summary>
     public Task RoomMadeAsync(CancellationToken cancellationToken) => _room.WaitAsync(cancellationToken);
 
     /// <summary>
-    /// Sends what playback allows whenever a send could not be made where it became possible (one was under way
-    /// already), until cancelled; then waits for a send under way elsewhere to end, so that none outlives the sender.
+    /// Sends what playback allows whenever a send could not be made where it became possible, until cancelled.
     /// Started before anything else of the call: mark echoes send with its token.
     /// </summary>
-    public async Task RunSenderAsync(CancellationToken cancellationToken)
-    {
-        _callEnding = cancellationToken;
-        try
-        {
-            while (true)
-            {
-                await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
-                await SendWhatPlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            // Kept: nothing is sent once the sender has stopped.
-            await _sendTurn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+    public Task RunSenderAsync(CancellationToken cancellationToken) => _sendTurns.RunSenderAsync(cancellationToken);
 
     /// <summary>
     /// Twilio echoed a mark: playback ran dry (an underrun if audio is still owed), or it finished; what it made room
@@ -252,7 +211,7 @@ internal sealed class Playout : IDisposable
         {
             // Not awaited: the receive loop goes on once the send has to wait (it rarely does), and the send holds
             // the send turn until it ends. Its failures are handled inside.
-            _ = SendQueuedAsync(_callEnding);
+            _ = SendQueuedAsync(_sendTurns.CallEnding);
         }
     }
 
@@ -263,7 +222,7 @@ internal sealed class Playout : IDisposable
     /// </summary>
     public async Task<PlayoutCut?> ClearAsync(bool onlyStale, bool handingOff, CancellationToken cancellationToken)
     {
-        await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _sendTurns.TakeAsync(cancellationToken).ConfigureAwait(false);
         PlayoutCut cut;
         try
         {
@@ -287,7 +246,7 @@ internal sealed class Playout : IDisposable
         }
         finally
         {
-            _sendTurn.Release();
+            _sendTurns.Release();
         }
         SignalRoom();
         _playing(false);
@@ -336,7 +295,7 @@ internal sealed class Playout : IDisposable
         {
             _queue.Dispose();
         }
-        _sendTurn.Dispose();
+        _sendTurns.Dispose();
     }
 
     private bool IsPlayingStaleAudio(PlaybackPosition playback, bool handingOff)
@@ -361,26 +320,13 @@ internal sealed class Playout : IDisposable
     /// <summary>How far, in queued bytes, the caller has heard: every byte heard or flushed by Twilio, and those dropped from the queue by clears.</summary>
     private long HeardPosition(PlaybackPosition playback) => playback.HeardBytes + playback.FlushedBytes + _droppedBytes;
 
-    private async Task SendWhatPlaybackAllowsAsync(CancellationToken cancellationToken)
-    {
-        await _sendTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await SendWhilePlaybackAllowsAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendTurn.Release();
-        }
-    }
-
-    /// <summary>Sends message after message while playback allows; the caller holds the send turn.</summary>
+    /// <summary>Sends message after message while playback allows; the caller holds a send turn.</summary>
     private async Task SendWhilePlaybackAllowsAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             int length;
-            long oldestArrival = 0;
+            long oldestArrival;
             bool startedPlaying;
             TimeSpan? underrun;
             lock (_gate)
@@ -395,11 +341,7 @@ internal sealed class Playout : IDisposable
                 startedPlaying = !_isPlaying;
                 _isPlaying = true;
                 underrun = _underruns.AudioSent();
-                while (_arrivals.TryPeek(out var arrival) && arrival.Position < _dequeuedPosition)
-                {
-                    _arrivals.Dequeue();
-                    oldestArrival = oldestArrival == 0 ? arrival.ArrivedAt : oldestArrival;
-                }
+                oldestArrival = _arrivals.TakeSentBefore(_dequeuedPosition);
             }
             // Counted as sent by the stream before the task returns: playback's lead includes it from here on.
             var sending = _stream.SendAudioAsync(_sendBuffer.AsMemory(0, length), cancellationToken);
@@ -435,6 +377,3 @@ internal sealed class Playout : IDisposable
         }
     }
 }
-
-/// <summary>Where playback stood when it was cleared: bytes queued by then, and how far of them the caller had heard.</summary>
-internal readonly record struct PlayoutCut(long QueuedPosition, long HeardPosition);
