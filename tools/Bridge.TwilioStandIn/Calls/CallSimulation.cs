@@ -378,55 +378,6 @@ public sealed partial class CallSimulation(HttpClient http, TimeProvider time, I
         _ => $"the connection broke ({result.CloseDescription})",
     };
 
-    private sealed class CallState(CallIdentity call, TwilioHttpClient client, bool loopbackOnly, PublicRoutes routes, IProgress<string>? progress)
-    {
-        public bool LoopbackOnly { get; } = loopbackOnly;
-
-        public PublicRoutes Routes { get; } = routes;
-
-        public CallIdentity Call { get; } = call;
-
-        public TwilioHttpClient Client { get; } = client;
-
-        public string CallStatus { get; set; } = "ringing";
-
-        public string Direction { get; init; } = "inbound";
-
-        public string? AnsweredBy { get; init; }
-
-        public int Documents { get; set; } = 1;
-
-        public string? StreamSid { get; set; }
-
-        public MediaStreamResult? Stream { get; set; }
-
-        public bool StreamStoppedByUpdate { get; set; }
-
-        public TwilioWarning? Error { get; set; }
-
-        public List<TwilioWarning> Warnings { get; } = [];
-
-        private readonly List<string> _steps = [];
-
-        public void Step(string step)
-        {
-            _steps.Add(step);
-            progress?.Report(step);
-        }
-
-        public CallSummary Summary(string outcome) => new()
-        {
-            CallSid = Call.CallSid,
-            StreamSid = StreamSid,
-            Outcome = outcome,
-            Steps = _steps.ToList(),
-            Error = Error,
-            Warnings = Warnings.ToList(),
-            Stream = Stream,
-            StreamStoppedByUpdate = StreamStoppedByUpdate,
-        };
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallSid}: {Method} {Url} → {Status}")]
     private static partial void LogFetched(ILogger logger, string callSid, string method, Uri url, int status);
 
