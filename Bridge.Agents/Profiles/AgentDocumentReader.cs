@@ -23,12 +23,10 @@ public sealed record AgentCatalogRead(AgentCatalog? Catalog, IReadOnlyList<strin
 public static partial class AgentDocumentReader
 {
     public const int MaxNameLength = 64;
-    private const int MaxDescriptionLength = 1_000;
+    internal const int MaxDescriptionLength = 1_000;
     private const int MaxPromptLength = 40_000;
     private static readonly TimeSpan MinMaxDuration = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxMaxDuration = TimeSpan.FromHours(4);
-    private static readonly TimeSpan MinToolTimeout = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxToolTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly string[] DocumentFields = ["agents", "tools", "timeZone"];
     private static readonly string[] AgentFields =
@@ -38,7 +36,6 @@ public static partial class AgentDocumentReader
         "variables", "voicemailMessage",
     ];
     private static readonly string[] InferenceFields = ["maxTokens", "topP", "temperature"];
-    private static readonly string[] ToolFields = ["description", "inputSchema", "url", "timeout", "retry", "maxResponseBytes", "cancelOnBargeIn"];
 
     private static readonly JsonDocumentOptions Json = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
 
@@ -68,7 +65,7 @@ public static partial class AgentDocumentReader
             var fields = new JsonFields(root, errors.Document);
             fields.RejectUnknown(DocumentFields);
             var defaultZone = ReadZone(fields.String("timeZone"), message => errors.Document("timeZone", message)) ?? DateTimeZone.Utc;
-            var tools = ReadTools(fields.Object("tools"), context, errors);
+            var tools = HttpToolReader.Read(fields.Object("tools"), context, errors);
             var agents = ReadAgents(fields.Array("agents"), defaultZone, tools, context, errors);
 
             return errors.Count > 0
@@ -352,83 +349,6 @@ public static partial class AgentDocumentReader
         return zone;
     }
 
-    private static Dictionary<string, HttpToolDefinition> ReadTools(JsonElement? element, AgentDocumentContext context, ProfileErrors errors)
-    {
-        var tools = new Dictionary<string, HttpToolDefinition>(StringComparer.Ordinal);
-        if (element is not { } map)
-        {
-            return tools;
-        }
-        foreach (var property in map.EnumerateObject())
-        {
-            var name = property.Name;
-            if (!ToolName().IsMatch(name))
-            {
-                errors.Tool(name, "name", "must be 1-64 letters, digits, '_' or '-' (what Bedrock accepts as a tool name)");
-                continue;
-            }
-            if (BuiltInTools.Names.Contains(name))
-            {
-                errors.Tool(name, "name", "is a built-in tool; an HTTP tool needs another name");
-                continue;
-            }
-            if (property.Value.ValueKind != JsonValueKind.Object)
-            {
-                errors.Tool(name, "definition", "must be an object");
-                continue;
-            }
-            if (ReadTool(name, property.Value, context, errors) is { } tool)
-            {
-                tools[name] = tool;
-            }
-        }
-        return tools;
-    }
-
-    private static HttpToolDefinition? ReadTool(string name, JsonElement element, AgentDocumentContext context, ProfileErrors errors)
-    {
-        var before = errors.Count;
-        void Report(string field, string message) => errors.Tool(name, field, message);
-        var fields = new JsonFields(element, Report);
-        fields.RejectUnknown(ToolFields);
-
-        var description = fields.String("description");
-        if (string.IsNullOrWhiteSpace(description) || description.Length > MaxDescriptionLength)
-        {
-            Report("description", $"is required: 1-{MaxDescriptionLength} characters telling the model what the tool does and when to use it");
-        }
-
-        var schemaElement = fields.Object("inputSchema");
-        var schema = schemaElement is { } schemaJson ? ToolInputSchemas.Compile(schemaJson, message => Report("inputSchema", message)) : null;
-        if (schemaElement is null)
-        {
-            Report("inputSchema", "is required: a JSON Schema object describing the tool's input");
-        }
-
-        var url = ToolUrls.Check(fields.String("url"), context.AllowHttpToLoopback, message => Report("url", message));
-        var timeout = fields.Duration("timeout", MinToolTimeout, MaxToolTimeout) ?? HttpToolDefinition.DefaultTimeout;
-        var retry = fields.Boolean("retry") ?? false;
-        var maxResponseBytes = fields.Integer("maxResponseBytes", 256, 1024 * 1024) ?? HttpToolDefinition.DefaultMaxResponseBytes;
-        var cancelOnBargeIn = fields.Boolean("cancelOnBargeIn") ?? true;
-
-        if (errors.Count > before)
-        {
-            return null;
-        }
-        return new HttpToolDefinition
-        {
-            Name = name,
-            Description = description!,
-            InputSchemaJson = schemaElement!.Value.GetRawText(),
-            InputSchema = schema!,
-            Url = url!,
-            Timeout = timeout,
-            Retry = retry,
-            MaxResponseBytes = maxResponseBytes,
-            CancelOnBargeIn = cancelOnBargeIn,
-        };
-    }
-
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex NamePattern();
 
@@ -440,7 +360,4 @@ public static partial class AgentDocumentReader
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$")]
     private static partial Regex DestinationName();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex ToolName();
 }
