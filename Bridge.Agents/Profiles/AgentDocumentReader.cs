@@ -65,19 +65,19 @@ public static partial class AgentDocumentReader
             var fields = new JsonFields(root, errors.Document);
             fields.RejectUnknown(DocumentFields);
             var defaultZone = ReadZone(fields.String("timeZone"), message => errors.Document("timeZone", message)) ?? DateTimeZone.Utc;
-            var tools = HttpToolReader.Read(fields.Object("tools"), context, errors);
+            var tools = HttpToolReader.Read(root, context, errors);
             var agents = ReadAgents(fields.Array("agents"), defaultZone, tools, context, errors);
 
             return errors.Count > 0
                 ? new AgentCatalogRead(null, errors.Lines)
-                : new AgentCatalogRead(new AgentCatalog(context.Source, agents, tools), []);
+                : new AgentCatalogRead(new AgentCatalog(context.Source, agents, tools.Valid), []);
         }
     }
 
     private static List<AgentProfile> ReadAgents(
         JsonElement? array,
         DateTimeZone defaultZone,
-        IReadOnlyDictionary<string, HttpToolDefinition> tools,
+        DeclaredTools tools,
         AgentDocumentContext context,
         ProfileErrors errors)
     {
@@ -134,7 +134,7 @@ public static partial class AgentDocumentReader
         JsonElement element,
         int index,
         DateTimeZone defaultZone,
-        IReadOnlyDictionary<string, HttpToolDefinition> tools,
+        DeclaredTools tools,
         AgentDocumentContext context,
         ProfileErrors errors)
     {
@@ -211,7 +211,7 @@ public static partial class AgentDocumentReader
 
         var zone = ReadZone(fields.String("timeZone"), message => Report("timeZone", message)) ?? defaultZone;
         var agentTools = fields.Strings("tools") ?? [];
-        foreach (var tool in agentTools.Where(t => !BuiltInTools.Names.Contains(t) && !tools.ContainsKey(t)))
+        foreach (var tool in agentTools.Where(t => !BuiltInTools.Names.Contains(t) && tools.SurelyUndeclared(t)))
         {
             Report("tools", $"'{tool}' is neither a built-in tool ({string.Join(", ", BuiltInTools.Names)}) nor defined under \"tools\"");
         }

@@ -4,6 +4,18 @@ using Bridge.Agents.Tools;
 
 namespace Bridge.Agents.Profiles;
 
+/// <summary>
+/// The HTTP tools a document defines under <c>"tools"</c>: the valid ones, and the name of every one it declares,
+/// valid or not. An agent listing a declared tool that failed validation refers to something that exists; the
+/// tool's own lines say what is wrong with it, so the agent gets no second (and false) line.
+/// </summary>
+/// <param name="SectionReadable">False when <c>"tools"</c> is there but is no object: what it declares is unknown.</param>
+internal sealed record DeclaredTools(IReadOnlyDictionary<string, HttpToolDefinition> Valid, IReadOnlySet<string> Declared, bool SectionReadable)
+{
+    /// <summary>Whether an agent naming <paramref name="name"/> names an HTTP tool the document surely does not declare.</summary>
+    public bool SurelyUndeclared(string name) => SectionReadable && !Declared.Contains(name);
+}
+
 /// <summary>Reads and validates the <c>"tools"</c> object of a profile document, one line per problem naming the tool and the field.</summary>
 internal static partial class HttpToolReader
 {
@@ -11,16 +23,20 @@ internal static partial class HttpToolReader
     private static readonly TimeSpan MaxToolTimeout = TimeSpan.FromSeconds(60);
     private static readonly string[] ToolFields = ["description", "inputSchema", "url", "timeout", "retry", "maxResponseBytes", "cancelOnBargeIn"];
 
-    public static Dictionary<string, HttpToolDefinition> Read(JsonElement? element, AgentDocumentContext context, ProfileErrors errors)
+    public static DeclaredTools Read(JsonElement document, AgentDocumentContext context, ProfileErrors errors)
     {
         var tools = new Dictionary<string, HttpToolDefinition>(StringComparer.Ordinal);
-        if (element is not { } map)
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        if (new JsonFields(document, errors.Document).Object("tools") is not { } map)
         {
-            return tools;
+            // Absent: no HTTP tools. There but no object (reported just now): which tools it meant is unknown.
+            var present = document.TryGetProperty("tools", out var value) && value.ValueKind != JsonValueKind.Null;
+            return new DeclaredTools(tools, declared, SectionReadable: !present);
         }
         foreach (var property in map.EnumerateObject())
         {
             var name = property.Name;
+            declared.Add(name);
             if (!ToolName().IsMatch(name))
             {
                 errors.Tool(name, "name", "must be 1-64 letters, digits, '_' or '-' (what Bedrock accepts as a tool name)");
@@ -41,7 +57,7 @@ internal static partial class HttpToolReader
                 tools[name] = tool;
             }
         }
-        return tools;
+        return new DeclaredTools(tools, declared, SectionReadable: true);
     }
 
     private static HttpToolDefinition? ReadTool(string name, JsonElement element, AgentDocumentContext context, ProfileErrors errors)

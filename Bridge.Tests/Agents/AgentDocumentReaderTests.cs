@@ -127,12 +127,44 @@ public sealed class AgentDocumentReaderTests : IDisposable
     [InlineData("""{ "description": "d", "inputSchema": { "type": "object" }, "url": "https://orders.example.com/x", "timeout": "00:05:00" }""", "tool 'lookup', timeout: '00:05:00' must be a duration")]
     [InlineData("""{ "description": "d", "inputSchema": { "type": "object" }, "url": "https://orders.example.com/x", "secret": "abc" }""", "tool 'lookup', secret: is not a known field")]
     [InlineData("""{ "description": "d", "inputSchema": { "type": "object" }, "url": "https://orders.example.com/x", "cancelOnBargeIn": "no" }""", "tool 'lookup', cancelOnBargeIn: must be true or false")]
-    public void A_bad_tool_is_refused_with_a_line_naming_it(string tool, string expected)
+    public void A_bad_tool_is_refused_with_one_line_naming_it_and_none_for_the_agents_using_it(string tool, string expected)
     {
-        var read = _documents.Read($$"""{ "agents": [ { "name": "a", "default": true, "tools": ["lookup"] } ], "tools": { "lookup": {{tool}} } }""");
+        var read = _documents.Read($$"""
+            { "agents": [ { "name": "a", "default": true, "tools": ["lookup"] }, { "name": "b", "numbers": ["+15005550006"], "tools": ["lookup"] } ],
+              "tools": { "lookup": {{tool}} } }
+            """);
 
         Assert.Null(read.Catalog);
-        Assert.Contains(read.Errors, line => line.Contains(expected, StringComparison.Ordinal));
+        var line = Assert.Single(read.Errors);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "look up": { "description": "d", "inputSchema": { "type": "object" }, "url": "https://x.example.com" } }""", "look up", "tool 'look up', name: must be 1-64 letters")]
+    [InlineData("""{ "lookup": "https://x.example.com" }""", "lookup", "tool 'lookup', definition: must be an object")]
+    [InlineData("""[ { "lookup": { "description": "d", "inputSchema": { "type": "object" }, "url": "https://x.example.com" } } ]""", "lookup", "file:agents.json: tools: must be an object")]
+    public void A_tool_declared_wrongly_is_one_line_not_one_more_per_agent_that_lists_it(string tools, string listed, string expected)
+    {
+        var read = _documents.Read($$"""{ "agents": [ { "name": "a", "default": true, "tools": ["{{listed}}", "hang_up"] } ], "tools": {{tools}} }""");
+
+        Assert.Null(read.Catalog);
+        var line = Assert.Single(read.Errors);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_agent_naming_a_tool_nobody_declares_is_named_beside_a_bad_tool()
+    {
+        var read = _documents.Read("""
+            { "agents": [ { "name": "a", "default": true, "tools": ["lookup", "fax"] } ],
+              "tools": { "lookup": { "description": "d", "inputSchema": { "type": "object" }, "url": "not a url" } } }
+            """);
+
+        Assert.Null(read.Catalog);
+        Assert.Collection(read.Errors.Order(StringComparer.Ordinal),
+            line => Assert.EndsWith(
+                "agent 'a', tools: 'fax' is neither a built-in tool (hang_up, transfer_call) nor defined under \"tools\"", line, StringComparison.Ordinal),
+            line => Assert.EndsWith("tool 'lookup', url: 'not a url' is not an absolute http(s) URL", line, StringComparison.Ordinal));
     }
 
     [Fact]

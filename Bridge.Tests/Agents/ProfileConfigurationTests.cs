@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Agents;
@@ -38,6 +40,29 @@ public sealed class ProfileConfigurationTests : IDisposable
         Assert.Equal(2, lines.Length);
         Assert.Contains(lines, l => l.StartsWith("Configuration error: ", StringComparison.Ordinal) && l.Contains("agent 'front-desk', voice:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Configuration error: ", StringComparison.Ordinal) && l.Contains("agent 'sales', systemPrompt: unknown variable {{weather}}", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The sample document with its HTTP tool's URL broken: the tool is the one fault, so it is the one line. The agent
+    /// that uses the tool is not also told the tool does not exist (it does; it is invalid).
+    /// </summary>
+    [Theory]
+    [InlineData("Bridge.Api")]
+    [InlineData("Bridge.MediaWorker")]
+    public async Task A_bad_tool_in_the_sample_stops_the_service_with_one_line_naming_the_tool_and_the_field(string service)
+    {
+        var sample = JsonNode.Parse(
+            File.ReadAllText(Path.Combine(RepositoryRoot.Path, "samples", "agents.sample.json")),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
+        Assert.Contains(sample["agents"]!.AsArray(), agent => agent!["tools"]!.AsArray().Any(tool => (string?)tool == "order_status"));
+        sample["tools"]!["order_status"]!["url"] = "not a url";
+        var path = _documents.Write(sample.ToJsonString());
+
+        var exit = await ServiceProcess.RunUntilExitAsync(service, Environment("file:" + path), TimeSpan.FromSeconds(60));
+
+        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
+        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"Configuration error: file:{path}: tool 'order_status', url: 'not a url' is not an absolute http(s) URL", line);
     }
 
     [Fact]
