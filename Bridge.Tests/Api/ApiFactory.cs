@@ -1,6 +1,8 @@
 using Bridge.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Api;
@@ -17,9 +19,18 @@ public sealed class ApiFactory : WebApplicationFactory<ApiEntryPoint>
         ["Bridge:PublicBaseUrl"] = PublicBaseUrl,
     };
 
+    private readonly List<Action<IServiceCollection>> _services = [];
+
     public ApiFactory With(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Changes the api's services after its own registrations (what configuration cannot reach).</summary>
+    public ApiFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -30,5 +41,6 @@ public sealed class ApiFactory : WebApplicationFactory<ApiEntryPoint>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 }

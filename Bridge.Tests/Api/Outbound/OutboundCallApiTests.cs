@@ -6,6 +6,7 @@ using System.Text.Json;
 using Bridge.Security;
 using Bridge.Security.Sealing;
 using Bridge.Tests.Support;
+using static Bridge.Tests.Api.Outbound.OutboundApi;
 
 namespace Bridge.Tests.Api.Outbound;
 
@@ -15,9 +16,6 @@ namespace Bridge.Tests.Api.Outbound;
 /// </summary>
 public sealed class OutboundCallApiTests : IAsyncLifetime
 {
-    private const string SchedulerKey = "sk_scheduler_0123456789abcdefghijklmnopqrstuv";
-    private const string CrmKey = "sk_crm_0123456789abcdefghijklmnopqrstuvwxyz";
-    private const string OurNumber = "+15005550020";
     private const int Burst = 3;
 
     private FakeWorker _worker = null!;
@@ -35,43 +33,9 @@ public sealed class OutboundCallApiTests : IAsyncLifetime
         await _twilio.DisposeAsync();
     }
 
-    private ApiFactory Api(ScriptedTwilio? twilio = null) => new ApiFactory()
-        .With("Twilio:AccountSid", "AC0123456789abcdef0123456789abcdef")
-        .With("Twilio:Rest:BaseAddress", (twilio ?? _twilio).BaseAddress.ToString())
-        .With("Twilio:Rest:CreateTimeout", "00:00:01")
-        .With("Agents:Source", "file:" + Path.Combine(RepositoryRoot.Path, "samples", "agents.sample.json"))
-        .With("Outbound:ApiKeys:scheduler", SchedulerKey)
-        .With("Outbound:ApiKeys:crm", CrmKey)
-        .With("Outbound:CallbackSecret", "callback-secret-0123456789abcdefghijklmnop")
-        .With("Outbound:CallerIds:0", OurNumber)
-        .With("Outbound:Workers", _worker.BaseAddress.ToString())
+    private ApiFactory Api(ScriptedTwilio? twilio = null) => OutboundApi.Create((twilio ?? _twilio).BaseAddress, _worker)
         .With("RateLimits:OutboundCalls:PermitsPerSecond", "1")
         .With("RateLimits:OutboundCalls:Burst", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static Dictionary<string, object?> ValidCall() => new()
-    {
-        ["to"] = "+14155550100",
-        ["from"] = OurNumber,
-        ["agent"] = "reminders",
-        ["variables"] = new Dictionary<string, string> { ["patientName"] = "Ana", ["appointment"] = "on Tuesday at 3 pm" },
-        ["statusCallback"] = "https://crm.example.com/calls/outcome",
-    };
-
-    private static async Task<HttpResponseMessage> PlaceAsync(HttpClient client, object body, string? key = SchedulerKey)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/calls") { Content = JsonContent.Create(body) };
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-        return await client.SendAsync(request);
-    }
-
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
-    {
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-    }
 
     [Fact]
     public async Task A_missing_or_wrong_key_gets_401_and_nobody_is_dialled()
