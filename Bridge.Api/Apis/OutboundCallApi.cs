@@ -5,8 +5,7 @@ using Bridge.Security;
 using Bridge.TwilioRest;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
-using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -20,6 +19,18 @@ internal static partial class OutboundCallApi
 {
     /// <summary>A call's request is a few hundred bytes; variables at their limit stay far below this.</summary>
     public const long MaxBodyBytes = 16 * 1024;
+
+    private static readonly TwilioFailureTexts Placing = new(
+        Refused: "Twilio refused the call.",
+        Failed: "Twilio could not place the call.",
+        FailedConsequence: "nobody was dialled.",
+        NoAnswer: "The call may or may not have been placed; it was not retried. Check Twilio's call log before placing it again.");
+
+    private static readonly TwilioFailureTexts Fetching = new(
+        Refused: "Twilio refused to tell about the call.",
+        Failed: "Twilio could not tell about the call.",
+        FailedConsequence: "ask again later.",
+        NoAnswer: "How the call stands is unknown for now; ask again later.");
 
     public static RouteGroupBuilder MapOutboundCallApi(this IEndpointRouteBuilder app)
     {
@@ -120,32 +131,30 @@ internal static partial class OutboundCallApi
                 contentType: "application/json")
                 .WithLocation($"/calls?callSid={placed.Sid}", context);
         }
-        catch (ApiException e) when (e.Status is >= 400 and < 500 && e.Code != 20003)
+        catch (Exception e) when (TwilioFailure.Of(e, context.RequestAborted) is { } failure)
         {
-            metrics.Request("twilio-refused");
-            LogTwilioRefused(logger, keyName, e.Code, e.Message);
-            return Problem(StatusCodes.Status400BadRequest, "Twilio refused the call.", $"Twilio error {e.Code}: {e.Message}");
-        }
-        catch (ApiException e)
-        {
-            metrics.Request("twilio-error");
-            LogTwilioFailed(logger, keyName, e.Code, e.Status);
-            return Problem(StatusCodes.Status502BadGateway, "Twilio could not place the call.", $"Twilio error {e.Code} (HTTP {e.Status}); nobody was dialled.");
-        }
-        catch (Exception e) when (e is TimeoutRejectedException or TaskCanceledException or HttpRequestException or global::Twilio.Exceptions.ApiConnectionException
-            && !context.RequestAborted.IsCancellationRequested)
-        {
-            // The request may have reached Twilio: whether the call was placed is unknown, and it is not retried here.
-            metrics.Request("twilio-unknown");
-            LogTwilioUnknown(logger, keyName, e.GetType().Name);
-            return Problem(StatusCodes.Status504GatewayTimeout, "Twilio did not answer.",
-                "The call may or may not have been placed; it was not retried. Check Twilio's call log before placing it again.");
+            // A timeout may have reached Twilio: whether the call was placed is unknown, and it is not retried here.
+            metrics.Request(failure.Result);
+            LogTwilioFailure(logger, "POST /calls", keyName, failure, Placing);
+            return failure.Problem(Placing);
         }
     }
 
-    private static async Task<IResult> FetchAsync([Microsoft.AspNetCore.Mvc.FromQuery] string? callSid, HttpContext context, ApiKeys keys, TwilioCallControl twilio, OutboundMetrics metrics)
+    /// <summary>
+    /// The call as Twilio knows it, when it is one this bridge could have placed: made through the REST API
+    /// (<c>outbound-api</c>) on this account from one of <c>Outbound:CallerIds</c>. Any other call, an inbound caller's
+    /// among them, is no business of an outbound API key: 404, as for a call Twilio does not know.
+    /// </summary>
+    private static async Task<IResult> FetchAsync(
+        [Microsoft.AspNetCore.Mvc.FromQuery] string? callSid,
+        HttpContext context,
+        ApiKeys keys,
+        TwilioCallControl twilio,
+        IOptions<OutboundOptions> options,
+        OutboundMetrics metrics,
+        ILogger<OutboundCallPlacement> logger)
     {
-        if (keys.Authenticate(context.Request.Headers.Authorization.ToString()) is null)
+        if (keys.Authenticate(context.Request.Headers.Authorization.ToString()) is not { } keyName)
         {
             metrics.Request("unauthenticated");
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -153,21 +162,33 @@ internal static partial class OutboundCallApi
         }
         if (callSid is null || !CallSid().IsMatch(callSid))
         {
-            return Problem(StatusCodes.Status404NotFound, "No such call.", "A CallSid is CA followed by 32 hex digits.");
+            return Problem(StatusCodes.Status400BadRequest, "Which call?", "Give the call as ?callSid=CA followed by 32 hex digits (the callSid of POST /calls).");
         }
-        var call = await twilio.FetchAsync(callSid, context.RequestAborted);
-        return call is null
-            ? Problem(StatusCodes.Status404NotFound, "No such call.", $"Twilio has no call {callSid} on this account.")
-            : Results.Json(new
-            {
-                callSid = call.Sid,
-                status = call.Status?.ToString(),
-                answeredBy = call.AnsweredBy,
-                durationSeconds = int.TryParse(call.Duration, CultureInfo.InvariantCulture, out var seconds) ? seconds : (int?)null,
-                to = call.To,
-                from = call.From,
-                direction = call.Direction,
-            });
+
+        CallResource? call;
+        try
+        {
+            call = await twilio.FetchAsync(callSid, context.RequestAborted);
+        }
+        catch (Exception e) when (TwilioFailure.Of(e, context.RequestAborted) is { } failure)
+        {
+            LogTwilioFailure(logger, "GET /calls", keyName, failure, Fetching);
+            return failure.Problem(Fetching);
+        }
+        if (call is null || call.Direction != OutboundApiDirection || !options.Value.CallerIds.Contains(call.From, StringComparer.Ordinal))
+        {
+            return Problem(StatusCodes.Status404NotFound, "No such call.", $"{callSid} is not a call placed from one of Outbound:CallerIds on this bridge's Twilio account.");
+        }
+        return Results.Json(new
+        {
+            callSid = call.Sid,
+            status = call.Status?.ToString(),
+            answeredBy = call.AnsweredBy,
+            durationSeconds = int.TryParse(call.Duration, CultureInfo.InvariantCulture, out var seconds) ? seconds : (int?)null,
+            to = call.To,
+            from = call.From,
+            direction = call.Direction,
+        });
     }
 
     /// <summary>The body, or null once it passes <see cref="MaxBodyBytes"/> (whatever the server's own limit, or a chunked body's lack of a length).</summary>
@@ -193,6 +214,9 @@ internal static partial class OutboundCallApi
         return result;
     }
 
+    /// <summary>Twilio's direction of a call created through its REST API, as every call of <c>POST /calls</c> is.</summary>
+    private const string OutboundApiDirection = "outbound-api";
+
     [GeneratedRegex("^CA[0-9a-f]{32}$")]
     private static partial Regex CallSid();
 
@@ -208,12 +232,25 @@ internal static partial class OutboundCallApi
     [LoggerMessage(Level = LogLevel.Warning, Message = "POST /calls with key {KeyName} refused: caller ID {From} is not in Outbound:CallerIds")]
     private static partial void LogCallerIdRefused(ILogger logger, string keyName, string from);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "POST /calls with key {KeyName}: Twilio refused the call: error {Code}: {Message}")]
-    private static partial void LogTwilioRefused(ILogger logger, string keyName, int code, string message);
+    private static void LogTwilioFailure(ILogger logger, string request, string keyName, TwilioFailure failure, TwilioFailureTexts texts)
+    {
+        switch (failure.StatusCode)
+        {
+            case StatusCodes.Status400BadRequest:
+                LogTwilioRefused(logger, request, keyName, failure.Reason);
+                break;
+            case StatusCodes.Status502BadGateway:
+                LogTwilioFailed(logger, request, keyName, failure.Reason, texts.FailedConsequence);
+                break;
+            default:
+                LogTwilioFailed(logger, request, keyName, failure.Reason, texts.NoAnswer);
+                break;
+        }
+    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "POST /calls with key {KeyName}: Twilio failed: error {Code} (HTTP {Status})")]
-    private static partial void LogTwilioFailed(ILogger logger, string keyName, int code, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Request} with key {KeyName}: Twilio refused it: {Reason}")]
+    private static partial void LogTwilioRefused(ILogger logger, string request, string keyName, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "POST /calls with key {KeyName}: Twilio did not answer ({Error}); the call may have been placed, and is not retried")]
-    private static partial void LogTwilioUnknown(ILogger logger, string keyName, string error);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Request} with key {KeyName}: Twilio failed: {Reason}; {Consequence}")]
+    private static partial void LogTwilioFailed(ILogger logger, string request, string keyName, string reason, string consequence);
 }
