@@ -165,6 +165,34 @@ public sealed class OutboundCallApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, otherKey.StatusCode);
     }
 
+    /// <summary>The limit a key-guessing flood meets first, before any key is compared: answered like the key's own.</summary>
+    [Fact]
+    public async Task Each_client_address_has_a_rate_limit_before_the_key_answered_with_a_problem_and_Retry_After()
+    {
+        const int addressBurst = 3;
+        using var api = Api()
+            .With("RateLimits:OutboundApi:PermitsPerSecond", "1")
+            .With("RateLimits:OutboundApi:Burst", addressBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var client = api.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        while (limited is null && statuses.Count < addressBurst + 20)
+        {
+            var response = await PlaceAsync(client, ValidCall(), key: null);
+            statuses.Add(response.StatusCode);
+            limited = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+        }
+
+        Assert.All(statuses.Take(addressBurst), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.NotNull(limited);
+        Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {limited.Headers.RetryAfter}");
+        var problem = await ProblemAsync(limited);
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Contains("RateLimits:OutboundApi", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_twilio.Creates);
+    }
+
     [Fact]
     public async Task A_full_fleet_gets_503_with_Retry_After_and_nobody_is_dialled()
     {
