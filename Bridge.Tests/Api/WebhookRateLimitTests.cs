@@ -64,6 +64,8 @@ public sealed class WebhookRateLimitTests : IDisposable
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.InRange(response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("RateLimits:Webhooks", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
