@@ -251,6 +251,6 @@ internal static partial class OutboundCallApi
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Request} with key {KeyName}: Twilio refused it: {Reason}")]
     private static partial void LogTwilioRefused(ILogger logger, string request, string keyName, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Request} with key {KeyName}: Twilio failed: {Reason}; {Consequence}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Request} with key {KeyName}: Twilio failed: {Reason} — {Consequence}")]
     private static partial void LogTwilioFailed(ILogger logger, string request, string keyName, string reason, string consequence);
 }
