@@ -136,6 +136,7 @@ internal static partial class OutboundCallApi
             // A timeout may have reached Twilio: whether the call was placed is unknown, and it is not retried here.
             metrics.Request(failure.Result);
             LogTwilioFailure(logger, "POST /calls", keyName, failure, Placing);
+            RetryLaterIfThrottled(context, failure, options.Value);
             return failure.Problem(Placing);
         }
     }
@@ -173,6 +174,7 @@ internal static partial class OutboundCallApi
         catch (Exception e) when (TwilioFailure.Of(e, context.RequestAborted) is { } failure)
         {
             LogTwilioFailure(logger, "GET /calls", keyName, failure, Fetching);
+            RetryLaterIfThrottled(context, failure, options.Value);
             return failure.Problem(Fetching);
         }
         if (call is null || call.Direction != OutboundApiDirection || !options.Value.CallerIds.Contains(call.From, StringComparer.Ordinal))
@@ -205,6 +207,14 @@ internal static partial class OutboundCallApi
     }
 
     private static IResult Problem(int status, string title, string? detail) => Results.Problem(statusCode: status, title: title, detail: detail);
+
+    private static void RetryLaterIfThrottled(HttpContext context, TwilioFailure failure, OutboundOptions options)
+    {
+        if (failure.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = Seconds(options.RetryAfter);
+        }
+    }
 
     private static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
@@ -239,7 +249,7 @@ internal static partial class OutboundCallApi
             case StatusCodes.Status400BadRequest:
                 LogTwilioRefused(logger, request, keyName, failure.Reason);
                 break;
-            case StatusCodes.Status502BadGateway:
+            case StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable:
                 LogTwilioFailed(logger, request, keyName, failure.Reason, texts.FailedConsequence);
                 break;
             default:

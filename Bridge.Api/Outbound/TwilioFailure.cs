@@ -12,8 +12,9 @@ internal sealed record TwilioFailureTexts(string Refused, string Failed, string 
 
 /// <summary>
 /// A request to Twilio's REST API that failed, as the outbound API answers it, the same for <c>POST /calls</c> and
-/// <c>GET /calls</c>: Twilio refused it (a 4xx, except 20003, which is this bridge's own credentials) → 400 with Twilio's
-/// code; Twilio answered with an error (5xx, 20003) → 502; Twilio did not answer (a timeout, no connection) → 504. The
+/// <c>GET /calls</c>: Twilio is limiting the account's requests (HTTP 429, error 20429) → 503, to be tried again later;
+/// Twilio refused it (any other 4xx, except 20003, which is this bridge's own credentials) → 400 with Twilio's code;
+/// Twilio answered with an error (5xx, 20003) → 502; Twilio did not answer (a timeout, no connection) → 504. The
 /// <see cref="Result"/> tags <c>bridge.outbound.requests</c>.
 /// </summary>
 internal sealed record TwilioFailure(int StatusCode, string Result, string Reason, int? TwilioCode = null, string? TwilioMessage = null, int? TwilioStatus = null)
@@ -27,6 +28,8 @@ internal sealed record TwilioFailure(int StatusCode, string Result, string Reaso
     /// </summary>
     public static TwilioFailure? Of(Exception error, CancellationToken requestAborted) => error switch
     {
+        ApiException { Status: StatusCodes.Status429TooManyRequests } e =>
+            new(StatusCodes.Status503ServiceUnavailable, "twilio-throttled", $"error {e.Code} (HTTP 429): {e.Message}", e.Code, e.Message, e.Status),
         ApiException { Status: >= 400 and < 500 } e when e.Code != AuthenticationFailed =>
             new(StatusCodes.Status400BadRequest, "twilio-refused", $"error {e.Code}: {e.Message}", e.Code, e.Message, e.Status),
         ApiException e => new(StatusCodes.Status502BadGateway, "twilio-error", $"error {e.Code} (HTTP {e.Status})", e.Code, e.Message, e.Status),
@@ -40,6 +43,8 @@ internal sealed record TwilioFailure(int StatusCode, string Result, string Reaso
     {
         StatusCodes.Status400BadRequest => Results.Problem(statusCode: StatusCode, title: texts.Refused, detail: $"Twilio error {TwilioCode}: {TwilioMessage}"),
         StatusCodes.Status502BadGateway => Results.Problem(statusCode: StatusCode, title: texts.Failed, detail: $"Twilio error {TwilioCode} (HTTP {TwilioStatus}); {texts.FailedConsequence}"),
+        StatusCodes.Status503ServiceUnavailable => Results.Problem(statusCode: StatusCode, title: "Twilio is limiting this account's requests.",
+            detail: $"Twilio error {TwilioCode} (HTTP {TwilioStatus}); {texts.FailedConsequence} Try again after Retry-After seconds."),
         _ => Results.Problem(statusCode: StatusCode, title: "Twilio did not answer.", detail: texts.NoAnswer),
     };
 }

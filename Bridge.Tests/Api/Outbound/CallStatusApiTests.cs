@@ -119,12 +119,13 @@ public sealed class CallStatusApiTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// For each way Twilio fails (it refuses, it errs, it never answers, nothing listens), the same Twilio makes
+    /// For each way Twilio fails (it refuses, it limits the account, it errs, it never answers, nothing listens), the same Twilio makes
     /// <c>POST /calls</c> and <c>GET /calls</c> answer the same status, both as problems. The api runs in Development,
     /// where an unhandled exception would be the developer page with the request's headers, the API key among them.
     /// </summary>
     [Theory]
-    [InlineData("429", HttpStatusCode.BadRequest)]
+    [InlineData("400", HttpStatusCode.BadRequest)]
+    [InlineData("429", HttpStatusCode.ServiceUnavailable)]
     [InlineData("500", HttpStatusCode.BadGateway)]
     [InlineData("503", HttpStatusCode.BadGateway)]
     [InlineData("no answer", HttpStatusCode.GatewayTimeout)]
@@ -145,6 +146,9 @@ public sealed class CallStatusApiTests : IAsyncLifetime
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
         Assert.DoesNotContain(SchedulerKey, problem.ToString(), StringComparison.Ordinal);
         Assert.True(failing is null || failing.Fetches >= 1, "Twilio was not asked");
+        // Only Twilio's limit on the account passes: try again later, when Outbound:RetryAfter says.
+        Assert.Equal(expected == HttpStatusCode.ServiceUnavailable, placed.Headers.RetryAfter is not null);
+        Assert.Equal(expected == HttpStatusCode.ServiceUnavailable, fetched.Headers.RetryAfter is not null);
     }
 
     /// <summary>
