@@ -135,9 +135,7 @@ internal static partial class OutboundCallApi
         {
             // A timeout may have reached Twilio: whether the call was placed is unknown, and it is not retried here.
             metrics.Request(failure.Result);
-            LogTwilioFailure(logger, "POST /calls", keyName, failure, Placing);
-            RetryLaterIfThrottled(context, failure, options.Value);
-            return failure.Problem(Placing);
+            return AnswerTwilioFailure(context, logger, "POST /calls", keyName, failure, Placing, options.Value);
         }
     }
 
@@ -173,9 +171,7 @@ internal static partial class OutboundCallApi
         }
         catch (Exception e) when (TwilioFailure.Of(e, context.RequestAborted) is { } failure)
         {
-            LogTwilioFailure(logger, "GET /calls", keyName, failure, Fetching);
-            RetryLaterIfThrottled(context, failure, options.Value);
-            return failure.Problem(Fetching);
+            return AnswerTwilioFailure(context, logger, "GET /calls", keyName, failure, Fetching, options.Value);
         }
         if (call is null || call.Direction != OutboundApiDirection || !options.Value.CallerIds.Contains(call.From, StringComparer.Ordinal))
         {
@@ -208,12 +204,19 @@ internal static partial class OutboundCallApi
 
     private static IResult Problem(int status, string title, string? detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 
-    private static void RetryLaterIfThrottled(HttpContext context, TwilioFailure failure, OutboundOptions options)
+    /// <summary>
+    /// Logs a failed request to Twilio and answers it as a problem in <paramref name="texts"/>' words, with
+    /// <c>Retry-After</c> when Twilio is limiting the account: one answer for both methods.
+    /// </summary>
+    private static IResult AnswerTwilioFailure(
+        HttpContext context, ILogger logger, string request, string keyName, TwilioFailure failure, TwilioFailureTexts texts, OutboundOptions options)
     {
+        LogTwilioFailure(logger, request, keyName, failure, texts);
         if (failure.StatusCode == StatusCodes.Status503ServiceUnavailable)
         {
             context.Response.Headers.RetryAfter = Seconds(options.RetryAfter);
         }
+        return failure.Problem(texts);
     }
 
     private static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
