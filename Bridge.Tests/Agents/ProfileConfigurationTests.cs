@@ -22,6 +22,14 @@ public sealed class ProfileConfigurationTests : IDisposable
         ["Agents__Source"] = source,
     };
 
+    /// <summary>Runs <paramref name="service"/> until it stops, which must be with exit code 2; the lines it wrote to stderr.</summary>
+    private static async Task<string[]> RefusedLinesAsync(string service, Dictionary<string, string> environment)
+    {
+        var exit = await ServiceProcess.RunUntilExitAsync(service, environment, TimeSpan.FromSeconds(60));
+        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
+        return exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     [Theory]
     [InlineData("Bridge.Api")]
     [InlineData("Bridge.MediaWorker")]
@@ -33,10 +41,7 @@ public sealed class ProfileConfigurationTests : IDisposable
                 { "name": "sales", "numbers": ["+15005550006"], "systemPrompt": "Hi {{weather}}" } ] }
             """);
 
-        var exit = await ServiceProcess.RunUntilExitAsync(service, Environment("file:" + path), TimeSpan.FromSeconds(60));
-
-        Assert.Equal(2, exit.Code);
-        var lines = exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = await RefusedLinesAsync(service, Environment("file:" + path));
         Assert.Equal(2, lines.Length);
         Assert.Contains(lines, l => l.StartsWith("Configuration error: ", StringComparison.Ordinal) && l.Contains("agent 'front-desk', voice:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Configuration error: ", StringComparison.Ordinal) && l.Contains("agent 'sales', systemPrompt: unknown variable {{weather}}", StringComparison.Ordinal));
@@ -58,10 +63,7 @@ public sealed class ProfileConfigurationTests : IDisposable
         sample["tools"]!["order_status"]!["url"] = "not a url";
         var path = _documents.Write(sample.ToJsonString());
 
-        var exit = await ServiceProcess.RunUntilExitAsync(service, Environment("file:" + path), TimeSpan.FromSeconds(60));
-
-        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
-        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(await RefusedLinesAsync(service, Environment("file:" + path)));
         Assert.Equal($"Configuration error: file:{path}: tool 'order_status', url: 'not a url' is not an absolute http(s) URL", line);
     }
 
@@ -70,10 +72,7 @@ public sealed class ProfileConfigurationTests : IDisposable
     {
         var path = _documents.Write(ProfileDocuments.Valid);
 
-        var exit = await ServiceProcess.RunUntilExitAsync("Bridge.MediaWorker", Environment("file:" + path), TimeSpan.FromSeconds(60));
-
-        Assert.Equal(2, exit.Code);
-        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(await RefusedLinesAsync("Bridge.MediaWorker", Environment("file:" + path)));
         Assert.StartsWith("Configuration error: HttpTools:order_status:Secret is required", line, StringComparison.Ordinal);
     }
 
@@ -91,10 +90,7 @@ public sealed class ProfileConfigurationTests : IDisposable
         var environment = Environment("file:" + _documents.Write(OneAgent));
         environment["Agents__LoadTimeout"] = timeout;
 
-        var exit = await ServiceProcess.RunUntilExitAsync(service, environment, TimeSpan.FromSeconds(60));
-
-        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
-        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(await RefusedLinesAsync(service, environment));
         Assert.Equal("Configuration error: Agents:LoadTimeout must be between 1 second and 5 minutes", line);
     }
 
@@ -105,10 +101,7 @@ public sealed class ProfileConfigurationTests : IDisposable
         environment["Agents__LoadTimeout"] = "soon";
         environment["Calls__MaxConcurrent"] = "abc";
 
-        var exit = await ServiceProcess.RunUntilExitAsync("Bridge.MediaWorker", environment, TimeSpan.FromSeconds(60));
-
-        Assert.True(exit.Code == 2, $"exit code {exit.Code}:\n{exit.StandardError}");
-        var lines = exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = await RefusedLinesAsync("Bridge.MediaWorker", environment);
         Assert.Equal(2, lines.Length);
         Assert.Contains("Configuration error: Agents:LoadTimeout is 'soon', which is not a duration written as [d.]hh:mm:ss[.fff] (such as 00:01:30).", lines);
         Assert.Contains("Configuration error: Calls:MaxConcurrent is 'abc', which is not a whole number.", lines);
@@ -119,10 +112,7 @@ public sealed class ProfileConfigurationTests : IDisposable
     [InlineData("agents.json", "Agents:Source 'agents.json' must be file:<path>, ssm:<parameter name> or s3://<bucket>/<key>")]
     public async Task An_unreadable_source_stops_the_service_with_one_line_naming_it(string source, string expected)
     {
-        var exit = await ServiceProcess.RunUntilExitAsync("Bridge.Api", Environment(source), TimeSpan.FromSeconds(60));
-
-        Assert.Equal(2, exit.Code);
-        var line = Assert.Single(exit.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(await RefusedLinesAsync("Bridge.Api", Environment(source)));
         Assert.StartsWith("Configuration error: " + expected, line, StringComparison.Ordinal);
     }
 }
