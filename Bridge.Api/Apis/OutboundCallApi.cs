@@ -13,7 +13,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// The outbound call API: <c>POST /calls</c> places a call with an agent, <c>GET /calls?callSid=CA…</c> tells how it
 /// stands (a query, not a path below <c>/calls</c>: the load balancer forwards exact paths only). Cheapest check first, nothing costly before the caller is known: the client address's rate limit (before
 /// the handler), the body's size, the API key (401), the key's own rate limit (429), the body (400), the caller ID
-/// (403), a worker able to take the call (503), and only then Twilio. Answers are RFC 7807 problem details.
+/// (403), a worker able to take the call (503), and only then Twilio; a status request, the key, the key's status
+/// limit (429), the call's SID (400), then Twilio. Answers are RFC 7807 problem details.
 /// </summary>
 internal static partial class OutboundCallApi
 {
@@ -71,11 +72,9 @@ internal static partial class OutboundCallApi
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.", "Send Authorization: Bearer <key>, a key of Outbound:ApiKeys.");
         }
-        if (!limits.TryAcquire(keyName, out var wait))
+        if (!limits.Calls.TryAcquire(keyName, out var wait))
         {
-            metrics.Request("rate-limited");
-            context.Response.Headers.RetryAfter = Seconds(wait);
-            return Problem(StatusCodes.Status429TooManyRequests, "Too many calls placed with this key.", $"Key '{keyName}' is over RateLimits:OutboundCalls; try again after Retry-After seconds.");
+            return OverKeyLimit(context, metrics, limits.Calls, keyName, wait, "Too many calls placed with this key.");
         }
         if (!request.HasJsonContentType())
         {
@@ -149,6 +148,7 @@ internal static partial class OutboundCallApi
         HttpContext context,
         ApiKeys keys,
         TwilioCallControl twilio,
+        ApiKeyRateLimits limits,
         IOptions<OutboundOptions> options,
         OutboundMetrics metrics,
         ILogger<OutboundCallPlacement> logger)
@@ -158,6 +158,11 @@ internal static partial class OutboundCallApi
             metrics.Request("unauthenticated");
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "A valid API key is required.", "Send Authorization: Bearer <key>, a key of Outbound:ApiKeys.");
+        }
+        // Each fetch is a request to Twilio on the account the media worker's own requests share.
+        if (!limits.Status.TryAcquire(keyName, out var wait))
+        {
+            return OverKeyLimit(context, metrics, limits.Status, keyName, wait, "Too many status requests with this key.");
         }
         if (callSid is null || !CallSid().IsMatch(callSid))
         {
@@ -200,6 +205,14 @@ internal static partial class OutboundCallApi
             length += read;
         }
         return length > MaxBodyBytes ? null : buffer[..length];
+    }
+
+    /// <summary>A key over one of its limits: 429 with Retry-After, counted as <c>rate-limited</c>.</summary>
+    private static IResult OverKeyLimit(HttpContext context, OutboundMetrics metrics, ApiKeyRateLimit limit, string keyName, TimeSpan wait, string title)
+    {
+        metrics.Request("rate-limited");
+        context.Response.Headers.RetryAfter = Seconds(wait);
+        return Problem(StatusCodes.Status429TooManyRequests, title, $"Key '{keyName}' is over {limit.SectionName}; try again after Retry-After seconds.");
     }
 
     private static IResult Problem(int status, string title, string? detail) => Results.Problem(statusCode: status, title: title, detail: detail);

@@ -35,6 +35,7 @@ internal static class Extensions
         builder.AddTwilioRest();
         builder.AddClientRateLimit(OutboundLimits.Addresses);
         builder.AddClientRateLimit(OutboundLimits.PerKey);
+        builder.AddClientRateLimit(OutboundLimits.StatusPerKey);
         builder.Services.AddValidatedOptions<OutboundOptions>(builder.Configuration, OutboundOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(new OutboundAccountRequired(builder.Configuration));
         builder.Services.AddSingleton<ApiKeys>();

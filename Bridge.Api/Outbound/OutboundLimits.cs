@@ -10,4 +10,10 @@ public static class OutboundLimits
 
     /// <summary>Calls one API key may place: 20 at once, then 2 a second.</summary>
     public static ClientRateLimit PerKey { get; } = new("outbound-calls", "RateLimits:OutboundCalls", 2, 20);
+
+    /// <summary>
+    /// Status requests (<c>GET /calls</c>) one API key may make, each a request to Twilio on the account the media
+    /// worker's own requests share: as many and as fast as the key may place calls, whatever addresses it comes from.
+    /// </summary>
+    public static ClientRateLimit StatusPerKey { get; } = new("outbound-status", "RateLimits:OutboundStatus", 2, 20);
 }

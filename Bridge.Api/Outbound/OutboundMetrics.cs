@@ -16,7 +16,7 @@ public sealed class OutboundMetrics
     public OutboundMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(WebhookMetrics.MeterName);
-        _requests = meter.CreateCounter<long>("bridge.outbound.requests", description: "POST /calls requests, by result (placed, or why refused).");
+        _requests = meter.CreateCounter<long>("bridge.outbound.requests", description: "POST /calls requests, by result (placed, or why refused); GET /calls only when refused for its key (unauthenticated, rate-limited).");
         _calls = meter.CreateCounter<long>("bridge.outbound.calls", description: "Outbound calls ended, by outcome.");
         _statuses = meter.CreateCounter<long>("bridge.outbound.status", description: "Twilio's status callbacks of outbound calls, by status.");
         _detections = meter.CreateCounter<long>("bridge.outbound.amd", description: "Answering machine detection results, by answered_by.");

@@ -67,6 +67,8 @@ public sealed class ConfigurationTests
         { "Bridge.Api", "Outbound__Workers", "media-worker:8080", "Outbound:Workers" },
         { "Bridge.Api", "Twilio__Rest__CreateTimeout", "00:05:00", "Twilio:Rest:CreateTimeout" },
         { "Bridge.Api", "RateLimits__OutboundCalls__Burst", "0", "RateLimits:OutboundCalls:Burst" },
+        { "Bridge.Api", "RateLimits__OutboundStatus__PermitsPerSecond", "0", "RateLimits:OutboundStatus:PermitsPerSecond" },
+        { "Bridge.Api", "RateLimits__OutboundStatus__Burst", "many", "RateLimits:OutboundStatus:Burst" },
         // The worker's part of outbound calls: the secret that signs conversation callbacks, and the transcript's bound.
         { "Bridge.MediaWorker", "Outbound__CallbackSecret", "short", "Outbound:CallbackSecret" },
         { "Bridge.MediaWorker", "Outbound__TranscriptCharacters", "-1", "Outbound:TranscriptCharacters" },

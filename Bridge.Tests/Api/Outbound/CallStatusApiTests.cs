@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Bridge.Security.RateLimits;
 using Bridge.TwilioRest;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using static Bridge.Tests.Api.Outbound.OutboundApi;
@@ -116,6 +119,49 @@ public sealed class CallStatusApiTests : IAsyncLifetime
             Assert.Equal(401, (await ProblemAsync(response)).GetProperty("status").GetInt32());
         }
         Assert.Equal(0, _twilio.Fetches);
+    }
+
+    /// <summary>
+    /// Each fetch is a request to Twilio on the account the media worker shares: one key, from however many addresses,
+    /// gets 429 over <c>RateLimits:OutboundStatus</c> before Twilio is asked, counted as the POST's per-key refusals are.
+    /// </summary>
+    [Fact]
+    public async Task Each_key_has_its_own_status_rate_limit_answered_with_429_and_Retry_After_before_Twilio_is_asked()
+    {
+        const int burst = 3;
+        using var api = OutboundApi.Create(_twilio.BaseAddress, _worker)
+            .With("RateLimits:OutboundStatus:PermitsPerSecond", "1")
+            .With("RateLimits:OutboundStatus:Burst", burst.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var client = api.CreateClient();
+        var meters = api.Services.GetRequiredService<IMeterFactory>();
+        using var rateLimited = new MetricCollector<long>(meters, RateLimitMetrics.MeterName, RateLimitMetrics.RateLimitedName);
+        using var requests = new MetricCollector<long>(meters, "Bridge.Api", "bridge.outbound.requests");
+
+        // Until the bucket is empty: it holds the burst, refilled by one a second while the requests run.
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        while (limited is null && statuses.Count < burst + 20)
+        {
+            var response = await FetchAsync(client, $"?callSid={Placed}");
+            statuses.Add(response.StatusCode);
+            limited = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+        }
+        var fetchesBefore = _twilio.Fetches;
+        var otherKey = await FetchAsync(client, $"?callSid={Placed}", CrmKey);
+
+        Assert.All(statuses.Take(burst), s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.NotNull(limited);
+        Assert.Equal(statuses.Count - 1, fetchesBefore);
+        Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {limited.Headers.RetryAfter}");
+        var problem = await ProblemAsync(limited);
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Contains("scheduler", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("RateLimits:OutboundStatus", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(SchedulerKey, problem.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode);
+        var refusal = Assert.Single(rateLimited.GetMeasurementSnapshot());
+        Assert.Equal("outbound-status", refusal.Tags["endpoint"]);
+        Assert.Equal(1, requests.GetMeasurementSnapshot().Count(m => (string?)m.Tags["result"] == "rate-limited"));
     }
 
     /// <summary>
