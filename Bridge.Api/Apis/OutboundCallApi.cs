@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Bridge.Api.Outbound;
 using Bridge.Security;
+using Bridge.Security.RateLimits;
 using Bridge.TwilioRest;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -212,7 +213,7 @@ internal static partial class OutboundCallApi
     {
         metrics.Request("rate-limited");
         context.Response.Headers.RetryAfter = Seconds(wait);
-        return Problem(StatusCodes.Status429TooManyRequests, title, $"Key '{keyName}' is over {limit.SectionName}; try again after Retry-After seconds.");
+        return TooManyRequestsProblem.Create(title, $"Key '{keyName}' is over {limit.SectionName}; try again after Retry-After seconds.");
     }
 
     private static IResult Problem(int status, string title, string? detail) => Results.Problem(statusCode: status, title: title, detail: detail);

@@ -38,8 +38,7 @@ internal sealed class ClientRateLimitPolicy(
         metrics.RateLimited(limit.PolicyName);
         log.Refused(ClientAddress.PartitionKey(http.Connection.RemoteIpAddress));
         // An RFC 7807 problem, like every other refusal of these services' HTTP endpoints.
-        await Results.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
+        await TooManyRequestsProblem.Create(
             title: "Too many requests from this address.",
             detail: $"This client address is over {limit.SectionName}; {retry}.").ExecuteAsync(http);
     };

@@ -65,7 +65,10 @@ public sealed class WebhookRateLimitTests : IDisposable
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.InRange(response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("RateLimits:Webhooks", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("RateLimits:Webhooks", problem, StringComparison.Ordinal);
+        // The status's definition, as every other problem of the api has (ASP.NET Core gives none to 429).
+        Assert.Equal(TooManyRequestsProblem.Type, System.Text.Json.JsonDocument.Parse(problem).RootElement.GetProperty("type").GetString());
     }
 
     [Fact]

@@ -48,13 +48,20 @@ internal static class OutboundApi
         return await client.SendAsync(Authorized(request, key));
     }
 
-    /// <summary>The RFC 7807 body of <paramref name="response"/>, failing unless it is <c>application/problem+json</c>.</summary>
+    /// <summary>
+    /// The RFC 7807 body of <paramref name="response"/>, failing unless it is <c>application/problem+json</c> with a
+    /// <c>type</c>: every problem of the api names its status's definition, so that its own <c>title</c> stands (without a
+    /// type, RFC 9457 reads <c>about:blank</c>, whose title should be the status phrase).
+    /// </summary>
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json",
             $"HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType}: {body[..Math.Min(body.Length, 300)]}");
-        return JsonDocument.Parse(body).RootElement;
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.True(problem.TryGetProperty("type", out var type) && Uri.TryCreate(type.GetString(), UriKind.Absolute, out _),
+            $"HTTP {(int)response.StatusCode}: a problem without a type: {body[..Math.Min(body.Length, 300)]}");
+        return problem;
     }
 
     private static HttpRequestMessage Authorized(HttpRequestMessage request, string? key)
