@@ -89,9 +89,14 @@ internal static partial class OutboundWebhooks
         {
             _ when OutboundOutcome.IsMachine(answeredBy) => message.Text is { } text ? CallTwiml.Voicemail(text, message.Language) : CallTwiml.Hangup(),
             "fax" => CallTwiml.Hangup(),
-            // human, unknown: the agent is already talking; nothing changes but what the final status will say.
+            // human, unknown, a value Twilio does not document: the agent is already talking; nothing changes but
+            // what the final status will say.
             _ => null,
         };
+        if (!OutboundOutcome.IsDocumented(answeredBy))
+        {
+            LogUndocumentedVerdict(logger, callSid, answeredBy);
+        }
         LogDetected(logger, callSid, answeredBy, twiml is null ? "the agent goes on" : message.Text is not null && answeredBy != "fax" ? "leaving the agent's message" : "hanging up",
             form["MachineDetectionDuration"].ToString());
 
@@ -155,6 +160,9 @@ internal static partial class OutboundWebhooks
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbound call {CallSid}: answered by {AnsweredBy}; {Action} (detected in {DetectionMs} ms)")]
     private static partial void LogDetected(ILogger logger, string callSid, string answeredBy, string action, string detectionMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound call {CallSid}: AnsweredBy '{AnsweredBy}' is not a value Twilio documents; treated as a person, the agent goes on")]
+    private static partial void LogUndocumentedVerdict(ILogger logger, string callSid, string answeredBy);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbound call {CallSid} had ended before the detection's verdict could be acted on")]
     private static partial void LogEndedMeanwhile(ILogger logger, string callSid);

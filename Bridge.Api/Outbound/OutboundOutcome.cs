@@ -18,7 +18,17 @@ public static class OutboundOutcome
     /// <summary>Twilio's final call statuses: the call is over.</summary>
     public static readonly IReadOnlySet<string> FinalStatuses = new HashSet<string>(StringComparer.Ordinal) { "completed", "busy", "no-answer", "failed", "canceled" };
 
-    public static bool IsMachine(string? answeredBy) => answeredBy is not null && answeredBy.StartsWith("machine", StringComparison.Ordinal);
+    /// <summary>The <c>AnsweredBy</c> values Twilio documents for a machine (<c>machine_start</c> with plain detection, the rest with <c>DetectMessageEnd</c>).</summary>
+    private static readonly IReadOnlySet<string> MachineVerdicts = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other",
+    };
+
+    /// <summary>A machine by a value Twilio documents; anything else that is not a fax is treated as a person.</summary>
+    public static bool IsMachine(string? answeredBy) => answeredBy is not null && MachineVerdicts.Contains(answeredBy);
+
+    /// <summary>Whether Twilio documents <paramref name="answeredBy"/>: <c>human</c>, <c>unknown</c>, <c>fax</c> or a machine's.</summary>
+    public static bool IsDocumented(string answeredBy) => answeredBy is "human" or "unknown" or "fax" || IsMachine(answeredBy);
 
     /// <summary>
     /// <c>busy</c>, <c>no-answer</c>, <c>failed</c>, <c>canceled</c> as Twilio says; a completed call by whom it reached:

@@ -4,6 +4,9 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Bridge.HttpTools;
 using Bridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using static Bridge.Tests.Api.Outbound.OutboundApi;
 
 namespace Bridge.Tests.Api.Outbound;
@@ -87,6 +90,50 @@ public sealed class OutboundWebhookTests : IAsyncLifetime
         Assert.Equal("unknown", outcome.GetProperty("answeredBy").GetString());
         Assert.Equal("Answered (answering machine detection could not tell who) and talked with the agent; the call lasted 33 s.",
             outcome.GetProperty("summary").GetString());
+    }
+
+    /// <summary>
+    /// A value Twilio does not document (a new one, say) is treated as a person: the agent goes on, nobody is hung up
+    /// on. A name that merely starts as a machine's does not make it one. The api warns, naming the value.
+    /// </summary>
+    [Theory]
+    [InlineData("robot")]
+    [InlineData("machine_end_whistle")]
+    public async Task An_undocumented_detection_result_is_treated_as_a_person_and_warned_about(string answeredBy)
+    {
+        using var logs = new FakeLoggerProvider();
+        using var api = OutboundApi.Create(_twilio.BaseAddress, _worker).WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        var client = api.CreateClient();
+        var create = await PlaceAsync(client, agent: "reminders");
+
+        var statusCallback = await DetectedAsync(client, create, answeredBy);
+        var outcome = await EndedAsync(client, statusCallback, "completed", duration: 12);
+
+        Assert.False(Assert.Single(_twilio.Updates).Form.ContainsKey("Twiml"), "the call's TwiML must not be replaced");
+        Assert.Equal("answered", outcome.GetProperty("outcome").GetString());
+        Assert.Equal(answeredBy, outcome.GetProperty("answeredBy").GetString());
+        var warning = Assert.Single(logs.Collector.GetSnapshot(), e => e.Level >= LogLevel.Warning);
+        Assert.Contains($"AnsweredBy '{answeredBy}' is not a value Twilio documents; treated as a person", warning.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every value Twilio documents is acted on without a warning.</summary>
+    [Theory]
+    [InlineData("human")]
+    [InlineData("unknown")]
+    [InlineData("machine_start")]
+    [InlineData("machine_end_silence")]
+    [InlineData("machine_end_other")]
+    public async Task A_documented_detection_result_is_not_warned_about(string answeredBy)
+    {
+        using var logs = new FakeLoggerProvider();
+        using var api = OutboundApi.Create(_twilio.BaseAddress, _worker).WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        var client = api.CreateClient();
+        var create = await PlaceAsync(client, agent: "reminders");
+
+        await DetectedAsync(client, create, answeredBy);
+
+        Assert.Contains(logs.Collector.GetSnapshot(), e => e.Message.Contains($"answered by {answeredBy};", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Collector.GetSnapshot(), e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]
