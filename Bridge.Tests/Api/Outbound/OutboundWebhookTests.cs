@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using System.Xml.Linq;
 using Bridge.HttpTools;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using static Bridge.Tests.Api.Outbound.OutboundApi;
@@ -94,7 +96,8 @@ public sealed class OutboundWebhookTests : IAsyncLifetime
 
     /// <summary>
     /// A value Twilio does not document (a new one, say) is treated as a person: the agent goes on, nobody is hung up
-    /// on. A name that merely starts as a machine's does not make it one. The api warns, naming the value.
+    /// on. A name that merely starts as a machine's does not make it one. The api warns, naming the value, and counts it as
+    /// <c>other</c>.
     /// </summary>
     [Theory]
     [InlineData("robot")]
@@ -104,11 +107,13 @@ public sealed class OutboundWebhookTests : IAsyncLifetime
         using var logs = new FakeLoggerProvider();
         using var api = OutboundApi.Create(_twilio.BaseAddress, _worker).WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
         var client = api.CreateClient();
+        using var detections = new MetricCollector<long>(api.Services.GetRequiredService<IMeterFactory>(), "Bridge.Api", "bridge.outbound.amd");
         var create = await PlaceAsync(client, agent: "reminders");
 
         var statusCallback = await DetectedAsync(client, create, answeredBy);
         var outcome = await EndedAsync(client, statusCallback, "completed", duration: 12);
 
+        Assert.Equal("other", Assert.Single(detections.GetMeasurementSnapshot()).Tags["answered_by"]);
         Assert.False(Assert.Single(_twilio.Updates).Form.ContainsKey("Twiml"), "the call's TwiML must not be replaced");
         Assert.Equal("answered", outcome.GetProperty("outcome").GetString());
         Assert.Equal(answeredBy, outcome.GetProperty("answeredBy").GetString());
@@ -116,7 +121,7 @@ public sealed class OutboundWebhookTests : IAsyncLifetime
         Assert.Contains($"AnsweredBy '{answeredBy}' is not a value Twilio documents; treated as a person", warning.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Every value Twilio documents is acted on without a warning.</summary>
+    /// <summary>Every value Twilio documents is acted on without a warning, and counted under its own name.</summary>
     [Theory]
     [InlineData("human")]
     [InlineData("unknown")]
@@ -128,10 +133,12 @@ public sealed class OutboundWebhookTests : IAsyncLifetime
         using var logs = new FakeLoggerProvider();
         using var api = OutboundApi.Create(_twilio.BaseAddress, _worker).WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
         var client = api.CreateClient();
+        using var detections = new MetricCollector<long>(api.Services.GetRequiredService<IMeterFactory>(), "Bridge.Api", "bridge.outbound.amd");
         var create = await PlaceAsync(client, agent: "reminders");
 
         await DetectedAsync(client, create, answeredBy);
 
+        Assert.Equal(answeredBy, Assert.Single(detections.GetMeasurementSnapshot()).Tags["answered_by"]);
         Assert.Contains(logs.Collector.GetSnapshot(), e => e.Message.Contains($"answered by {answeredBy};", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Collector.GetSnapshot(), e => e.Level >= LogLevel.Warning);
     }
