@@ -33,7 +33,9 @@ public static class CallCommand
         };
         var speed = new Option<double>("--speed")
         {
-            Description = "Run the call N times faster than real time (sending, playback, marks and timers alike).",
+            Description = "Run the call N times faster than real time (sending, playback, marks and timers alike). Real Twilio never " +
+                          "does: a media worker closes a call whose audio runs more than Calls:MaxCallerAudioAhead (2 s by default) " +
+                          "ahead of real time (1008), so above 1 raise that setting on the worker.",
             DefaultValueFactory = _ => 1,
             CustomParser = r => Numbers.Parse<double>(r, value => value is > 0 and <= 100, "--speed must be a number above 0 and at most 100"),
         };
