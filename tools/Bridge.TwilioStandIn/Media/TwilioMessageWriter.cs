@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Bridge.Audio;
 
@@ -18,7 +19,8 @@ public sealed class TwilioMessageWriter
     public TwilioMessageWriter(StreamStart stream)
     {
         _stream = stream;
-        _json = new Utf8JsonWriter(_buffer);
+        // Twilio writes a caller's +1… and base64's + as they are; the default encoder would send \u002B.
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public ReadOnlyMemory<byte> Connected()
