@@ -41,6 +41,9 @@ public sealed partial class CallHost(
     /// <summary>The trace span of one call, from its start to its end; exported whenever the call fails.</summary>
     public const string CallSpanName = "call";
 
+    /// <summary>The call span's tag holding the CallSid (the ECS collector indexes it in X-Ray, to find a call's trace).</summary>
+    public const string CallSidTag = "twilio.call_sid";
+
     private readonly ILogger _logger = loggers.CreateLogger<CallHost>();
 
     public async Task HandleAsync(HttpContext context)
@@ -87,7 +90,7 @@ public sealed partial class CallHost(
 
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CallSid"] = start.CallSid, ["StreamSid"] = start.StreamSid });
         using var activity = CallTelemetry.Activities.StartActivity(CallSpanName, ActivityKind.Server);
-        activity?.SetTag("twilio.call_sid", start.CallSid);
+        activity?.SetTag(CallSidTag, start.CallSid);
         activity?.SetTag("twilio.stream_sid", start.StreamSid);
 
         StreamAdmission.Admitted? admitted;

@@ -211,6 +211,17 @@ public partial class OpenTofuFilesTests
         Assert.Contains("- dimensions: [[service.name, reason]]", collector, StringComparison.Ordinal);
     }
 
+    /// <summary>X-Ray indexes span attributes by name: one no span carries finds nothing, and a call's trace cannot be searched by its CallSid.</summary>
+    [Fact]
+    public void The_collector_indexes_the_call_spans_CallSid_attribute_in_XRay()
+    {
+        var collector = File.ReadAllText(Path.Combine(HclCheck.Root, "infrastructure/Bridge.Deploy.TaskDefinitions/Collector/adot-collector.yaml"));
+        var indexed = Regex.Match(collector, @"indexed_attributes:\s*\[(?<names>[^\]]*)\]");
+
+        Assert.True(indexed.Success, "the awsxray exporter has no indexed_attributes");
+        Assert.Contains(Bridge.MediaWorker.Calls.CallHost.CallSidTag, indexed.Groups["names"].Value.Split(',', StringSplitOptions.TrimEntries));
+    }
+
     [Fact]
     public void The_worker_may_invoke_only_the_configured_models_with_a_bidirectional_stream()
     {
