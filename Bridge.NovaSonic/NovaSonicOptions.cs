@@ -36,6 +36,12 @@ public sealed class NovaSonicOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:01:30", ErrorMessage = "Conversation:RenewalQuietWait must be between 0 and 90 seconds.")]
     public TimeSpan RenewalQuietWait { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The latest a renewal may go, quiet or not: each bound alone allows 9 minutes together, past the ~8 minutes after
+    /// which Bedrock ends the stream itself (the caller then hears the answer cut and a recovery instead of a renewal).
+    /// </summary>
+    private static readonly TimeSpan LatestRenewal = TimeSpan.FromSeconds(450);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(SystemPrompt))
@@ -45,6 +51,11 @@ public sealed class NovaSonicOptions : IValidatableObject
         if (EndpointingSensitivity is not ("HIGH" or "MEDIUM" or "LOW"))
         {
             yield return new ValidationResult("Conversation:EndpointingSensitivity must be HIGH, MEDIUM or LOW.");
+        }
+        if (RenewStreamAfter + RenewalQuietWait > LatestRenewal)
+        {
+            yield return new ValidationResult(
+                "Conversation:RenewStreamAfter plus Conversation:RenewalQuietWait must be at most 7 minutes 30 seconds (Bedrock ends a stream at about 8 minutes).");
         }
     }
 }

@@ -15,6 +15,8 @@ public sealed class NovaSonicConfigurationTests
     [InlineData("Bedrock:Endpoint", "ftp://localhost", "Bedrock:Endpoint must be an absolute http(s) URL")]
     [InlineData("Conversation:RenewStreamAfter", "00:09:00", "Conversation:RenewStreamAfter must be between")]
     [InlineData("Conversation:EndpointingSensitivity", "EXTREME", "Conversation:EndpointingSensitivity must be")]
+    // Each within its own bounds, but a renewal still waiting for a quiet moment at 8 minutes would come after Bedrock's limit.
+    [InlineData("Conversation:RenewStreamAfter", "00:07:30", "Conversation:RenewStreamAfter plus Conversation:RenewalQuietWait must be at most")]
     public void Bad_configuration_stops_the_start_with_a_message_naming_the_key(string key, string value, string message)
     {
         using var host = Build(new() { [key] = value });
