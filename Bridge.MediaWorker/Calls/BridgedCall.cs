@@ -152,6 +152,10 @@ public sealed class BridgedCall : ITwilioStreamListener
 
     void ITwilioStreamListener.OnDtmf(char digit)
     {
+        if (!_limits.AcceptDtmf(_time.GetTimestamp()))
+        {
+            return;
+        }
         CallLog.Dtmf(_logger, digit);
         _session.SendText($"The caller pressed {digit} on the phone's keypad.");
     }

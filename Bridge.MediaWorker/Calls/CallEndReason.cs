@@ -38,6 +38,9 @@ public enum CallEndReason
 
     /// <summary>Caller audio ran ahead of real time by more than <c>Calls:MaxCallerAudioAhead</c>.</summary>
     AudioAhead,
+
+    /// <summary>Key presses came faster than a phone sends them (<see cref="CallLimits.DtmfPerSecond"/>).</summary>
+    DtmfFlood,
 }
 
 public static class CallEndReasons
@@ -57,10 +60,11 @@ public static class CallEndReasons
         CallEndReason.MaxDuration => "max-duration",
         CallEndReason.Inactivity => "inactivity",
         CallEndReason.AudioAhead => "audio-ahead",
+        CallEndReason.DtmfFlood => "dtmf-flood",
         _ => reason.ToString(),
     };
 
     /// <summary>Whether the call failed (its span is then exported whatever the sampling): the model, bad input, a cost limit the caller's side broke.</summary>
     public static bool IsFailure(this CallEndReason reason) =>
-        reason is CallEndReason.ModelFailed or CallEndReason.MalformedFrame or CallEndReason.AudioAhead or CallEndReason.Inactivity;
+        reason is CallEndReason.ModelFailed or CallEndReason.MalformedFrame or CallEndReason.AudioAhead or CallEndReason.DtmfFlood or CallEndReason.Inactivity;
 }

@@ -11,7 +11,9 @@ public sealed record CallLimitReached(CallEndReason Limit, WebSocketCloseStatus 
 /// before), a socket that stops sending audio (<c>Calls:InactivityTimeout</c>), and caller audio faster than real
 /// time (<c>Calls:MaxCallerAudioAhead</c>: Twilio's frames are made by the call's clock, so a burst after a stall
 /// catches up with real time but never runs ahead of it; a stream that does is closed, and what ran ahead never
-/// reaches the model). The call feeds it each caller frame and watches it for the limit that ends the call.
+/// reaches the model), and key presses faster than a phone sends them (each one is a text turn for the model: past
+/// <see cref="DtmfBurst"/> at once or <see cref="DtmfPerSecond"/> a second the stream is closed). The call feeds it each
+/// caller frame and key press and watches it for the limit that ends the call.
 /// </summary>
 public sealed partial class CallLimits
 {
@@ -23,11 +25,23 @@ public sealed partial class CallLimits
     private readonly long _startedAt;
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task>? _hangUp;
+    /// <summary>
+    /// Key presses a call may send at once. Twilio reports a digit once its tone has ended, and a tone and the pause
+    /// after it take 100 ms at the shortest (an autodialler's), so a phone sends at most 10 a second; the burst allows
+    /// for frames held back by a network stall.
+    /// </summary>
+    public const int DtmfBurst = 20;
+
+    /// <summary>Key presses a call may send a second, sustained.</summary>
+    public const int DtmfPerSecond = 10;
+
     private readonly ILogger _logger;
     private readonly long _samplesAhead;
     private readonly TaskCompletionSource<CallLimitReached> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _callerSamples;
     private long _lastAudioAt;
+    private double _dtmfTokens = DtmfBurst;
+    private long _dtmfRefilledAt;
 
     /// <param name="startedAt">When <c>start</c> arrived (a <paramref name="time"/> timestamp): the caller's audio clock starts there.</param>
     /// <param name="hangUp">Ends the call through Twilio at its maximum duration; without it the socket is only closed.</param>
@@ -42,6 +56,7 @@ public sealed partial class CallLimits
         _logger = logger;
         _samplesAhead = (long)(options.MaxCallerAudioAhead.TotalSeconds * TelephoneFrame.SampleRate);
         _lastAudioAt = time.GetTimestamp();
+        _dtmfRefilledAt = startedAt;
     }
 
     /// <summary>The longest the call may last: <c>Calls:MaxDuration</c>, or its agent's limit when that is shorter.</summary>
@@ -67,6 +82,29 @@ public sealed partial class CallLimits
         var ahead = TimeSpan.FromSeconds((_callerSamples - realTime) / (double)TelephoneFrame.SampleRate);
         Reach(new CallLimitReached(CallEndReason.AudioAhead, WebSocketCloseStatus.PolicyViolation,
             $"caller audio {ahead.TotalSeconds:0.0} s ahead of real time (the limit is {_options.MaxCallerAudioAhead.TotalSeconds:0.#} s)"));
+        return false;
+    }
+
+    /// <summary>
+    /// A key press arrived at <paramref name="receivedAt"/>: true when it may go to the model; false once the caller has
+    /// sent more than <see cref="DtmfBurst"/> at once or <see cref="DtmfPerSecond"/> a second (the call is then ended).
+    /// </summary>
+    public bool AcceptDtmf(long receivedAt)
+    {
+        if (_reached.Task.IsCompleted)
+        {
+            return false;
+        }
+        var refill = _time.GetElapsedTime(_dtmfRefilledAt, receivedAt).TotalSeconds * DtmfPerSecond;
+        _dtmfTokens = Math.Min(DtmfBurst, _dtmfTokens + Math.Max(0, refill));
+        _dtmfRefilledAt = receivedAt;
+        if (_dtmfTokens >= 1)
+        {
+            _dtmfTokens--;
+            return true;
+        }
+        Reach(new CallLimitReached(CallEndReason.DtmfFlood, WebSocketCloseStatus.PolicyViolation,
+            $"key presses faster than a phone sends them (more than {DtmfBurst} at once or {DtmfPerSecond} a second)"));
         return false;
     }
 

@@ -51,6 +51,33 @@ public sealed class CallLimitsTests
     }
 
     [Fact]
+    public async Task Key_presses_may_come_as_fast_as_a_phone_sends_them_and_a_flood_ends_the_call()
+    {
+        var limits = Limits(new CallOptions());
+        var watching = limits.WatchAsync(() => { }, CancellationToken.None);
+
+        // Ten seconds of an autodialler's fastest digits (10 a second), then a burst held back by a stall.
+        for (var i = 0; i < 100; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            limits.AcceptCallerAudio(Frame, _time.GetTimestamp());
+            Assert.True(limits.AcceptDtmf(_time.GetTimestamp()), $"key press {i + 1} refused");
+        }
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var accepted = 0;
+        while (limits.AcceptDtmf(_time.GetTimestamp()))
+        {
+            accepted++;
+        }
+        var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(CallLimits.DtmfBurst, accepted);
+        Assert.False(limits.AcceptDtmf(_time.GetTimestamp()));
+        Assert.Equal(CallEndReason.DtmfFlood, reached.Limit);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, reached.Status);
+    }
+
+    [Fact]
     public async Task No_caller_audio_for_the_inactivity_timeout_ends_the_call_and_audio_keeps_it_alive()
     {
         var limits = Limits(new CallOptions { InactivityTimeout = TimeSpan.FromSeconds(10) });

@@ -110,6 +110,46 @@ public sealed class CallCostLimitTests
         Assert.True(heard >= allowance - TelephoneFrame.Duration - chunk, $"{facts}: less than the {allowance.TotalSeconds:0.#} s allowed");
     }
 
+    /// <summary>
+    /// Each key press reaches the model as a text turn (three signed events, billed input). A phone sends a few a second
+    /// at most; a stream that sends them as fast as the socket takes them is closed once past the burst a person could
+    /// press, and the rest never reaches the model.
+    /// </summary>
+    [Fact]
+    public async Task A_flood_of_key_presses_is_closed_and_does_not_reach_the_model_as_a_flood()
+    {
+        await using var worker = await InProcessMediaWorker.StartAsync();
+        using var limits = Limits(worker);
+        using var timeout = new CancellationTokenSource(Timeout);
+        await using var stream = await RawMediaStream.OpenAsync(worker.Streams, worker.Streams.NewStart(), timeout.Token);
+
+        await stream.SendConnectedAndStartAsync(timeout.Token);
+        await stream.SendTextAsync(stream.MediaFrame(1), timeout.Token);
+        for (var sent = 0; sent < 2000 && stream.State == WebSocketState.Open; sent++)
+        {
+            try
+            {
+                await stream.SendTextAsync(DtmfFrame(stream, sent + 2), timeout.Token);
+            }
+            catch (WebSocketException)
+            {
+                break;
+            }
+        }
+        var status = await stream.WaitForCloseAsync(timeout.Token);
+        await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+        Assert.StartsWith("key presses faster than a phone sends them", stream.CloseDescription, StringComparison.Ordinal);
+        Assert.Equal(1, limits.Sum("limit", CallEndReason.DtmfFlood.Tag()));
+        var model = Assert.Single(worker.Emulator.Prompts.All);
+        var presses = model.Texts.Count(t => t.Text.StartsWith("The caller pressed", StringComparison.Ordinal));
+        Assert.InRange(presses, 1, CallLimits.DtmfBurst);
+    }
+
+    private static string DtmfFrame(RawMediaStream stream, int sequence) =>
+        $$$"""{"event":"dtmf","streamSid":"{{{stream.StreamSid}}}","sequenceNumber":"{{{sequence}}}","dtmf":{"track":"inbound_track","digit":"5"}}""";
+
     private static MetricCollector<long> Limits(InProcessMediaWorker worker) =>
         new(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
 
