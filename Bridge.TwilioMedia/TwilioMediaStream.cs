@@ -2,6 +2,7 @@ using Bridge.Audio;
 using Bridge.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace Bridge.TwilioMedia;
 
@@ -28,6 +29,9 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
     internal const int ReceiveBufferBytes = 1024;
 
     private static readonly TimeSpan PeerCloseTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>A close frame's payload is at most 125 bytes, two of them the status.</summary>
+    private const int MaxCloseReasonBytes = 123;
 
     private readonly WebSocket _socket;
     private readonly CoalescingStream? _connection;
@@ -234,9 +238,7 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
             await _sendLock.WaitAsync(cancellationToken);
             try
             {
-                // The close reason is limited to 123 bytes by the protocol.
-                var text = reason.Length > 120 ? reason[..120] : reason;
-                await _socket.CloseOutputAsync(status, text, cancellationToken);
+                await _socket.CloseOutputAsync(status, CloseReason(reason), cancellationToken);
             }
             catch (WebSocketException)
             {
@@ -247,6 +249,30 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
                 _sendLock.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// The reason cut to the 123 UTF-8 bytes a close frame holds (RFC 6455 §5.5), never inside a character: the
+    /// WebSocket refuses a longer one, and a reason may quote what the peer sent.
+    /// </summary>
+    internal static string CloseReason(string reason)
+    {
+        if (Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes)
+        {
+            return reason;
+        }
+        var length = 0;
+        var bytes = 0;
+        foreach (var rune in reason.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > MaxCloseReasonBytes)
+            {
+                break;
+            }
+            bytes += rune.Utf8SequenceLength;
+            length += rune.Utf16SequenceLength;
+        }
+        return reason[..length];
     }
 
     /// <summary>

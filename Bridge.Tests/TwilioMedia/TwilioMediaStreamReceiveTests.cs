@@ -86,6 +86,34 @@ public sealed class TwilioMediaStreamReceiveTests
         $"\"payload\":\"{Convert.ToBase64String(audio)}\"}},\"streamSid\":\"{StreamSid}\"}}";
 
     /// <summary>Twilio's end (a client WebSocket) and the worker's stream over an in-memory connection.</summary>
+    /// <summary>
+    /// A close reason may quote what the peer sent (an unsupported media format): cut to the 123 bytes a close frame
+    /// holds, counted in UTF-8 and never inside a character, it still reaches the peer.
+    /// </summary>
+    [Theory]
+    [InlineData("é", 61)]
+    [InlineData("€", 41)]
+    [InlineData("a", 123)]
+    public async Task A_long_close_reason_is_cut_to_what_a_close_frame_holds_and_still_sent(string character, int fits)
+    {
+        await using var pair = new SocketPair(new TwilioStreamOptions());
+        var reason = string.Concat(Enumerable.Repeat(character, 120));
+
+        await pair.Stream.CloseAsync(WebSocketCloseStatus.PolicyViolation, reason, pair.Timeout);
+        var (status, description) = await pair.ReceiveCloseAsync();
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+        Assert.Equal(reason[..Math.Min(fits, reason.Length)], description);
+    }
+
+    [Fact]
+    public void A_close_reason_is_never_cut_inside_a_character()
+    {
+        var reason = new string('a', 122) + "😀";
+
+        Assert.Equal(new string('a', 122), TwilioMediaStream.CloseReason(reason));
+    }
+
     private sealed class SocketPair : IAsyncDisposable
     {
         private readonly InMemoryWebSocketPair _sockets = new();
