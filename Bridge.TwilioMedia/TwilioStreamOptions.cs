@@ -30,6 +30,18 @@ public sealed class TwilioStreamOptions
     public int ControlFrameBurst { get; set; } = 20;
 
     /// <summary>
+    /// WebSocket message fragments (data frames that are not a whole message) a socket may send per second, sustained.
+    /// Twilio sends each message as one frame; an empty or one-byte fragment costs the WebSocket a frame's work, and the
+    /// call sees nothing until the message is whole, so a flood of them is counted on the connection and cut off.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Twilio:MediaStream:FragmentsPerSecond must be between 1 and 100000.")]
+    public int FragmentsPerSecond { get; set; } = 100;
+
+    /// <summary>Message fragments a socket may send at once. Beyond the bucket the connection is aborted.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Twilio:MediaStream:FragmentBurst must be between 1 and 1000000.")]
+    public int FragmentBurst { get; set; } = 1000;
+
+    /// <summary>
     /// A caller frame arriving this much later than expected (its timestamp plus the fastest recent transit) counts
     /// as late in the audio-path metrics. 60 ms: three frames, about what a small jitter buffer would absorb.
     /// </summary>

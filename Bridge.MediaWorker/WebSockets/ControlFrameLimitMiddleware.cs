@@ -10,9 +10,10 @@ namespace Bridge.MediaWorker.WebSockets;
 
 /// <summary>
 /// Puts every WebSocket this worker accepts under a bound on control frames (<c>Twilio:MediaStream:ControlFramesPerSecond</c>,
-/// <c>ControlFrameBurst</c>): the upgrade features are replaced, before <c>UseWebSockets</c>, by ones whose connection
-/// stream counts the frames going by. A flood aborts that one connection, counted in
-/// <c>bridge.limits.reached{limit=control-frames}</c> and logged (a warning at most every 10 s). The stream handed to
+/// <c>ControlFrameBurst</c>) and on message fragments (<c>FragmentsPerSecond</c>, <c>FragmentBurst</c>): the upgrade features
+/// are replaced, before <c>UseWebSockets</c>, by ones whose connection stream counts the frames going by. A flood aborts
+/// that one connection, counted in <c>bridge.limits.reached{limit=control-frames|fragments}</c> and logged (a warning
+/// at most every 10 s). The stream handed to
 /// the WebSocket is a <see cref="CoalescingStream"/> too, set as a feature of the request, so that the media stream can
 /// send a tick's frames in one write.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class ControlFrameLimitMiddleware(
     TimeProvider time,
     ILogger<ControlFrameLimitMiddleware> logger)
 {
-    public const string Limit = "control-frames";
+    public const string Limit = ControlFrameLimitStream.ControlFrames;
 
     private readonly RefusalLog _log = new("a WebSocket", logger, time);
 
@@ -45,12 +46,18 @@ public sealed class ControlFrameLimitMiddleware(
     {
         var stream = await accept();
         var settings = options.Value;
-        var connection = new CoalescingStream(new ControlFrameLimitStream(stream, settings.ControlFramesPerSecond, settings.ControlFrameBurst, time, () =>
-        {
-            telemetry.LimitReached(Limit);
-            _log.Refused(Limit, $"a flood of ping/pong/close frames from {ClientAddress.PartitionKey(context.Connection.RemoteIpAddress)}: connection aborted");
-            context.Abort();
-        }));
+        var connection = new CoalescingStream(new ControlFrameLimitStream(
+            stream,
+            new FrameBudget(settings.ControlFramesPerSecond, settings.ControlFrameBurst),
+            new FrameBudget(settings.FragmentsPerSecond, settings.FragmentBurst),
+            time,
+            limit =>
+            {
+                telemetry.LimitReached(limit);
+                var kind = limit == Limit ? "ping/pong/close frames" : "message fragments";
+                _log.Refused(limit, $"a flood of {kind} from {ClientAddress.PartitionKey(context.Connection.RemoteIpAddress)}: connection aborted");
+                context.Abort();
+            }));
         context.Features.Set(connection);
         return connection;
     }

@@ -5,13 +5,20 @@ namespace Bridge.MediaWorker.WebSockets;
 /// <summary>
 /// The upgraded connection under a server WebSocket, watched: every control frame the client sends (a ping is
 /// answered inside the WebSocket's receive, unseen by the code above it) takes a token from a bucket of
-/// <paramref name="burst"/> refilled at <paramref name="perSecond"/>; past it, <paramref name="exceeded"/> runs
-/// (it aborts the connection) and the read fails, so the frames that broke the budget are never answered.
+/// <paramref name="control"/>'s burst refilled at its rate, and every fragment of a message one from
+/// <paramref name="fragments"/>' (Twilio never fragments; a flood of empty or one-byte fragments costs the WebSocket a
+/// frame's work each, and the call above sees nothing until the message is whole);
+/// past either, <paramref name="exceeded"/> runs with the limit's name (it aborts the connection) and the read fails,
+/// so the frames that broke the budget are never answered.
 /// </summary>
-internal sealed class ControlFrameLimitStream(Stream inner, int perSecond, int burst, TimeProvider time, Action exceeded) : Stream
+internal sealed class ControlFrameLimitStream(Stream inner, FrameBudget control, FrameBudget fragments, TimeProvider time, Action<string> exceeded) : Stream
 {
+    public const string ControlFrames = "control-frames";
+    public const string Fragments = "fragments";
+
     private WebSocketFrameScanner _scanner;
-    private double _tokens = burst;
+    private double _controlTokens = control.Burst;
+    private double _fragmentTokens = fragments.Burst;
     private long _refilledAt = time.GetTimestamp();
 
     public override bool CanRead => inner.CanRead;
@@ -68,19 +75,28 @@ internal sealed class ControlFrameLimitStream(Stream inner, int perSecond, int b
 
     private void Observe(ReadOnlySpan<byte> received)
     {
-        var controlFrames = _scanner.Scan(received);
-        if (controlFrames == 0)
+        var controlFrames = _scanner.Scan(received, out var fragmentFrames);
+        if (controlFrames == 0 && fragmentFrames == 0)
         {
             return;
         }
         var now = time.GetTimestamp();
-        _tokens = Math.Min(burst, _tokens + time.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond);
+        var elapsed = time.GetElapsedTime(_refilledAt, now).TotalSeconds;
         _refilledAt = now;
-        _tokens -= controlFrames;
-        if (_tokens < 0)
+        _controlTokens = Math.Min(control.Burst, _controlTokens + elapsed * control.PerSecond) - controlFrames;
+        _fragmentTokens = Math.Min(fragments.Burst, _fragmentTokens + elapsed * fragments.PerSecond) - fragmentFrames;
+        if (_controlTokens < 0)
         {
-            exceeded();
-            throw new IOException($"more than {burst} WebSocket control frames at once, or {perSecond} a second sustained");
+            exceeded(ControlFrames);
+            throw new IOException($"more than {control.Burst} WebSocket control frames at once, or {control.PerSecond} a second sustained");
+        }
+        if (_fragmentTokens < 0)
+        {
+            exceeded(Fragments);
+            throw new IOException($"more than {fragments.Burst} WebSocket message fragments at once, or {fragments.PerSecond} a second sustained");
         }
     }
 }
+
+/// <summary>Frames of one kind a connection may send: <see cref="Burst"/> at once, refilled at <see cref="PerSecond"/>.</summary>
+internal readonly record struct FrameBudget(int PerSecond, int Burst);

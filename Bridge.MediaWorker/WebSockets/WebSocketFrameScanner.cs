@@ -2,7 +2,9 @@ namespace Bridge.MediaWorker.WebSockets;
 
 /// <summary>
 /// Follows the frame headers of a WebSocket byte stream from the client (RFC 6455 §5.2: opcode, masked length,
-/// mask, payload) as it goes by, in pieces of any size, and counts the control frames (close, ping, pong) among them.
+/// mask, payload) as it goes by, in pieces of any size, and counts the frames that begin in them: the control frames
+/// (close, ping, pong), and the fragments (a data frame that is not a whole message: its FIN bit clear, or a
+/// continuation). Twilio sends each message as one frame; an empty or one-byte fragment costs the receiver a frame's work.
 /// Reads nothing twice and keeps no payload; malformed framing is the WebSocket's own business to refuse.
 /// </summary>
 internal struct WebSocketFrameScanner
@@ -15,9 +17,13 @@ internal struct WebSocketFrameScanner
     private bool _masked;
 
     /// <summary>Scans the next bytes of the stream; returns how many control frames began in them.</summary>
-    public int Scan(ReadOnlySpan<byte> data)
+    public int Scan(ReadOnlySpan<byte> data) => Scan(data, out _);
+
+    /// <summary>Scans the next bytes of the stream; returns how many control frames, and how many fragments, began in them.</summary>
+    public int Scan(ReadOnlySpan<byte> data, out int fragments)
     {
         var controlFrames = 0;
+        fragments = 0;
         var i = 0;
         while (i < data.Length)
         {
@@ -25,9 +31,15 @@ internal struct WebSocketFrameScanner
             {
                 case Part.FirstByte:
                     // Opcodes 0x8 and above are control frames.
-                    if ((data[i++] & 0x0F) >= 0x8)
+                    var first = data[i++];
+                    if ((first & 0x0F) >= 0x8)
                     {
                         controlFrames++;
+                    }
+                    else if ((first & 0x80) == 0 || (first & 0x0F) == 0)
+                    {
+                        // FIN clear, or opcode 0 (continuation): a piece of a message.
+                        fragments++;
                     }
                     _part = Part.LengthByte;
                     break;

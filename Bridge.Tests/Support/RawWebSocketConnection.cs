@@ -68,6 +68,20 @@ public sealed class RawWebSocketConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes bytes as they are (frames the caller built); false once the server has closed or reset the connection.</summary>
+    public async Task<bool> TrySendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stream.WriteAsync(bytes, cancellationToken);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads frames until the connection ends (closed, reset or aborted); returns how many of each opcode arrived.</summary>
     public async Task<IReadOnlyDictionary<byte, int>> ReadUntilEndAsync(CancellationToken cancellationToken)
     {

@@ -48,4 +48,28 @@ public sealed class WebSocketFrameScannerTests
 
         Assert.Equal(4, controlFrames);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    public void The_pieces_of_a_fragmented_message_are_counted_and_whole_messages_are_not(int pieceSize)
+    {
+        var first = Frame(0x1, 10);
+        first[0] = 0x01; // FIN clear: the first piece of a text message
+        var middle = Frame(0x0, 0);
+        middle[0] = 0x00; // an empty continuation, not final
+        var ping = Frame(0x9, 0);
+        var last = Frame(0x0, 300); // the final continuation
+        byte[] stream = [.. Frame(0x1, 300), .. first, .. middle, .. ping, .. middle, .. last, .. Frame(0x1, 70_000)];
+        var scanner = new WebSocketFrameScanner();
+
+        int controlFrames = 0, fragments = 0;
+        for (var offset = 0; offset < stream.Length; offset += pieceSize)
+        {
+            controlFrames += scanner.Scan(stream.AsSpan(offset, Math.Min(pieceSize, stream.Length - offset)), out var more);
+            fragments += more;
+        }
+
+        Assert.Equal((1, 4), (controlFrames, fragments));
+    }
 }
