@@ -102,6 +102,7 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
 
     private async Task<TwilioStartInfo> ReadConnectedAndStartAsync(CancellationToken cancellationToken)
     {
+        var connected = false;
         while (true)
         {
             var length = await ReceiveMessageAsync(cancellationToken)
@@ -109,8 +110,12 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
             var frame = Parse(length);
             switch (frame.Event)
             {
-                case TwilioEventKind.Connected:
+                case TwilioEventKind.Connected when !connected:
+                    connected = true;
                     continue;
+                case TwilioEventKind.Connected:
+                    // Twilio sends it once: a socket repeating it would keep the parser busy until the start timeout.
+                    throw new TwilioStreamClosedException(WebSocketCloseStatus.ProtocolError, "a second connected before start");
                 case TwilioEventKind.Start:
                     Start = frame.Start!;
                     _writer = new TwilioFrameWriter(Start.StreamSid);

@@ -86,6 +86,24 @@ public sealed class TwilioMediaStreamReceiveTests
         $"\"payload\":\"{Convert.ToBase64String(audio)}\"}},\"streamSid\":\"{StreamSid}\"}}";
 
     /// <summary>Twilio's end (a client WebSocket) and the worker's stream over an in-memory connection.</summary>
+    [Fact]
+    public async Task Connected_is_read_once_before_start_and_a_second_one_ends_the_stream()
+    {
+        const string connected = """{"event":"connected","protocol":"Call","version":"1.0.0"}""";
+        await using (var once = new SocketPair(new TwilioStreamOptions()))
+        {
+            await once.SendAsync(connected);
+            await once.SendAsync(StartFrame(new Dictionary<string, string>()));
+            Assert.Equal(StreamSid, (await once.Stream.ReadStartAsync(once.Timeout, once.Timeout))?.StreamSid);
+        }
+
+        await using var repeated = new SocketPair(new TwilioStreamOptions());
+        await repeated.SendAsync(connected);
+        await repeated.SendAsync(connected);
+        var closed = await Assert.ThrowsAsync<TwilioStreamClosedException>(() => repeated.Stream.ReadStartAsync(repeated.Timeout, repeated.Timeout));
+        Assert.Equal((WebSocketCloseStatus.ProtocolError, "a second connected before start"), (closed.Status, closed.Message));
+    }
+
     /// <summary>
     /// A close reason may quote what the peer sent (an unsupported media format): cut to the 123 bytes a close frame
     /// holds, counted in UTF-8 and never inside a character, it still reaches the peer.
