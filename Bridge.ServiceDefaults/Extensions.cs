@@ -77,6 +77,7 @@ public static class Extensions
     {
         builder.Services.AddValidatedOptions<MemoryHealthOptions>(builder.Configuration, MemoryHealthOptions.SectionName);
         builder.Services.TryAddSingleton<IProcessMemory, ProcessMemory>();
+        builder.Services.AddSingleton<MemoryHealthRule>();
         builder.Services.AddSingleton<MemoryHealthCheck>();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag])

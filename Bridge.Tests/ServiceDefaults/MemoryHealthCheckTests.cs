@@ -16,7 +16,8 @@ public sealed class MemoryHealthCheckTests
     private readonly MemoryHealthCheck _check;
 
     public MemoryHealthCheckTests() =>
-        _check = new MemoryHealthCheck(_memory, Options.Create(new MemoryHealthOptions { DegradedHeapPercent = 60, UnhealthyWorkingSetPercent = 80 }), new Logger(_logger));
+        _check = new MemoryHealthCheck(
+            new MemoryHealthRule(_memory, Options.Create(new MemoryHealthOptions { DegradedHeapPercent = 60, UnhealthyWorkingSetPercent = 80 })), new Logger(_logger));
 
     [Theory]
     [InlineData(100, 300, HealthStatus.Healthy)]
