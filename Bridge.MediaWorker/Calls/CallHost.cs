@@ -16,15 +16,17 @@ namespace Bridge.MediaWorker.Calls;
 
 /// <summary>
 /// Takes a media stream WebSocket from Twilio to a running call: checks the upgrade's signature, refuses a full or
-/// draining worker (503), lets the socket wait for <c>start</c> in the small pre-start pool (per-address capped, with
-/// a short start timeout), admits the call once its start and stream token check out (<see cref="StreamAdmission"/>),
-/// opens the model, and runs the call within its <see cref="CallLimits"/>. Every refusal is counted and logged with
-/// its reason and closes only that stream.
+/// draining worker or one short of memory (503; memory by <see cref="MemoryHealthRule"/>, as readiness judges it), lets
+/// the socket wait for <c>start</c> in the small pre-start pool (per-address capped, with a short start timeout),
+/// admits the call once its start and stream token check out (<see cref="StreamAdmission"/>), opens the model, and
+/// runs the call within its <see cref="CallLimits"/>. Every refusal is counted and logged with its reason and closes
+/// only that stream.
 /// </summary>
 public sealed partial class CallHost(
     TwilioSignatureValidator signatures,
     PublicUrl publicUrl,
     CallRegistry registry,
+    MemoryHealthRule memory,
     PendingStreams pendingStreams,
     StreamAdmission admission,
     MediaStreamRefusals refusals,
@@ -44,6 +46,8 @@ public sealed partial class CallHost(
     /// <summary>The call span's tag holding the CallSid (the ECS collector indexes it in X-Ray, to find a call's trace).</summary>
     public const string CallSidTag = "twilio.call_sid";
 
+    private const string NoMoreCalls = "This worker takes no more calls now.";
+
     private readonly ILogger _logger = loggers.CreateLogger<CallHost>();
 
     public async Task HandleAsync(HttpContext context)
@@ -61,7 +65,14 @@ public sealed partial class CallHost(
         }
         if (!registry.CanAdmit)
         {
-            await refusals.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, registry.IsDraining ? "draining" : "capacity", "This worker takes no more calls now.");
+            await refusals.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, registry.IsDraining ? "draining" : "capacity", NoMoreCalls);
+            return;
+        }
+        // Readiness says the same, but the load balancer asks liveness (a full worker must not be replaced): a worker
+        // short of memory turns new streams away itself, so that its live calls are not lost with it to the OOM killer.
+        if (memory.IsUnhealthy(out var shortOfMemory))
+        {
+            await refusals.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "memory", $"this worker is short of memory: {shortOfMemory}", NoMoreCalls);
             return;
         }
         var address = ClientAddress.PartitionKey(context.Connection.RemoteIpAddress);

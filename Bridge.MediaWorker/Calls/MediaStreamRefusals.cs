@@ -16,11 +16,12 @@ public sealed class MediaStreamRefusals(CallTelemetry telemetry, ILogger<CallHos
 
     private readonly RefusalLog _log = new("a media stream", logger, time);
 
-    public async Task RefuseAsync(HttpContext context, int status, string reason, string detail)
+    /// <summary>Answers the upgrade with <paramref name="status"/> and <paramref name="answer"/> (by default the logged detail).</summary>
+    public async Task RefuseAsync(HttpContext context, int status, string reason, string detail, string? answer = null)
     {
         Count(reason, detail);
         context.Response.StatusCode = status;
-        await context.Response.WriteAsync(detail);
+        await context.Response.WriteAsync(answer ?? detail);
     }
 
     public async Task CloseAsync(TwilioMediaStream stream, string reason, WebSocketCloseStatus status, string detail)
