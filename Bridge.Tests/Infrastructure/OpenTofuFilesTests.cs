@@ -202,12 +202,15 @@ public partial class OpenTofuFilesTests
     }
 
     [Fact]
-    public void The_capacity_alarm_counts_only_calls_refused_for_want_of_capacity()
+    public void The_capacity_alarms_count_only_calls_refused_for_want_of_capacity_or_memory()
     {
         var alarm = Resource("infrastructure/modules/monitoring/main.tf", "aws_cloudwatch_metric_alarm", "rejected_calls");
+        var memoryAlarm = Resource("infrastructure/modules/monitoring/main.tf", "aws_cloudwatch_metric_alarm", "rejected_calls_memory");
         var collector = File.ReadAllText(Path.Combine(HclCheck.Root, "infrastructure/Bridge.Deploy.TaskDefinitions/Collector/adot-collector.yaml"));
 
         Assert.Equal("capacity", alarm["dimensions"]!["reason"]!.GetValue<string>());
+        Assert.Equal("memory", memoryAlarm["dimensions"]!["reason"]!.GetValue<string>());
+        Assert.Equal("bridge.calls.rejected", memoryAlarm["metric_name"]!.GetValue<string>());
         Assert.Contains("- dimensions: [[service.name, reason]]", collector, StringComparison.Ordinal);
     }
 

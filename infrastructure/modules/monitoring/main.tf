@@ -87,6 +87,24 @@ resource "aws_cloudwatch_metric_alarm" "rejected_calls" {
   ok_actions          = local.actions
 }
 
+# Calls the media worker turned away because its memory was Unhealthy (Health:Memory:UnhealthyWorkingSetPercent):
+# the worker is short of memory, the callers heard the apology. The container memory alarm below may not fire first.
+resource "aws_cloudwatch_metric_alarm" "rejected_calls_memory" {
+  alarm_name          = "${var.name}-rejected-calls-memory"
+  alarm_description   = "The media worker rejected calls because it was short of memory (bridge.calls.rejected, reason memory)."
+  namespace           = var.metrics_namespace
+  metric_name         = "bridge.calls.rejected"
+  dimensions          = { "service.name" = "media-worker", "reason" = "memory" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+}
+
 resource "aws_cloudwatch_metric_alarm" "worker_utilization" {
   for_each = {
     cpu    = "CPUUtilization"
