@@ -11,7 +11,15 @@ public sealed partial class EcsTaskProtection : BackgroundService
 {
     public const string AgentUriVariable = "ECS_AGENT_URI";
     public const int ExpiresInMinutes = 60;
-    private static readonly TimeSpan RenewEvery = TimeSpan.FromMinutes(ExpiresInMinutes / 2);
+    internal static readonly TimeSpan RenewEvery = TimeSpan.FromMinutes(ExpiresInMinutes / 2);
+
+    /// <summary>
+    /// The pause before asking again after a failed attempt (which itself took the HTTP client's retries, up to about
+    /// 30 s). Short, because a task with live calls and no protection can be cut by the next scale-in; not shorter,
+    /// because the agent forwards each request to the ECS API, which throttles, and a failure that lasts (a missing
+    /// permission) should not flood the log: one warning per ~40 s at worst.
+    /// </summary>
+    internal static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
 
     private readonly CallRegistry _registry;
     private readonly HttpClient _http;
@@ -47,6 +55,7 @@ public sealed partial class EcsTaskProtection : BackgroundService
         {
             var wanted = _registry.Active > 0;
             var due = wanted && _time.GetUtcNow() - renewedAt >= RenewEvery;
+            var wait = RenewEvery;
             if (wanted != Protected || due)
             {
                 if (await SetAsync(wanted, stoppingToken))
@@ -54,15 +63,36 @@ public sealed partial class EcsTaskProtection : BackgroundService
                     Protected = wanted;
                     renewedAt = _time.GetUtcNow();
                 }
+                else
+                {
+                    // Both ways matter: unprotected with calls, a scale-in may cut them; protected when idle, the
+                    // task blocks scale-in until the protection expires.
+                    wait = RetryAfterFailure;
+                }
             }
             try
             {
-                await _changed.WaitAsync(RenewEvery, stoppingToken);
+                await WaitForChangeAsync(wait, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Until the call count changes or <paramref name="wait"/> has passed on the injected clock.</summary>
+    private async Task WaitForChangeAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        try
+        {
+            await _changed.WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The wait is over; a cancelled WaitAsync takes no count, so no change is lost.
         }
     }
 
