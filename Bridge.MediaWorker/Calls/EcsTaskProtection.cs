@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Polly;
 
 namespace Bridge.MediaWorker.Calls;
 
@@ -108,7 +109,10 @@ public sealed partial class EcsTaskProtection : BackgroundService
             LogProtection(enabled);
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        // ExecutionRejectedException: the HTTP client's resilience pipeline gives up on a hung agent with a timeout
+        // (or refuses with an open circuit); escaping here it would fault this service, which stops the host.
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ExecutionRejectedException
+                                  && !cancellationToken.IsCancellationRequested)
         {
             LogProtectionFailed(enabled, e.Message);
             return false;

@@ -21,6 +21,9 @@ public sealed class EcsTaskProtectionTests
         /// <summary>How many of the next requests to fail, as after the HTTP client's own retries.</summary>
         public int FailNext { get; set; }
 
+        /// <summary>What a failing request throws; without it, it is answered 503.</summary>
+        public Exception? FailWith { get; set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = JsonDocument.Parse(await request.Content!.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
@@ -36,6 +39,10 @@ public sealed class EcsTaskProtectionTests
                 }
             }
             Received.Release();
+            if (failed && FailWith is not null)
+            {
+                throw FailWith;
+            }
             return failed
                 ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
                 : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{}") };
@@ -79,6 +86,24 @@ public sealed class EcsTaskProtectionTests
         Assert.InRange(retryAfter, EcsTaskProtection.RetryAfterFailure, EcsTaskProtection.RetryAfterFailure + TimeSpan.FromSeconds(30));
         Assert.True(agent.Requests[1].Body.GetProperty("ProtectionEnabled").GetBoolean());
         Assert.True(SpinWait.SpinUntil(() => protection.Protected, TimeSpan.FromSeconds(5)));
+        await protection.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task An_agent_the_resilience_pipeline_gives_up_on_is_asked_again_and_the_service_keeps_running()
+    {
+        var time = new FakeTimeProvider();
+        var agent = new EcsAgent(time) { FailNext = 1, FailWith = new Polly.Timeout.TimeoutRejectedException() };
+        var registry = new CallRegistry(Options.Create(new CallOptions()), new ReadinessState(), NullLogger<CallRegistry>.Instance);
+        using var protection = new EcsTaskProtection(registry, new HttpClient(agent), OnEcs(), time, NullLogger<EcsTaskProtection>.Instance);
+        await protection.StartAsync(CancellationToken.None);
+
+        using var lease = registry.TryAdmit()!;
+        Assert.True(await agent.Received.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.True(await AdvanceUntilRequestAsync(time, agent), "no retry within a fake minute of the timeout");
+        Assert.True(SpinWait.SpinUntil(() => protection.Protected, TimeSpan.FromSeconds(5)));
+        Assert.False(protection.ExecuteTask!.IsFaulted);
         await protection.StopAsync(CancellationToken.None);
     }
 
