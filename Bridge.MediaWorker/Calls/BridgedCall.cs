@@ -234,7 +234,8 @@ public sealed class BridgedCall : ITwilioStreamListener
     /// <summary>
     /// The caller spoke over the model: the queued audio and Twilio's buffer are dropped, the turn is recorded as cut
     /// where the caller stopped hearing it, and pending tools that a barge-in cancels are cancelled. A local barge-in
-    /// goes ahead only if stale audio is still playing by now.
+    /// goes ahead only if stale audio is still playing by now; one after a clear with nothing queued since is not
+    /// counted again.
     /// </summary>
     private async Task BargeInAsync(BargeInSource source, CancellationToken cancellationToken)
     {
@@ -244,20 +245,42 @@ public sealed class BridgedCall : ITwilioStreamListener
         {
             return;
         }
-        _telemetry.Interrupted(_time.GetElapsedTime(signalledAt), local ? "local" : "model");
-        _summary.Interruptions++;
-        if (local)
+        // Nothing queued since the last clear: the same interruption signalled again (the call's own, then the
+        // model's). Cleared again, counted once.
+        if (!cut.NothingSinceLastClear)
         {
-            _summary.LocalInterruptions++;
-            CallLog.LocalBargeIn(_logger, _session.Generation);
+            Counted(source, _time.GetElapsedTime(signalledAt));
         }
         _tools.CallerInterrupted();
         var (said, heard) = _turns.Cut(cut);
+        if (said.Length == 0 && cut.NothingSinceLastClear)
+        {
+            return;
+        }
         _session.AssistantInterrupted(said, heard);
         _transcript?.AgentCut(said, heard);
         if (!string.IsNullOrWhiteSpace(heard))
         {
             CallLog.AssistantInterrupted(_logger, heard);
+        }
+    }
+
+    /// <summary>One interruption in the summary and metrics; the model's pump and the local barge-ins may count at once.</summary>
+    private void Counted(BargeInSource source, TimeSpan latency)
+    {
+        var local = source == BargeInSource.Local;
+        _telemetry.Interrupted(latency, local ? "local" : "model");
+        lock (_summary)
+        {
+            _summary.Interruptions++;
+            if (local)
+            {
+                _summary.LocalInterruptions++;
+            }
+        }
+        if (local)
+        {
+            CallLog.LocalBargeIn(_logger, _session.Generation);
         }
     }
 

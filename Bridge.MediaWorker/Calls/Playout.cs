@@ -42,6 +42,7 @@ internal sealed class Playout : IDisposable
     private long _dequeuedPosition;
     private long _droppedBytes;
     private long _staleAudioEnd;
+    private long _queuedAtLastClear = -1;
     private int _modelGeneration;
     private bool _isPlaying;
 
@@ -233,7 +234,8 @@ internal sealed class Playout : IDisposable
                 {
                     return null;
                 }
-                cut = new PlayoutCut(_queuedPosition, HeardPosition(playback));
+                cut = new PlayoutCut(_queuedPosition, HeardPosition(playback), NothingSinceLastClear: _queuedPosition == _queuedAtLastClear);
+                _queuedAtLastClear = _queuedPosition;
                 var dropped = _queue.Clear();
                 _droppedBytes += dropped;
                 _dequeuedPosition += dropped;

@@ -118,6 +118,52 @@ public sealed class CallBargeInTests
     }
 
     [Fact]
+    public async Task The_models_barge_in_after_the_calls_own_for_the_same_interruption_clears_again_but_counts_once()
+    {
+        await using var call = FakeCall.Start();
+        using var interruptions = call.Metric<long>("bridge.interruptions");
+        call.Model.Plans(Answer);
+        call.Model.Speaks(TimeSpan.FromSeconds(2.5));
+        await call.StepAsync(TimeSpan.FromSeconds(0.5));
+        call.Model.Renews();
+        call.Twilio.CallerSays(Tone.Speech(TimeSpan.FromSeconds(0.8)));
+        await call.StepUntilAsync(() => call.Twilio.Clears == 1, TimeSpan.FromSeconds(1), "the local barge-in");
+
+        // The new stream signals the same interruption; nothing was queued or played since the local clear.
+        call.Model.BargesIn();
+        await call.StepUntilAsync(() => call.Twilio.Clears == 2, TimeSpan.FromSeconds(1), "the model's clear");
+        await call.StepAsync(TimeSpan.FromSeconds(0.5));
+
+        Assert.Equal("local", Assert.Single(interruptions.GetMeasurementSnapshot()).Tags["source"]);
+        Assert.Equal(Answer, Assert.Single(call.Model.Interruptions).Said);
+        await call.HangUpAsync();
+        Assert.Equal("1", call.Summary("Interruptions"));
+        Assert.Equal("1", call.Summary("LocalInterruptions"));
+    }
+
+    [Fact]
+    public async Task A_barge_in_over_audio_queued_after_the_last_clear_is_a_new_interruption()
+    {
+        await using var call = FakeCall.Start();
+        call.Model.Speaks(TimeSpan.FromSeconds(2.5));
+        await call.StepAsync(TimeSpan.FromSeconds(0.5));
+        call.Model.Renews();
+        call.Twilio.CallerSays(Tone.Speech(TimeSpan.FromSeconds(0.8)));
+        await call.StepUntilAsync(() => call.Twilio.Clears == 1, TimeSpan.FromSeconds(1), "the local barge-in");
+
+        call.Model.Plans("A new answer.");
+        call.Model.Speaks(TimeSpan.FromSeconds(1), generation: 2);
+        await call.StepAsync(TimeSpan.FromSeconds(0.5));
+        call.Model.BargesIn();
+        await call.StepUntilAsync(() => call.Twilio.Clears == 2, TimeSpan.FromSeconds(1), "the model's clear");
+
+        Assert.Equal("A new answer.", call.Model.Interruptions[^1].Said);
+        await call.HangUpAsync();
+        Assert.Equal("2", call.Summary("Interruptions"));
+        Assert.Equal("1", call.Summary("LocalInterruptions"));
+    }
+
+    [Fact]
     public async Task Without_a_stream_switch_the_caller_talking_over_the_model_waits_for_the_models_own_signal()
     {
         await using var call = FakeCall.Start();
