@@ -24,6 +24,7 @@ public sealed class BridgedCall : ITwilioStreamListener
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CallSummary _summary = new();
+    private readonly Lock _interruptionCount = new();
     private readonly InboundChunker _chunker;
     private readonly short[] _chunks;
     private readonly Playout _playout;
@@ -270,7 +271,7 @@ public sealed class BridgedCall : ITwilioStreamListener
     {
         var local = source == BargeInSource.Local;
         _telemetry.Interrupted(latency, local ? "local" : "model");
-        lock (_summary)
+        lock (_interruptionCount)
         {
             _summary.Interruptions++;
             if (local)
