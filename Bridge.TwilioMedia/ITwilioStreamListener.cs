@@ -6,6 +6,12 @@ namespace Bridge.TwilioMedia;
 /// </summary>
 public interface ITwilioStreamListener
 {
+    /// <summary>
+    /// A message arrived, whatever its event, before it is read: false when the call takes no more (too many, or the
+    /// call is ending), and it is dropped unread, as is every one after it until the socket closes.
+    /// </summary>
+    bool AcceptMessage();
+
     /// <summary>20 ms of the caller's µ-law audio, with what its timing showed of the path from Twilio.</summary>
     void OnCallerAudio(ReadOnlySpan<byte> mulaw, InboundFrameTiming timing);
 

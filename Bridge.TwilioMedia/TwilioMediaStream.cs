@@ -137,6 +137,12 @@ public sealed class TwilioMediaStream : ITwilioMediaStream, IAsyncDisposable
         }
         while (await ReceiveMessageAsync(cancellationToken) is { } length)
         {
+            if (!listener.AcceptMessage())
+            {
+                // A flood the call is closing: parsing it would be the cost the limit is there to stop.
+                ReturnLargeMessage();
+                continue;
+            }
             var frame = Parse(length);
             switch (frame.Event)
             {

@@ -126,6 +126,8 @@ public sealed class BridgedCall : ITwilioStreamListener
         return reason;
     }
 
+    bool ITwilioStreamListener.AcceptMessage() => _limits.AcceptMessage(_time.GetTimestamp());
+
     void ITwilioStreamListener.OnCallerAudio(ReadOnlySpan<byte> mulaw, InboundFrameTiming timing)
     {
         var receivedAt = _time.GetTimestamp();

@@ -41,6 +41,9 @@ public enum CallEndReason
 
     /// <summary>Key presses came faster than a phone sends them (<see cref="CallLimits.DtmfPerSecond"/>).</summary>
     DtmfFlood,
+
+    /// <summary>Messages came faster than Twilio sends them (<see cref="CallLimits.MessagesPerSecond"/>).</summary>
+    MessageFlood,
 }
 
 public static class CallEndReasons
@@ -61,10 +64,11 @@ public static class CallEndReasons
         CallEndReason.Inactivity => "inactivity",
         CallEndReason.AudioAhead => "audio-ahead",
         CallEndReason.DtmfFlood => "dtmf-flood",
+        CallEndReason.MessageFlood => "message-flood",
         _ => reason.ToString(),
     };
 
     /// <summary>Whether the call failed (its span is then exported whatever the sampling): the model, bad input, a cost limit the caller's side broke.</summary>
     public static bool IsFailure(this CallEndReason reason) =>
-        reason is CallEndReason.ModelFailed or CallEndReason.MalformedFrame or CallEndReason.AudioAhead or CallEndReason.DtmfFlood or CallEndReason.Inactivity;
+        reason is CallEndReason.ModelFailed or CallEndReason.MalformedFrame or CallEndReason.AudioAhead or CallEndReason.DtmfFlood or CallEndReason.MessageFlood or CallEndReason.Inactivity;
 }

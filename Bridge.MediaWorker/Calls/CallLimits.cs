@@ -12,8 +12,10 @@ public sealed record CallLimitReached(CallEndReason Limit, WebSocketCloseStatus 
 /// time (<c>Calls:MaxCallerAudioAhead</c>: Twilio's frames are made by the call's clock, so a burst after a stall
 /// catches up with real time but never runs ahead of it; a stream that does is closed, and what ran ahead never
 /// reaches the model), and key presses faster than a phone sends them (each one is a text turn for the model: past
-/// <see cref="DtmfBurst"/> at once or <see cref="DtmfPerSecond"/> a second the stream is closed). The call feeds it each
-/// caller frame and key press and watches it for the limit that ends the call.
+/// <see cref="DtmfBurst"/> at once or <see cref="DtmfPerSecond"/> a second the stream is closed), and messages of any
+/// kind faster than Twilio sends them (each one is parsed: past <see cref="MessageBurst"/> at once or
+/// <see cref="MessagesPerSecond"/> a second the stream is closed). The call feeds it each message, caller frame and
+/// key press and watches it for the limit that ends the call.
 /// </summary>
 public sealed partial class CallLimits
 {
@@ -35,6 +37,23 @@ public sealed partial class CallLimits
     /// <summary>Key presses a call may send a second, sustained.</summary>
     public const int DtmfPerSecond = 10;
 
+    /// <summary>
+    /// Messages of any kind a call may send a second, sustained. Twilio sends at most 50 media frames (20 ms each, made
+    /// by the call's clock), a mark echo per mark the worker sent (one after each playout message, and a message holds
+    /// at least a 20 ms frame played in real time: 50 at most; a clear echoes those pending at once, 15 at the default
+    /// 300 ms <c>Calls:PlaybackLead</c>), key presses (10 at most) and one <c>stop</c>: about 110. Four hundred is more
+    /// than three times that; a flood is cut to a few times a call's own cost. Media frames count too: the audio-ahead
+    /// bound counts samples, not messages, and a frame carrying no audio (or one sample) passes it.
+    /// </summary>
+    public const int MessagesPerSecond = 400;
+
+    /// <summary>
+    /// Messages a call may send at once: what Twilio holds back during a network stall (under the 10 s of
+    /// <c>Calls:InactivityTimeout</c>, about 1,100 at its most) arrives together, and a clear at the longest
+    /// <c>Calls:PlaybackLead</c> (5 s) echoes 250 marks at once.
+    /// </summary>
+    public const int MessageBurst = 2000;
+
     private readonly ILogger _logger;
     private readonly long _samplesAhead;
     private readonly TaskCompletionSource<CallLimitReached> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,6 +61,11 @@ public sealed partial class CallLimits
     private long _lastAudioAt;
     private double _dtmfTokens = DtmfBurst;
     private long _dtmfRefilledAt;
+    // The message budget as a virtual clock (GCRA): each message moves it on by one interval, never from before now;
+    // running more than the burst's worth of intervals ahead of now is a flood. Whole timestamp ticks, no division.
+    private readonly long _messageInterval;
+    private readonly long _messageBurstTicks;
+    private long _messageClock;
 
     /// <param name="startedAt">When <c>start</c> arrived (a <paramref name="time"/> timestamp): the caller's audio clock starts there.</param>
     /// <param name="hangUp">Ends the call through Twilio at its maximum duration; without it the socket is only closed.</param>
@@ -57,6 +81,9 @@ public sealed partial class CallLimits
         _samplesAhead = (long)(options.MaxCallerAudioAhead.TotalSeconds * TelephoneFrame.SampleRate);
         _lastAudioAt = time.GetTimestamp();
         _dtmfRefilledAt = startedAt;
+        _messageInterval = Math.Max(1, time.TimestampFrequency / MessagesPerSecond);
+        _messageBurstTicks = _messageInterval * MessageBurst;
+        _messageClock = startedAt;
     }
 
     /// <summary>The longest the call may last: <c>Calls:MaxDuration</c>, or its agent's limit when that is shorter.</summary>
@@ -82,6 +109,29 @@ public sealed partial class CallLimits
         var ahead = TimeSpan.FromSeconds((_callerSamples - realTime) / (double)TelephoneFrame.SampleRate);
         Reach(new CallLimitReached(CallEndReason.AudioAhead, WebSocketCloseStatus.PolicyViolation,
             $"caller audio {ahead.TotalSeconds:0.0} s ahead of real time (the limit is {_options.MaxCallerAudioAhead.TotalSeconds:0.#} s)"));
+        return false;
+    }
+
+    /// <summary>
+    /// A message (any event) arrived at <paramref name="receivedAt"/>: true when it may be read; false once the caller
+    /// has sent more than <see cref="MessageBurst"/> at once or <see cref="MessagesPerSecond"/> a second, or another limit
+    /// has ended the call (the call is then ended, and what comes after is dropped unread). On every message: a few
+    /// integer operations, no allocation, no lock (one receive loop per call).
+    /// </summary>
+    public bool AcceptMessage(long receivedAt)
+    {
+        if (_reached.Task.IsCompleted)
+        {
+            return false;
+        }
+        var clock = Math.Max(_messageClock, receivedAt) + _messageInterval;
+        if (clock - receivedAt <= _messageBurstTicks)
+        {
+            _messageClock = clock;
+            return true;
+        }
+        Reach(new CallLimitReached(CallEndReason.MessageFlood, WebSocketCloseStatus.PolicyViolation,
+            $"messages faster than Twilio sends them (more than {MessageBurst} at once or {MessagesPerSecond} a second)"));
         return false;
     }
 

@@ -83,7 +83,7 @@ public sealed class CallTelemetry
 
     public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
-    /// <summary>A limit ended a call or a socket: max-duration, inactivity, audio-ahead, control-frames.</summary>
+    /// <summary>A limit ended a call or a socket: max-duration, inactivity, audio-ahead, dtmf-flood, message-flood, control-frames, fragments.</summary>
     public void LimitReached(CallEndReason limit) => LimitReached(limit.Tag());
 
     /// <summary>A limit ended a call or a socket, by its tag.</summary>

@@ -173,6 +173,8 @@ public sealed class TwilioMediaStreamReceiveTests
     {
         public List<byte[]> Audio { get; } = [];
 
+        public bool AcceptMessage() => true;
+
         public void OnCallerAudio(ReadOnlySpan<byte> mulaw, InboundFrameTiming timing) => Audio.Add(mulaw.ToArray());
 
         public void OnDtmf(char digit)

@@ -78,6 +78,66 @@ public sealed class CallLimitsTests
     }
 
     [Fact]
+    public async Task Messages_may_come_at_twilios_rate_and_after_a_stall_and_a_flood_ends_the_call()
+    {
+        var limits = Limits(new CallOptions());
+        var watching = limits.WatchAsync(() => { }, CancellationToken.None);
+
+        // A minute of Twilio at its busiest: 50 media frames a second, a mark echo after each (single-frame playout
+        // messages) and 10 key presses a second, all read.
+        for (var tick = 0; tick < 3000; tick++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(20));
+            var messages = tick % 5 == 0 ? 3 : 2;
+            for (var i = 0; i < messages; i++)
+            {
+                Assert.True(limits.AcceptMessage(_time.GetTimestamp()), $"message {i + 1} of tick {tick} refused");
+            }
+            limits.AcceptCallerAudio(Frame, _time.GetTimestamp());
+        }
+        // A 5 s stall (well inside the inactivity timeout), then what Twilio held back arrives at once: all of it read.
+        const int held = 5 * 110;
+        _time.Advance(TimeSpan.FromSeconds(5));
+        for (var i = 0; i < held; i++)
+        {
+            Assert.True(limits.AcceptMessage(_time.GetTimestamp()), $"held message {i + 1} refused");
+        }
+        // Then a flood: a second's worth is the sustained rate, what the stall left of the burst, and no more.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var accepted = 0;
+        while (accepted < 10 * CallLimits.MessageBurst && limits.AcceptMessage(_time.GetTimestamp()))
+        {
+            accepted++;
+        }
+
+        Assert.Equal(CallLimits.MessageBurst, accepted + held - CallLimits.MessagesPerSecond);
+        var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(limits.AcceptMessage(_time.GetTimestamp()));
+        Assert.Equal(CallEndReason.MessageFlood, reached.Limit);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, reached.Status);
+        Assert.StartsWith("messages faster than Twilio sends them", reached.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_flood_of_messages_after_a_quiet_start_is_cut_at_the_burst()
+    {
+        var limits = Limits(new CallOptions());
+        var watching = limits.WatchAsync(() => { }, CancellationToken.None);
+
+        var accepted = 0;
+        while (accepted < 10 * CallLimits.MessageBurst && limits.AcceptMessage(_time.GetTimestamp()))
+        {
+            accepted++;
+        }
+
+        Assert.Equal(CallLimits.MessageBurst, accepted);
+        var reached = await watching.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(CallEndReason.MessageFlood, reached.Limit);
+        // Once the call is ending, caller audio is refused too.
+        Assert.False(limits.AcceptCallerAudio(Frame, _time.GetTimestamp()));
+    }
+
+    [Fact]
     public async Task No_caller_audio_for_the_inactivity_timeout_ends_the_call_and_audio_keeps_it_alive()
     {
         var limits = Limits(new CallOptions { InactivityTimeout = TimeSpan.FromSeconds(10) });
