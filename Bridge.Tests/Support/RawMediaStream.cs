@@ -131,6 +131,27 @@ public sealed class RawMediaStream : IAsyncDisposable
     public Task SendTextAsync(string text, CancellationToken cancellationToken) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 
+    /// <summary>
+    /// Sends <paramref name="message"/>(0), (1), … until <paramref name="most"/> are sent or the server closes the
+    /// stream (a send then fails, or the socket is no longer open); returns how many were sent.
+    /// </summary>
+    public async Task<int> FloodAsync(Func<int, string> message, int most, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        for (; sent < most && State == WebSocketState.Open; sent++)
+        {
+            try
+            {
+                await SendTextAsync(message(sent), cancellationToken);
+            }
+            catch (WebSocketException)
+            {
+                break;
+            }
+        }
+        return sent;
+    }
+
     public Task SendBytesAsync(byte[] bytes, WebSocketMessageType type, CancellationToken cancellationToken) =>
         _socket.SendAsync(bytes, type, true, cancellationToken);
 

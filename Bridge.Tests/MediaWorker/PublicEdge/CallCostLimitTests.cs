@@ -77,22 +77,7 @@ public sealed class CallCostLimitTests
         // accepts no audio after deciding to close (before the close arrives here), so this span holds it.
         var clockStarted = TimeProvider.System.GetTimestamp();
         await stream.SendConnectedAndStartAsync(timeout.Token);
-        var sent = 0;
-        for (; sent < 3000; sent++)
-        {
-            if (stream.State != WebSocketState.Open)
-            {
-                break;
-            }
-            try
-            {
-                await stream.SendTextAsync(stream.MediaFrame(sent + 1), timeout.Token);
-            }
-            catch (WebSocketException)
-            {
-                break;
-            }
-        }
+        var sent = await stream.FloodAsync(i => stream.MediaFrame(i + 1), most: 3000, timeout.Token);
         var status = await stream.WaitForCloseAsync(timeout.Token);
         var realTime = TimeProvider.System.GetElapsedTime(clockStarted);
         await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
@@ -125,17 +110,7 @@ public sealed class CallCostLimitTests
 
         await stream.SendConnectedAndStartAsync(timeout.Token);
         await stream.SendTextAsync(stream.MediaFrame(1), timeout.Token);
-        for (var sent = 0; sent < 2000 && stream.State == WebSocketState.Open; sent++)
-        {
-            try
-            {
-                await stream.SendTextAsync(DtmfFrame(stream, sent + 2), timeout.Token);
-            }
-            catch (WebSocketException)
-            {
-                break;
-            }
-        }
+        await stream.FloodAsync(i => DtmfFrame(stream, i + 2), most: 2000, timeout.Token);
         var status = await stream.WaitForCloseAsync(timeout.Token);
         await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
 

@@ -33,19 +33,8 @@ public sealed class MessageFloodTests
 
         await stream.SendConnectedAndStartAsync(timeout.Token);
         await stream.SendTextAsync(stream.MediaFrame(1), timeout.Token);
-        var sent = 0;
-        for (; sent < FloodMessages && stream.State == WebSocketState.Open; sent++)
-        {
-            var message = kind == "mark" ? ForeignMark(stream, sent + 2) : stream.MediaFrame(sent + 2, payload: "");
-            try
-            {
-                await stream.SendTextAsync(message, timeout.Token);
-            }
-            catch (WebSocketException)
-            {
-                break;
-            }
-        }
+        var sent = await stream.FloodAsync(
+            i => kind == "mark" ? ForeignMark(stream, i + 2) : stream.MediaFrame(i + 2, payload: ""), FloodMessages, timeout.Token);
         var status = await stream.WaitForCloseAsync(timeout.Token);
         await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
 
