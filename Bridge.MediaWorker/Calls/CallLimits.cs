@@ -59,13 +59,8 @@ public sealed partial class CallLimits
     private readonly TaskCompletionSource<CallLimitReached> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _callerSamples;
     private long _lastAudioAt;
-    private double _dtmfTokens = DtmfBurst;
-    private long _dtmfRefilledAt;
-    // The message budget as a virtual clock (GCRA): each message moves it on by one interval, never from before now;
-    // running more than the burst's worth of intervals ahead of now is a flood. Whole timestamp ticks, no division.
-    private readonly long _messageInterval;
-    private readonly long _messageBurstTicks;
-    private long _messageClock;
+    private RateBudget _dtmf;
+    private RateBudget _messages;
 
     /// <param name="startedAt">When <c>start</c> arrived (a <paramref name="time"/> timestamp): the caller's audio clock starts there.</param>
     /// <param name="hangUp">Ends the call through Twilio at its maximum duration; without it the socket is only closed.</param>
@@ -80,10 +75,8 @@ public sealed partial class CallLimits
         _logger = logger;
         _samplesAhead = (long)(options.MaxCallerAudioAhead.TotalSeconds * TelephoneFrame.SampleRate);
         _lastAudioAt = time.GetTimestamp();
-        _dtmfRefilledAt = startedAt;
-        _messageInterval = Math.Max(1, time.TimestampFrequency / MessagesPerSecond);
-        _messageBurstTicks = _messageInterval * MessageBurst;
-        _messageClock = startedAt;
+        _dtmf = new RateBudget(DtmfPerSecond, DtmfBurst, time.TimestampFrequency, startedAt);
+        _messages = new RateBudget(MessagesPerSecond, MessageBurst, time.TimestampFrequency, startedAt);
     }
 
     /// <summary>The longest the call may last: <c>Calls:MaxDuration</c>, or its agent's limit when that is shorter.</summary>
@@ -124,10 +117,8 @@ public sealed partial class CallLimits
         {
             return false;
         }
-        var clock = Math.Max(_messageClock, receivedAt) + _messageInterval;
-        if (clock - receivedAt <= _messageBurstTicks)
+        if (_messages.TryTake(receivedAt))
         {
-            _messageClock = clock;
             return true;
         }
         Reach(new CallLimitReached(CallEndReason.MessageFlood, WebSocketCloseStatus.PolicyViolation,
@@ -145,12 +136,8 @@ public sealed partial class CallLimits
         {
             return false;
         }
-        var refill = _time.GetElapsedTime(_dtmfRefilledAt, receivedAt).TotalSeconds * DtmfPerSecond;
-        _dtmfTokens = Math.Min(DtmfBurst, _dtmfTokens + Math.Max(0, refill));
-        _dtmfRefilledAt = receivedAt;
-        if (_dtmfTokens >= 1)
+        if (_dtmf.TryTake(receivedAt))
         {
-            _dtmfTokens--;
             return true;
         }
         Reach(new CallLimitReached(CallEndReason.DtmfFlood, WebSocketCloseStatus.PolicyViolation,

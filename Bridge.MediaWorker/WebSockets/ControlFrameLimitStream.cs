@@ -17,9 +17,8 @@ internal sealed class ControlFrameLimitStream(Stream inner, FrameBudget control,
     public const string Fragments = "fragments";
 
     private WebSocketFrameScanner _scanner;
-    private double _controlTokens = control.Burst;
-    private double _fragmentTokens = fragments.Burst;
-    private long _refilledAt = time.GetTimestamp();
+    private RateBudget _controlBudget = new(control.PerSecond, control.Burst, time.TimestampFrequency, time.GetTimestamp());
+    private RateBudget _fragmentBudget = new(fragments.PerSecond, fragments.Burst, time.TimestampFrequency, time.GetTimestamp());
 
     public override bool CanRead => inner.CanRead;
     public override bool CanSeek => false;
@@ -81,16 +80,12 @@ internal sealed class ControlFrameLimitStream(Stream inner, FrameBudget control,
             return;
         }
         var now = time.GetTimestamp();
-        var elapsed = time.GetElapsedTime(_refilledAt, now).TotalSeconds;
-        _refilledAt = now;
-        _controlTokens = Math.Min(control.Burst, _controlTokens + elapsed * control.PerSecond) - controlFrames;
-        _fragmentTokens = Math.Min(fragments.Burst, _fragmentTokens + elapsed * fragments.PerSecond) - fragmentFrames;
-        if (_controlTokens < 0)
+        if (!_controlBudget.TryTake(now, controlFrames))
         {
             exceeded(ControlFrames);
             throw new IOException($"more than {control.Burst} WebSocket control frames at once, or {control.PerSecond} a second sustained");
         }
-        if (_fragmentTokens < 0)
+        if (!_fragmentBudget.TryTake(now, fragmentFrames))
         {
             exceeded(Fragments);
             throw new IOException($"more than {fragments.Burst} WebSocket message fragments at once, or {fragments.PerSecond} a second sustained");
