@@ -19,14 +19,7 @@ public sealed class ApiKeyRateLimit : IDisposable
         var settings = options.Get(limit.PolicyName);
         _limit = limit;
         _metrics = metrics;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = settings.Burst,
-            TokensPerPeriod = settings.PermitsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            AutoReplenishment = true,
-            QueueLimit = 0,
-        }));
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => settings.TokenBucket()));
     }
 
     /// <summary>The settings' section, as refusals name it (<c>RateLimits:OutboundCalls</c>).</summary>

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+
 namespace Bridge.Security.RateLimits;
 
 /// <summary>
@@ -14,4 +16,14 @@ public sealed class ClientRateLimitOptions
 
     /// <summary>Requests a client may make at once, after a quiet spell (the bucket's size).</summary>
     public int Burst { get; set; }
+
+    /// <summary>The bucket these settings describe, for one partition: refilled every second, nothing queued.</summary>
+    public TokenBucketRateLimiterOptions TokenBucket() => new()
+    {
+        TokenLimit = Burst,
+        TokensPerPeriod = PermitsPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        AutoReplenishment = true,
+        QueueLimit = 0,
+    };
 }

@@ -17,14 +17,7 @@ internal sealed class ClientRateLimitPolicy(
     RateLimitRefusalLog log) : IRateLimiterPolicy<string>
 {
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.GetTokenBucketLimiter(ClientAddress.PartitionKey(httpContext.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Burst,
-            TokensPerPeriod = options.PermitsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            AutoReplenishment = true,
-            QueueLimit = 0,
-        });
+        RateLimitPartition.GetTokenBucketLimiter(ClientAddress.PartitionKey(httpContext.Connection.RemoteIpAddress), _ => options.TokenBucket());
 
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, _) =>
     {
