@@ -16,9 +16,6 @@ internal struct WebSocketFrameScanner
     private ulong _length;
     private bool _masked;
 
-    /// <summary>Scans the next bytes of the stream; returns how many control frames began in them.</summary>
-    public int Scan(ReadOnlySpan<byte> data) => Scan(data, out _);
-
     /// <summary>Scans the next bytes of the stream; returns how many control frames, and how many fragments, began in them.</summary>
     public int Scan(ReadOnlySpan<byte> data, out int fragments)
     {

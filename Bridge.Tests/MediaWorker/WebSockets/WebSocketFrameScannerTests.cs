@@ -43,7 +43,7 @@ public sealed class WebSocketFrameScannerTests
         var controlFrames = 0;
         for (var offset = 0; offset < stream.Length; offset += pieceSize)
         {
-            controlFrames += scanner.Scan(stream.AsSpan(offset, Math.Min(pieceSize, stream.Length - offset)));
+            controlFrames += scanner.Scan(stream.AsSpan(offset, Math.Min(pieceSize, stream.Length - offset)), out _);
         }
 
         Assert.Equal(4, controlFrames);
