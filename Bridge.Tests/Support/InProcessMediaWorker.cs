@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Amazon.Runtime;
 using Bridge.Emulator;
 using Bridge.MediaWorker;
+using Bridge.MediaWorker.Calls;
 using Bridge.Bedrock;
 using Bridge.NovaSonic;
 using Microsoft.AspNetCore.Hosting;
@@ -54,6 +57,10 @@ public sealed class InProcessMediaWorker : IAsyncDisposable
     public FakeLogCollector Logs => _factory.Logs.Collector;
 
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Collects <c>bridge.limits.reached</c> from now on: which limit ended a call or a connection, by its tag.</summary>
+    public MetricCollector<long> LimitsReached() =>
+        new(Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
 
     /// <summary>
     /// Starts the emulator (loopback unless told otherwise), Twilio's REST API (a fake) and the worker, with

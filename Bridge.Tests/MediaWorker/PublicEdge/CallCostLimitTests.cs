@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Bridge.Audio;
 using Bridge.TwilioStandIn.Media;
@@ -22,7 +20,7 @@ public sealed class CallCostLimitTests
     public async Task A_call_that_sends_no_audio_is_closed_at_the_inactivity_limit_and_its_model_stream_with_it()
     {
         await using var worker = await InProcessMediaWorker.StartAsync(settings: new Dictionary<string, string?> { ["Calls:InactivityTimeout"] = "00:00:01" });
-        using var limits = Limits(worker);
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(Timeout);
         await using var stream = await RawMediaStream.OpenAsync(worker.Streams, worker.Streams.NewStart(), timeout.Token);
 
@@ -33,14 +31,14 @@ public sealed class CallCostLimitTests
         Assert.StartsWith("no caller audio for 1", stream.CloseDescription, StringComparison.Ordinal);
         Assert.Equal(1, worker.Emulator.Counters.StreamsOpened);
         Assert.Equal(1, limits.Sum("limit", CallEndReason.Inactivity.Tag()));
-        await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
+        await Eventually.HoldsAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
     }
 
     [Fact]
     public async Task A_call_reaching_its_maximum_duration_is_asked_to_say_goodbye_then_hung_up_through_twilio_as_our_account()
     {
         await using var worker = await InProcessMediaWorker.StartAsync(settings: new Dictionary<string, string?> { ["Calls:MaxDuration"] = "00:00:05" });
-        using var limits = Limits(worker);
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(Timeout);
 
         var call = await LoopbackCall.StartAsync(worker.Streams, TimeSpan.FromSeconds(30), CancellationToken.None, timeout.Token);
@@ -69,7 +67,7 @@ public sealed class CallCostLimitTests
     {
         var allowance = TimeSpan.FromSeconds(2);
         await using var worker = await InProcessMediaWorker.StartAsync(settings: new Dictionary<string, string?> { ["Calls:MaxCallerAudioAhead"] = allowance.ToString("c") });
-        using var limits = Limits(worker);
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(Timeout);
         await using var stream = await RawMediaStream.OpenAsync(worker.Streams, worker.Streams.NewStart(), timeout.Token);
 
@@ -80,7 +78,7 @@ public sealed class CallCostLimitTests
         var sent = await stream.FloodAsync(i => stream.MediaFrame(i + 1), most: 3000, timeout.Token);
         var status = await stream.WaitForCloseAsync(timeout.Token);
         var realTime = TimeProvider.System.GetElapsedTime(clockStarted);
-        await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
+        await Eventually.HoldsAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.Equal(1, limits.Sum("limit", CallEndReason.AudioAhead.Tag()));
@@ -104,7 +102,7 @@ public sealed class CallCostLimitTests
     public async Task A_flood_of_key_presses_is_closed_and_does_not_reach_the_model_as_a_flood()
     {
         await using var worker = await InProcessMediaWorker.StartAsync();
-        using var limits = Limits(worker);
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(Timeout);
         await using var stream = await RawMediaStream.OpenAsync(worker.Streams, worker.Streams.NewStart(), timeout.Token);
 
@@ -112,7 +110,7 @@ public sealed class CallCostLimitTests
         await stream.SendTextAsync(stream.MediaFrame(1), timeout.Token);
         await stream.FloodAsync(i => DtmfFrame(stream, i + 2), most: 2000, timeout.Token);
         var status = await stream.WaitForCloseAsync(timeout.Token);
-        await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
+        await Eventually.HoldsAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.StartsWith("key presses faster than a phone sends them", stream.CloseDescription, StringComparison.Ordinal);
@@ -124,15 +122,4 @@ public sealed class CallCostLimitTests
 
     private static string DtmfFrame(RawMediaStream stream, int sequence) =>
         $$$"""{"event":"dtmf","streamSid":"{{{stream.StreamSid}}}","sequenceNumber":"{{{sequence}}}","dtmf":{"track":"inbound_track","digit":"5"}}""";
-
-    private static MetricCollector<long> Limits(InProcessMediaWorker worker) =>
-        new(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
-
-    private static async Task EventuallyAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        while (!condition())
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-    }
 }

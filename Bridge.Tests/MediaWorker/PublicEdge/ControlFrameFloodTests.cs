@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using System.Diagnostics.Metrics;
 using Bridge.MediaWorker.Calls;
 using Bridge.MediaWorker.WebSockets;
 using Bridge.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.MediaWorker.PublicEdge;
 
@@ -25,7 +22,7 @@ public sealed class ControlFrameFloodTests
             ["Twilio:MediaStream:ControlFramesPerSecond"] = "5",
             ["Twilio:MediaStream:ControlFrameBurst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        using var limits = new MetricCollector<long>(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var connection = await RawWebSocketConnection.OpenAsync(worker.MediaUrl, worker.Streams.UpgradeSignature, timeout.Token);
 
@@ -56,7 +53,7 @@ public sealed class ControlFrameFloodTests
             ["Twilio:MediaStream:StartTimeout"] = "00:01:00",
             ["Twilio:MediaStream:FragmentBurst"] = "1000",
         });
-        using var limits = new MetricCollector<long>(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var connection = await RawWebSocketConnection.OpenAsync(worker.MediaUrl, worker.Streams.UpgradeSignature, timeout.Token);
         var reading = connection.ReadUntilEndAsync(timeout.Token);

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Bridge.MediaWorker.Calls;
 using Bridge.Tests.Support;
 using Bridge.TwilioStandIn.Media;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.MediaWorker.PublicEdge;
 
@@ -27,7 +24,7 @@ public sealed class MessageFloodTests
     public async Task A_flood_of_messages_that_cost_the_call_nothing_else_is_closed_1008(string kind)
     {
         await using var worker = await InProcessMediaWorker.StartAsync();
-        using var limits = Limits(worker);
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(Timeout);
         await using var stream = await RawMediaStream.OpenAsync(worker.Streams, worker.Streams.NewStart(), timeout.Token);
 
@@ -36,7 +33,7 @@ public sealed class MessageFloodTests
         var sent = await stream.FloodAsync(
             i => kind == "mark" ? ForeignMark(stream, i + 2) : stream.MediaFrame(i + 2, payload: ""), FloodMessages, timeout.Token);
         var status = await stream.WaitForCloseAsync(timeout.Token);
-        await EventuallyAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
+        await Eventually.HoldsAsync(() => worker.Emulator.Counters.OpenStreams == 0, timeout.Token);
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.StartsWith("messages faster than Twilio sends them", stream.CloseDescription, StringComparison.Ordinal);
@@ -54,7 +51,7 @@ public sealed class MessageFloodTests
     public async Task A_call_with_twilios_playback_and_mark_echoes_is_never_near_the_budget()
     {
         await using var worker = await InProcessMediaWorker.StartAsync();
-        using var limits = Limits(worker);
+        using var limits = worker.LimitsReached();
         using var timeout = new CancellationTokenSource(Timeout);
 
         var call = await LoopbackCall.StartAsync(worker.Streams, TimeSpan.FromSeconds(6), CancellationToken.None, timeout.Token);
@@ -70,15 +67,4 @@ public sealed class MessageFloodTests
     /// <summary>A mark echo of a name the worker never sent: read, then skipped.</summary>
     private static string ForeignMark(RawMediaStream stream, int sequence) =>
         $$$"""{"event":"mark","streamSid":"{{{stream.StreamSid}}}","sequenceNumber":"{{{sequence}}}","mark":{"name":"x"}}""";
-
-    private static MetricCollector<long> Limits(InProcessMediaWorker worker) =>
-        new(worker.Services.GetRequiredService<IMeterFactory>(), CallTelemetry.MeterName, "bridge.limits.reached");
-
-    private static async Task EventuallyAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        while (!condition())
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-    }
 }
